@@ -1,0 +1,39 @@
+// Shared shapes between the scan modules (dns, stream, tls, certificate, dane, posh) and the
+// orchestrator that assembles a DomainReport from them.
+import type { Duplex } from 'node:stream';
+import type { ServiceKind } from '../../core/report.ts';
+
+export interface Resolver {
+  host: string;
+  port: number;
+}
+
+export interface ScanOptions {
+  /** DNS server to ask (UDP, TCP on truncation); null: the first nameserver of /etc/resolv.conf. */
+  resolver: Resolver | null;
+  /** Extra trust anchors (PEM), besides Mozilla's roots (node:tls rootCertificates). */
+  extraCa: string[];
+  /** Scan targets on loopback, private, link-local or otherwise non-public addresses. */
+  allowPrivate: boolean;
+  /** Budget for one network step (connect, a read, a handshake), in ms. */
+  timeoutMs: number;
+  /** Connections open at once to one host. */
+  perHostConcurrency: number;
+}
+
+/** One place to connect to for a service, from SRV (RFC 6120 / XEP-0368) or the fallback. */
+export interface DiscoveredTarget {
+  service: ServiceKind;
+  host: string;
+  port: number;
+  directTls: boolean;
+  source: 'srv' | 'fallback';
+  priority: number | null;
+  weight: number | null;
+}
+
+/**
+ * Opens a fresh connection positioned where the client's first TLS byte goes: after STARTTLS
+ * `<proceed/>` for a STARTTLS target, right after TCP connect for a direct-TLS one.
+ */
+export type Connector = (signal?: AbortSignal) => Promise<Duplex>;
