@@ -1,0 +1,223 @@
+// The lab's test PKI, made with the openssl command: one CA, and per domain a key and a
+// certificate of the kind the topology asks for. Made once and reused while still valid.
+import { execFile } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { DomainSpec } from './topology.ts';
+
+const run = promisify(execFile);
+
+/** OIDs of RFC 4985 SRVName and RFC 6120 XmppAddr. */
+export const ID_ON_DNSSRV = '1.3.6.1.5.5.7.8.7';
+export const ID_ON_XMPPADDR = '1.3.6.1.5.5.7.8.5';
+
+/** Certificates are remade when they would expire within this many ms. */
+const RENEW_MARGIN_MS = 30 * 24 * 3600 * 1000;
+const VALID_DAYS = 825;
+
+export interface DomainPki {
+  certFile: string;
+  keyFile: string;
+}
+
+export interface Pki {
+  dir: string;
+  caFile: string;
+  caKeyFile: string;
+  domains: Record<string, DomainPki>;
+}
+
+/** subjectAltName value for an XMPP server: DNS-ID, both SRV-IDs and an XmppAddr for `name`. */
+export function xmppSubjectAltName(name: string): string {
+  return [
+    `DNS:${name}`,
+    `otherName:${ID_ON_DNSSRV};IA5STRING:_xmpp-client.${name}`,
+    `otherName:${ID_ON_DNSSRV};IA5STRING:_xmpp-server.${name}`,
+    `otherName:${ID_ON_XMPPADDR};UTF8:${name}`,
+  ].join(',');
+}
+
+/** The name a domain's certificate is issued for. */
+export function certificateName(spec: DomainSpec): string {
+  return spec.certificate === 'wrong-name' ? (spec.certificateName ?? `not-${spec.domain}`) : spec.domain;
+}
+
+/** openssl `ca` dates: YYYYMMDDHHMMSSZ. */
+export function opensslDate(d: Date): string {
+  return `${d.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
+}
+
+function caConfig(dir: string): string {
+  return `[ca]
+default_ca = lab_ca
+[lab_ca]
+dir = ${dir}
+database = ${dir}/ca-index.txt
+new_certs_dir = ${dir}/issued
+serial = ${dir}/ca-serial
+certificate = ${dir}/ca.crt
+private_key = ${dir}/ca.key
+default_md = sha256
+policy = policy_any
+unique_subject = no
+copy_extensions = none
+[policy_any]
+commonName = supplied
+`;
+}
+
+function leafExtensions(name: string): string {
+  return `[leaf]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,keyEncipherment
+extendedKeyUsage = serverAuth,clientAuth
+subjectAltName = ${xmppSubjectAltName(name)}
+`;
+}
+
+function keyArgs(keyType: DomainSpec['keyType']): string[] {
+  return keyType === 'rsa'
+    ? ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048']
+    : ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'];
+}
+
+/** What the PKI on disk was made from; a change of topology remakes it. */
+function manifestOf(domains: readonly DomainSpec[]): string {
+  const parts = domains
+    .filter((d) => d.certificate !== 'none')
+    .map((d) => [d.domain, d.certificate, certificateName(d), d.keyType].join(':'));
+  return createHash('sha256').update(parts.join('\n')).digest('hex');
+}
+
+function stillValid(certFile: string, expectExpired: boolean, now: number): boolean {
+  if (!existsSync(certFile)) return false;
+  try {
+    const cert = new X509Certificate(readFileSync(certFile));
+    const notAfter = Date.parse(cert.validTo);
+    return expectExpired ? notAfter < now : notAfter - RENEW_MARGIN_MS > now;
+  } catch {
+    return false;
+  }
+}
+
+function pkiPaths(dir: string, domains: readonly DomainSpec[]): Pki {
+  const out: Pki = { dir, caFile: join(dir, 'ca.crt'), caKeyFile: join(dir, 'ca.key'), domains: {} };
+  for (const d of domains) {
+    if (d.certificate === 'none') continue;
+    out.domains[d.domain] = { certFile: join(dir, `${d.domain}.crt`), keyFile: join(dir, `${d.domain}.key`) };
+  }
+  return out;
+}
+
+/** True when the PKI under `dir` was made for `domains` and nothing in it expires soon. */
+export function pkiIsReusable(dir: string, domains: readonly DomainSpec[], now = Date.now()): boolean {
+  const manifestFile = join(dir, 'manifest');
+  if (!existsSync(manifestFile) || readFileSync(manifestFile, 'utf8') !== manifestOf(domains)) return false;
+  const paths = pkiPaths(dir, domains);
+  if (!stillValid(paths.caFile, false, now)) return false;
+  return domains.every((d) => {
+    const p = paths.domains[d.domain];
+    if (!p) return true;
+    return existsSync(p.keyFile) && stillValid(p.certFile, d.certificate === 'expired', now);
+  });
+}
+
+async function makeDomainCertificate(pki: Pki, spec: DomainSpec, now: Date): Promise<void> {
+  const p = pki.domains[spec.domain]!;
+  const name = certificateName(spec);
+  await run('openssl', ['genpkey', ...keyArgs(spec.keyType), '-out', p.keyFile]);
+  const extFile = join(pki.dir, `${spec.domain}.ext`);
+  writeFileSync(extFile, leafExtensions(name));
+  if (spec.certificate === 'self-signed') {
+    await run('openssl', [
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      p.keyFile,
+      '-subj',
+      `/CN=${name}`,
+      '-days',
+      String(VALID_DAYS),
+      '-config',
+      extFile,
+      '-extensions',
+      'leaf',
+      '-out',
+      p.certFile,
+    ]);
+    return;
+  }
+  const csr = join(pki.dir, `${spec.domain}.csr`);
+  await run('openssl', ['req', '-new', '-key', p.keyFile, '-subj', `/CN=${name}`, '-out', csr]);
+  // `openssl x509 -days` cannot go negative in OpenSSL 3.0; `openssl ca` takes explicit dates.
+  const day = 24 * 3600 * 1000;
+  const [start, end] =
+    spec.certificate === 'expired'
+      ? [new Date(now.getTime() - 400 * day), new Date(now.getTime() - 35 * day)]
+      : [new Date(now.getTime() - day), new Date(now.getTime() + VALID_DAYS * day)];
+  await run('openssl', [
+    'ca',
+    '-batch',
+    '-notext',
+    '-config',
+    join(pki.dir, 'ca.cnf'),
+    '-in',
+    csr,
+    '-out',
+    p.certFile,
+    '-startdate',
+    opensslDate(start),
+    '-enddate',
+    opensslDate(end),
+    '-extfile',
+    extFile,
+    '-extensions',
+    'leaf',
+  ]);
+}
+
+/** Makes (or reuses) the lab PKI under `dir`. Returns the paths of every file. */
+export async function ensurePki(
+  dir: string,
+  domains: readonly DomainSpec[],
+): Promise<Pki & { reused: boolean }> {
+  const pki = pkiPaths(dir, domains);
+  if (pkiIsReusable(dir, domains)) return { ...pki, reused: true };
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'issued'), { recursive: true });
+  writeFileSync(join(dir, 'ca.cnf'), caConfig(dir));
+  writeFileSync(join(dir, 'ca-index.txt'), '');
+  writeFileSync(
+    join(dir, 'ca-serial'),
+    `${createHash('sha256').update(String(Date.now())).digest('hex').slice(0, 16)}\n`,
+  );
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    pki.caKeyFile,
+    '-out',
+    pki.caFile,
+    '-days',
+    '3650',
+    '-subj',
+    '/CN=Hoplight Lab CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
+  const now = new Date();
+  // Sequential: `openssl ca` keeps one index file and serial.
+  for (const d of domains) if (d.certificate !== 'none') await makeDomainCertificate(pki, d, now);
+  writeFileSync(join(dir, 'manifest'), manifestOf(domains));
+  return { ...pki, reused: false };
+}

@@ -1,0 +1,313 @@
+// The lab's fixed layout: which domain lives on which loopback address, with which TLS policy,
+// certificate, DNS records and users. Pure data; everything else in lab/ is generated from it.
+
+/** The lab owns 127.0.2.0/24; every address below is inside it. */
+export const LAB_NET_PREFIX = '127.0.2.';
+
+/** dnsmasq: answers every `*.test` name (and forwards `sec.test` to nsd). What Prosody resolves through. */
+export const DNSMASQ = { host: '127.0.2.1', port: 53 } as const;
+/** unbound: validating resolver with the lab's trust anchor for the signed zone. */
+export const UNBOUND = { host: '127.0.2.6', port: 53 } as const;
+/** nsd: authoritative for the DNSSEC-signed zone. */
+export const NSD = { host: '127.0.2.7', port: 53 } as const;
+/** Kept free on purpose, for tests of the port check. */
+export const SPARE_ADDRESS = '127.0.2.254';
+
+export const SIGNED_ZONE = 'sec.test';
+
+export type CertificateKind =
+  /** Signed by the lab CA, for the domain's own name. */
+  | 'ca-signed'
+  /** Self-signed, for the domain's own name. */
+  | 'self-signed'
+  /** Signed by the lab CA, but for another name. */
+  | 'wrong-name'
+  /** Signed by the lab CA for the right name, validity ended in the past. */
+  | 'expired'
+  /** No certificate and no TLS at all. */
+  | 'none';
+
+/** How the signed zone's TLSA records relate to the domain's certificate. */
+export type TlsaKind = 'match' | 'mismatch';
+
+export interface LabUser {
+  localpart: string;
+  password: string;
+}
+
+export interface RosterEntry {
+  jid: string;
+  name?: string;
+  groups: string[];
+}
+
+export interface DomainSpec {
+  domain: string;
+  address: string;
+  certificate: CertificateKind;
+  /** For `wrong-name`: the name the certificate is for instead. */
+  certificateName?: string;
+  keyType: 'ec' | 'rsa';
+  /** Prosody `ssl` protocol and ciphers; null: Prosody's defaults (TLS 1.2+, its cipher list). */
+  tls: { protocol: string; ciphers: string } | null;
+  c2sRequireEncryption: boolean;
+  s2sRequireEncryption: boolean;
+  s2sSecureAuth: boolean;
+  /** PLAIN offered before TLS (only meaningful without TLS). */
+  allowUnencryptedPlain: boolean;
+  /** XEP-0368 direct TLS on 5223/5270, with `_xmpps-*` SRV records. */
+  directTls: boolean;
+  /** HTTP (5280) and HTTPS (5281) with WebSocket and BOSH. */
+  http: boolean;
+  /** `_xmpp-client._tcp`/`_xmpp-server._tcp` SRV records; without them clients fall back to the A record. */
+  srv: boolean;
+  tlsa: TlsaKind | null;
+  users: LabUser[];
+  roster: Record<string, RosterEntry[]>;
+  traits: string[];
+}
+
+export const C2S_PORT = 5222;
+export const S2S_PORT = 5269;
+export const C2S_DIRECT_PORT = 5223;
+export const S2S_DIRECT_PORT = 5270;
+export const HTTP_PORT = 5280;
+export const HTTPS_PORT = 5281;
+
+const modern = null;
+const weakTls = { protocol: 'tlsv1+', ciphers: 'ALL:@SECLEVEL=0' };
+
+const ALICE_ROSTER: RosterEntry[] = [
+  { jid: 'bob@good.test', name: 'Bob', groups: ['Friends'] },
+  { jid: 'carol@good.test', groups: [] },
+  { jid: 'bob@weak.test', name: 'Weak Bob', groups: ['Friends', 'Weak'] },
+  { jid: 'dave@plain.test', name: 'Dave', groups: ['Work'] },
+  { jid: 'erin@other.test', name: 'Erin', groups: ['Work'] },
+  { jid: 'frank@wrongname.test', name: 'Frank', groups: [] },
+  { jid: 'grace@expired.test', groups: ['Work'] },
+  { jid: 'heidi@dane.sec.test', name: 'Heidi', groups: ['DANE'] },
+  { jid: 'ivan@badtlsa.sec.test', name: 'Ivan', groups: ['DANE'] },
+];
+
+export const DOMAINS: readonly DomainSpec[] = [
+  {
+    domain: 'good.test',
+    address: '127.0.2.2',
+    certificate: 'ca-signed',
+    keyType: 'ec',
+    tls: modern,
+    c2sRequireEncryption: true,
+    s2sRequireEncryption: true,
+    s2sSecureAuth: false,
+    allowUnencryptedPlain: false,
+    directTls: true,
+    http: true,
+    srv: true,
+    tlsa: null,
+    users: [
+      { localpart: 'alice', password: 'alice-good-pw' },
+      { localpart: 'bob', password: 'bob-good-pw' },
+      { localpart: 'carol', password: 'carol-good-pw' },
+    ],
+    roster: { alice: ALICE_ROSTER },
+    traits: [
+      'cert:ca-signed',
+      'tls:1.2+',
+      'c2s:encryption-required',
+      's2s:encryption-required',
+      'srv',
+      'direct-tls',
+      'websocket',
+      'bosh',
+    ],
+  },
+  {
+    domain: 'weak.test',
+    address: '127.0.2.3',
+    certificate: 'self-signed',
+    keyType: 'rsa',
+    tls: weakTls,
+    c2sRequireEncryption: false,
+    s2sRequireEncryption: false,
+    s2sSecureAuth: false,
+    allowUnencryptedPlain: false,
+    directTls: false,
+    http: false,
+    srv: true,
+    tlsa: null,
+    users: [
+      { localpart: 'bob', password: 'bob-weak-pw' },
+      { localpart: 'mallory', password: 'mallory-weak-pw' },
+    ],
+    roster: {},
+    traits: [
+      'cert:self-signed',
+      'tls:1.0+',
+      'tls:anonymous-suites',
+      'tls:rsa-key-exchange',
+      'c2s:encryption-optional',
+      's2s:encryption-optional',
+      'srv',
+    ],
+  },
+  {
+    domain: 'plain.test',
+    address: '127.0.2.4',
+    certificate: 'none',
+    keyType: 'ec',
+    tls: null,
+    c2sRequireEncryption: false,
+    s2sRequireEncryption: false,
+    s2sSecureAuth: false,
+    allowUnencryptedPlain: true,
+    directTls: false,
+    http: false,
+    srv: false,
+    tlsa: null,
+    users: [{ localpart: 'dave', password: 'dave-plain-pw' }],
+    roster: {},
+    traits: ['tls:none', 'c2s:encryption-none', 's2s:encryption-none', 'sasl:plain-without-tls', 'no-srv'],
+  },
+  {
+    domain: 'other.test',
+    address: '127.0.2.5',
+    certificate: 'ca-signed',
+    keyType: 'ec',
+    tls: modern,
+    c2sRequireEncryption: true,
+    s2sRequireEncryption: true,
+    s2sSecureAuth: true,
+    allowUnencryptedPlain: false,
+    directTls: false,
+    http: false,
+    srv: true,
+    tlsa: null,
+    users: [{ localpart: 'erin', password: 'erin-other-pw' }],
+    roster: {},
+    traits: [
+      'cert:ca-signed',
+      'tls:1.2+',
+      'c2s:encryption-required',
+      's2s:encryption-required',
+      's2s:secure-auth',
+      'srv',
+    ],
+  },
+  {
+    domain: 'dane.sec.test',
+    address: '127.0.2.10',
+    certificate: 'self-signed',
+    keyType: 'ec',
+    tls: modern,
+    c2sRequireEncryption: true,
+    s2sRequireEncryption: true,
+    s2sSecureAuth: false,
+    allowUnencryptedPlain: false,
+    directTls: false,
+    http: false,
+    srv: true,
+    tlsa: 'match',
+    users: [{ localpart: 'heidi', password: 'heidi-dane-pw' }],
+    roster: {},
+    traits: [
+      'cert:self-signed',
+      'tls:1.2+',
+      'c2s:encryption-required',
+      's2s:encryption-required',
+      'dnssec:signed',
+      'dane:valid',
+      'srv',
+    ],
+  },
+  {
+    domain: 'badtlsa.sec.test',
+    address: '127.0.2.11',
+    certificate: 'self-signed',
+    keyType: 'ec',
+    tls: modern,
+    c2sRequireEncryption: true,
+    s2sRequireEncryption: true,
+    s2sSecureAuth: false,
+    allowUnencryptedPlain: false,
+    directTls: false,
+    http: false,
+    srv: true,
+    tlsa: 'mismatch',
+    users: [{ localpart: 'ivan', password: 'ivan-badtlsa-pw' }],
+    roster: {},
+    traits: [
+      'cert:self-signed',
+      'tls:1.2+',
+      'c2s:encryption-required',
+      's2s:encryption-required',
+      'dnssec:signed',
+      'dane:mismatch',
+      'srv',
+    ],
+  },
+  {
+    domain: 'wrongname.test',
+    address: '127.0.2.12',
+    certificate: 'wrong-name',
+    certificateName: 'elsewhere.test',
+    keyType: 'ec',
+    tls: modern,
+    c2sRequireEncryption: true,
+    s2sRequireEncryption: true,
+    s2sSecureAuth: false,
+    allowUnencryptedPlain: false,
+    directTls: false,
+    http: false,
+    srv: true,
+    tlsa: null,
+    users: [{ localpart: 'frank', password: 'frank-wrongname-pw' }],
+    roster: {},
+    traits: ['cert:wrong-name', 'tls:1.2+', 'c2s:encryption-required', 's2s:encryption-required', 'srv'],
+  },
+  {
+    domain: 'expired.test',
+    address: '127.0.2.13',
+    certificate: 'expired',
+    keyType: 'ec',
+    tls: modern,
+    c2sRequireEncryption: true,
+    s2sRequireEncryption: true,
+    s2sSecureAuth: false,
+    allowUnencryptedPlain: false,
+    directTls: false,
+    http: false,
+    srv: true,
+    tlsa: null,
+    users: [{ localpart: 'grace', password: 'grace-expired-pw' }],
+    roster: {},
+    traits: ['cert:expired', 'tls:1.2+', 'c2s:encryption-required', 's2s:encryption-required', 'srv'],
+  },
+];
+
+export interface Endpoint {
+  /** What listens there, for messages. */
+  owner: string;
+  host: string;
+  port: number;
+  protocol: 'tcp' | 'udp';
+}
+
+/** Every address:port the lab binds, so they can be checked before anything starts. */
+export function labEndpoints(domains: readonly DomainSpec[] = DOMAINS): Endpoint[] {
+  const out: Endpoint[] = [];
+  for (const dns of [
+    { owner: 'dnsmasq', ...DNSMASQ },
+    { owner: 'unbound', ...UNBOUND },
+    { owner: 'nsd', ...NSD },
+  ]) {
+    out.push({ ...dns, protocol: 'udp' }, { ...dns, protocol: 'tcp' });
+  }
+  for (const d of domains) {
+    const owner = `prosody ${d.domain}`;
+    const ports = [C2S_PORT, S2S_PORT];
+    if (d.directTls) ports.push(C2S_DIRECT_PORT, S2S_DIRECT_PORT);
+    if (d.http) ports.push(HTTP_PORT, HTTPS_PORT);
+    for (const port of ports) out.push({ owner, host: d.address, port, protocol: 'tcp' });
+  }
+  return out;
+}

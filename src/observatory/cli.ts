@@ -1,0 +1,46 @@
+// `hoplight-observatory`: scan one domain or a list, serve the API and pages, or run scan workers.
+import { parseArgs } from 'node:util';
+import { scanCommand } from './commands/scan.ts';
+
+const USAGE = `Usage: hoplight-observatory <command> [options]
+
+Commands:
+  scan DOMAIN            scan one XMPP domain and print its report
+  scan --file LIST       scan every domain in LIST (one per line), one report file each
+  serve                  run the JSON API and the pages
+  worker                 run scan workers only (with DATABASE_URL, PostgreSQL)
+
+Scan options:
+  --json                 print the versioned JSON report instead of the text one
+  --resolver HOST[:PORT] DNS resolver to ask (default: the system's first nameserver)
+  --ca FILE              extra trust anchor (PEM), besides Mozilla's roots
+  --allow-private        allow targets on loopback, private or other non-public addresses
+  --timeout MS           budget for one network step (default 5000)
+  --concurrency N        connections at once per host (default 4)
+  --lab                  take resolver, CA and private-address permission from the running lab
+  --out DIR              with --file: where the reports go (default ./reports)
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'scan':
+      return scanCommand(rest);
+    case 'serve':
+    case 'worker': {
+      const { serviceCommand } = await import('./commands/service.ts');
+      return serviceCommand(command, rest);
+    }
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`Unknown command "${command}".\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+export { parseArgs, USAGE };

@@ -1,0 +1,24 @@
+// `--lab`: scan options taken from the running test lab's state file (resolver, CA, private addresses).
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ScanOptions } from './types.ts';
+
+const DEFAULT_STATE = fileURLToPath(new URL('../../../lab/.state/lab.json', import.meta.url));
+
+export function labScanOptions(statePath = process.env.HOPLIGHT_LAB_STATE ?? DEFAULT_STATE): ScanOptions {
+  let state: { resolver?: { host: string; port: number }; caFile?: string };
+  try {
+    state = JSON.parse(readFileSync(statePath, 'utf8'));
+  } catch {
+    throw new Error(`--lab: no running lab (${statePath} is missing); start it with "npm run lab:up".`);
+  }
+  if (!state.resolver || !state.caFile) throw new Error(`--lab: ${statePath} has no resolver or caFile.`);
+  return {
+    resolver: state.resolver,
+    extraCa: [readFileSync(state.caFile, 'utf8')],
+    allowPrivate: true,
+    // Loopback answers in microseconds; a short budget keeps hostile-target tests fast.
+    timeoutMs: 3000,
+    perHostConcurrency: 4,
+  };
+}
