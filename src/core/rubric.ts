@@ -1,0 +1,333 @@
+// Rubric v1 (DESIGN §3): grades one scanned target from its facts alone, so stored reports can be
+// re-graded without rescanning. Pure.
+//
+// Decisions where DESIGN leaves room (also listed in the report to the lead):
+// - No TLS at all (no TLS result, or no version negotiated): score 0, all parts 0, grade F.
+// - Cipher "mean of weakest and strongest": suites of every version are pooled (TLS 1.3 suites next
+//   to 1.2 ones); the score of the fewest-bit suite and that of the most-bit suite are averaged.
+// - Key exchange "weakest of": the leaf key (RSA/DSA by bits, EC/EdDSA 100), the smallest DHE group
+//   (`dhBits`), ECDHE (100); export suites cap it at 40, anonymous suites make it 0. With no
+//   certificate and no (EC)DHE there is nothing that exchanges keys we can rate: 0.
+// - The score is kept exact (the weights are applied as integers: 3·p + 3·k + 4·c over 10).
+// - F wins over T: an untrusted certificate on an F target stays F (T (F) would say nothing more).
+// - A+ is an upgrade of A (after caps), never of A-.
+// - The key-size caps (`cert.rsa-broken` < 1024 → F, `cert.rsa-small` < 2048 → B) apply to RSA only,
+//   as DESIGN says; DSA keys are rated by bits in the key-exchange part.
+// - A certificate that is absent while TLS ran (and no DANE/POSH) gives T, like an untrusted one.
+import { capGrade, gradeFromScore } from './grades.ts';
+import type {
+  AuthMethod,
+  CertificateResult,
+  CipherSuite,
+  DaneResult,
+  Encryption,
+  Finding,
+  Grade,
+  LetterGrade,
+  ServiceKind,
+  TlsResult,
+  TlsVersion,
+} from './report.ts';
+import { TLS_VERSIONS } from './report.ts';
+import { type FindingContext, type RubricCode, rubricFinding } from './rubric-findings.ts';
+
+export const RUBRIC_VERSION = 1;
+
+/** The facts of one target the rubric reads. */
+export interface RubricInput {
+  domain: string;
+  service: ServiceKind;
+  /** `host:port`, to name the target in findings. */
+  target: string;
+  /** null: the target offered no TLS. */
+  tls: TlsResult | null;
+  certificate: CertificateResult | null;
+  dane: DaneResult | null;
+  /** The service's POSH document matched a presented certificate; null when there is none. */
+  poshMatches: boolean | null;
+  /** The service's STARTTLS policy (a scanner fact). */
+  encryption: Encryption;
+}
+
+/** A ceiling on the letter; `A-` only lowers an A. */
+export type CapLimit = 'F' | 'C' | 'B' | 'A-';
+
+export interface Cap {
+  limit: CapLimit;
+  code: RubricCode;
+}
+
+export interface RubricParts {
+  protocol: number;
+  keyExchange: number;
+  cipher: number;
+}
+
+export interface RubricResult {
+  /** 0.3·protocol + 0.3·keyExchange + 0.4·cipher, 0–100. */
+  score: number;
+  grade: Grade;
+  /** The letter regardless of authentication; equals `grade` unless that is T. */
+  gradeIfTrusted: LetterGrade;
+  findings: Finding[];
+  parts: RubricParts;
+  caps: Cap[];
+  /** Which methods authenticate the domain for this target. */
+  authenticatedBy: AuthMethod[];
+}
+
+const PROTOCOL_SCORE: Record<TlsVersion, number> = {
+  SSLv2: 0,
+  SSLv3: 80,
+  'TLSv1.0': 90,
+  'TLSv1.1': 95,
+  'TLSv1.2': 100,
+  'TLSv1.3': 100,
+};
+
+/** DESIGN §3 key-exchange table for RSA keys and finite-field DH groups. */
+export function finiteFieldScore(bits: number): number {
+  if (bits < 512) return 20;
+  if (bits < 1024) return 40;
+  if (bits < 2048) return 80;
+  if (bits < 4096) return 90;
+  return 100;
+}
+
+/** DESIGN §3 cipher-strength table. */
+export function cipherBitsScore(bits: number): number {
+  if (bits <= 0) return 0;
+  if (bits < 128) return 20;
+  if (bits < 256) return 80;
+  return 100;
+}
+
+/** Mean of the best and worst version offered; 0 when none. */
+export function protocolScore(versions: readonly TlsVersion[]): number {
+  const offered = TLS_VERSIONS.filter((v) => versions.includes(v));
+  const lowest = offered[0];
+  const highest = offered[offered.length - 1];
+  if (lowest === undefined || highest === undefined) return 0;
+  return (PROTOCOL_SCORE[lowest] + PROTOCOL_SCORE[highest]) / 2;
+}
+
+export function allSuites(tls: TlsResult): CipherSuite[] {
+  return tls.perVersion.flatMap((v) => v.suites);
+}
+
+/** Mean of the scores of the weakest and the strongest suite over all versions; 0 when none. */
+export function cipherScore(suites: readonly CipherSuite[]): number {
+  if (suites.length === 0) return 0;
+  const bits = suites.map((s) => s.bits);
+  return (cipherBitsScore(Math.min(...bits)) + cipherBitsScore(Math.max(...bits))) / 2;
+}
+
+const ELLIPTIC_KEYS = new Set(['EC', 'ECDSA', 'ED25519', 'ED448']);
+
+/** Weakest of the leaf key and the ephemeral exchange; see the decisions at the top. */
+export function keyExchangeScore(tls: TlsResult, certificate: CertificateResult | null): number {
+  const suites = allSuites(tls);
+  if (suites.some((s) => s.anonymous)) return 0;
+  const parts: number[] = [];
+  const leaf = certificate?.chain[0];
+  if (leaf) {
+    const type = leaf.keyType.toUpperCase();
+    parts.push(ELLIPTIC_KEYS.has(type) ? 100 : finiteFieldScore(leaf.keyBits));
+  }
+  if (tls.dhBits !== null) parts.push(finiteFieldScore(tls.dhBits));
+  if (suites.some((s) => isEcdhe(s))) parts.push(100);
+  if (parts.length === 0) return 0;
+  const weakest = Math.min(...parts);
+  return suites.some((s) => s.export) ? Math.min(weakest, 40) : weakest;
+}
+
+function isEcdhe(suite: CipherSuite): boolean {
+  return suite.keyExchange.toUpperCase() === 'ECDHE' || suite.keyExchange.toLowerCase() === 'any';
+}
+
+/** Exact 0.3·p + 0.3·k + 0.4·c: integer weights avoid 79.99999 where 80 is meant. */
+export function weightedScore(parts: RubricParts): number {
+  return (3 * parts.protocol + 3 * parts.keyExchange + 4 * parts.cipher) / 10;
+}
+
+/** PKIX: trusted chain, within its validity period, identity matching the domain. */
+export function pkixAuthenticates(certificate: CertificateResult | null): boolean {
+  return (
+    certificate?.trusted === true &&
+    !certificate.expired &&
+    !certificate.notYetValid &&
+    certificate.identity.matches
+  );
+}
+
+/** DANE counts only when validated; the DANE module already applied the usage rules to `matches`. */
+export function daneAuthenticates(dane: DaneResult | null): boolean {
+  return dane?.dnssec === true && dane.matches === true;
+}
+
+export function authenticatedBy(
+  certificate: CertificateResult | null,
+  dane: DaneResult | null,
+  poshMatches: boolean | null,
+): AuthMethod[] {
+  const methods: AuthMethod[] = [];
+  if (pkixAuthenticates(certificate)) methods.push('pkix');
+  if (daneAuthenticates(dane)) methods.push('dane');
+  if (certificate !== null && poshMatches === true) methods.push('posh');
+  return methods;
+}
+
+const NO_TLS_PARTS: RubricParts = { protocol: 0, keyExchange: 0, cipher: 0 };
+
+export function gradeTarget(input: RubricInput): RubricResult {
+  const ctx: FindingContext = { domain: input.domain, service: input.service, target: input.target };
+  const tls = input.tls;
+  if (tls === null || tls.versions.length === 0) {
+    return {
+      score: 0,
+      grade: 'F',
+      gradeIfTrusted: 'F',
+      findings: [rubricFinding('policy.no-tls', ctx)],
+      parts: { ...NO_TLS_PARTS },
+      caps: [{ limit: 'F', code: 'policy.no-tls' }],
+      authenticatedBy: [],
+    };
+  }
+
+  const suites = allSuites(tls);
+  const parts: RubricParts = {
+    protocol: protocolScore(tls.versions),
+    keyExchange: keyExchangeScore(tls, input.certificate),
+    cipher: cipherScore(suites),
+  };
+  const score = weightedScore(parts);
+  const caps: Cap[] = [];
+  const findings: Finding[] = [];
+  const flag = (limit: CapLimit | null, code: RubricCode, detail = '', severity?: Finding['severity']) => {
+    if (limit !== null) caps.push({ limit, code });
+    findings.push(rubricFinding(code, ctx, detail, severity));
+  };
+  const has = (v: TlsVersion) => tls.versions.includes(v);
+  const named = (pick: (s: CipherSuite) => boolean) => suiteNames(suites.filter(pick));
+
+  if (suites.length === 0) flag(null, 'tls.cipher.none-recorded');
+
+  // Protocol versions.
+  if (has('SSLv2')) flag('F', 'tls.protocol.sslv2');
+  if (has('SSLv3')) flag('C', 'tls.protocol.sslv3');
+  if (has('TLSv1.0')) flag('B', 'tls.protocol.tls10');
+  if (has('TLSv1.1')) flag('B', 'tls.protocol.tls11');
+  if (!has('TLSv1.2') && !has('TLSv1.3')) flag('C', 'tls.protocol.no-modern');
+  if (!has('TLSv1.3')) flag('A-', 'tls.protocol.no-tls13');
+
+  // Cipher suites.
+  const anonymous = named((s) => s.anonymous);
+  if (anonymous) flag('F', 'tls.cipher.anonymous', anonymous);
+  const nullSuites = named((s) => s.bits === 0 || s.cipher.toUpperCase() === 'NULL');
+  if (nullSuites) flag('F', 'tls.cipher.null', nullSuites);
+  const exportSuites = named((s) => s.export);
+  if (exportSuites) flag('F', 'tls.cipher.export', exportSuites);
+  const rc4 = named((s) => s.rc4);
+  if (rc4) flag('C', 'tls.cipher.rc4', rc4);
+  const smallBlock = named((s) => s.smallBlock);
+  if (smallBlock) flag('C', 'tls.cipher.64bit-block', smallBlock);
+  const noFs = named((s) => !s.forwardSecrecy);
+  if (noFs) flag('B', 'tls.cipher.no-forward-secrecy', noFs);
+  const notAead = named((s) => !s.aead);
+  if (notAead) flag(null, 'tls.cipher.not-aead', notAead);
+  if (tls.compression) flag('C', 'tls.compression');
+
+  // Keys and signatures.
+  const leaf = input.certificate?.chain[0];
+  if (input.certificate === null || leaf === undefined) {
+    flag(null, 'cert.missing');
+  } else {
+    if (leaf.keyType.toUpperCase() === 'RSA' && leaf.keyBits < 1024) {
+      flag('F', 'cert.rsa-broken', ` (${leaf.keyBits} bits)`);
+    } else if (leaf.keyType.toUpperCase() === 'RSA' && leaf.keyBits < 2048) {
+      flag('B', 'cert.rsa-small', ` (${leaf.keyBits} bits)`);
+    }
+    const hash = leaf.signatureHash.toLowerCase();
+    if (hash === 'md5') flag('F', 'cert.md5');
+    if (hash === 'sha1') flag('B', 'cert.sha1');
+  }
+  if (tls.dhBits !== null && tls.dhBits < 2048) {
+    flag('B', 'dh.small', ` (${tls.dhBits} bits)`, tls.dhBits < 1024 ? 'high' : 'medium');
+  }
+  if (input.encryption !== 'required') flag('B', 'policy.encryption-optional');
+
+  // Letter: score, then caps (a cap never raises).
+  let letter = gradeFromScore(score);
+  for (const cap of caps)
+    letter = cap.limit === 'A-' ? (letter === 'A' ? 'A-' : letter) : capGrade(letter, cap.limit);
+
+  // Authentication.
+  const methods = authenticatedBy(input.certificate, input.dane, input.poshMatches);
+  const authenticated = methods.length > 0;
+  findings.push(...certificateFindings(input, ctx, authenticated));
+  findings.push(...daneFindings(input.dane, ctx));
+
+  const aPlusEligible =
+    letter === 'A' &&
+    has('TLSv1.3') &&
+    suites.length > 0 &&
+    suites.every((s) => s.forwardSecrecy && s.aead) &&
+    input.encryption === 'required';
+  if (aPlusEligible) {
+    if (methods.includes('dane') || methods.includes('posh')) letter = 'A+';
+    else findings.push(rubricFinding('auth.no-dane-posh', ctx));
+  }
+
+  const grade: Grade = authenticated || letter === 'F' ? letter : 'T';
+  return { score, grade, gradeIfTrusted: letter, findings, parts, caps, authenticatedBy: methods };
+}
+
+/** PKIX failures: high when nothing else authenticates (T), low when DANE or POSH does. */
+function certificateFindings(input: RubricInput, ctx: FindingContext, authenticated: boolean): Finding[] {
+  const cert = input.certificate;
+  if (cert === null) return [];
+  const severity = authenticated ? 'low' : 'high';
+  const rescued = authenticated ? '; DANE or POSH authenticates the domain instead' : '';
+  const findings: Finding[] = [];
+  if (!cert.trusted) {
+    const why = cert.trustError ?? (cert.selfSigned ? 'self-signed' : 'unknown issuer');
+    findings.push(rubricFinding('cert.untrusted', ctx, ` (${why})${rescued}`, severity));
+  }
+  const leaf = cert.chain[0];
+  if (cert.expired) {
+    findings.push(
+      rubricFinding('cert.expired', ctx, `${leaf ? ` (since ${leaf.notAfter})` : ''}${rescued}`, severity),
+    );
+  }
+  if (cert.notYetValid) {
+    findings.push(
+      rubricFinding(
+        'cert.not-yet-valid',
+        ctx,
+        `${leaf ? ` (from ${leaf.notBefore})` : ''}${rescued}`,
+        severity,
+      ),
+    );
+  }
+  if (!cert.identity.matches) {
+    const names = leaf ? leaf.names.dnsIds.concat(leaf.names.srvIds, leaf.names.xmppAddrs) : [];
+    const shown = names.length > 0 ? ` (names: ${names.slice(0, 5).join(', ')})` : '';
+    findings.push(rubricFinding('cert.name-mismatch', ctx, `${shown}${rescued}`, severity));
+  }
+  return findings;
+}
+
+function daneFindings(dane: DaneResult | null, ctx: FindingContext): Finding[] {
+  if (dane === null || dane.records.length === 0) return [];
+  if (!dane.dnssec) return [rubricFinding('dane.unsigned', ctx, ` at ${dane.name}`)];
+  if (dane.matches === false) return [rubricFinding('dane.mismatch', ctx, ` at ${dane.name}`)];
+  return [];
+}
+
+/** `: A, B, C and 4 more`, so a message names the culprits without growing without bound. */
+function suiteNames(suites: readonly CipherSuite[]): string {
+  if (suites.length === 0) return '';
+  const names = [...new Set(suites.map((s) => s.name))];
+  const shown = names.slice(0, 3).join(', ');
+  return names.length > 3 ? `: ${shown} and ${names.length - 3} more` : `: ${shown}`;
+}

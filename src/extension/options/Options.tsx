@@ -1,0 +1,293 @@
+// The options page: one form for the settings, validated as the background validates them, saved
+// through the background (never straight to storage), with errors beside their fields.
+import type { TargetedSubmitEvent } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { request, type SendMessage } from '../shared/messages.ts';
+import {
+  MAX_CHECK_INTERVAL_MINUTES,
+  MIN_CHECK_INTERVAL_MINUTES,
+  type SettingsError,
+  type SettingsField,
+} from '../shared/settings.ts';
+import { errorsByField, FIELD_ORDER, type FormValues, formFromSettings, validateForm } from './form.ts';
+
+const FIELD_IDS: Record<SettingsField, string> = {
+  jid: 'jid',
+  transport: 'transport-websocket',
+  endpointUrl: 'endpoint-url',
+  observatoryUrl: 'observatory-url',
+  checkIntervalMinutes: 'check-interval',
+};
+
+type Notice =
+  | { kind: 'saved' }
+  | { kind: 'failed'; message: string }
+  | { kind: 'invalid'; count: number }
+  | null;
+
+export function Options({ send }: { send: SendMessage }) {
+  const [values, setValues] = useState<FormValues | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [errors, setErrors] = useState<SettingsError[]>([]);
+  const [notice, setNotice] = useState<Notice>(null);
+  const [saving, setSaving] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+
+  useEffect(() => {
+    request(send, { type: 'getSettings' }).then(
+      (settings) => setValues(formFromSettings(settings)),
+      (error: unknown) => setLoadError(error instanceof Error ? error.message : String(error)),
+    );
+  }, [send]);
+
+  useEffect(() => {
+    const first = FIELD_ORDER.find((field) => errors.some((e) => e.field === field));
+    if (first) form.current?.querySelector<HTMLElement>(`#${FIELD_IDS[first]}`)?.focus();
+  }, [errors]);
+
+  if (loadError) {
+    return (
+      <main>
+        <h1>Hoplight settings</h1>
+        <p role="alert" class="error">
+          Could not load the settings: {loadError}
+        </p>
+      </main>
+    );
+  }
+  if (!values) {
+    return (
+      <main>
+        <h1>Hoplight settings</h1>
+        <p role="status">Loading…</p>
+      </main>
+    );
+  }
+
+  const set = <K extends keyof FormValues>(key: K, value: FormValues[K]) => {
+    setValues({ ...values, [key]: value });
+    setNotice(null);
+  };
+  const byField = errorsByField(errors);
+
+  const onSubmit = async (event: TargetedSubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const checked = validateForm(values);
+    if (!checked.ok) {
+      setErrors(checked.errors);
+      setNotice({ kind: 'invalid', count: Object.keys(errorsByField(checked.errors)).length });
+      return;
+    }
+    setSaving(true);
+    try {
+      const result = await request(send, { type: 'saveSettings', settings: checked.settings });
+      if (result.saved) {
+        setErrors([]);
+        setValues(formFromSettings(result.settings));
+        setNotice({ kind: 'saved' });
+      } else {
+        setErrors(result.errors);
+        setNotice({ kind: 'invalid', count: Object.keys(errorsByField(result.errors)).length });
+      }
+    } catch (error) {
+      setNotice({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <main>
+      <h1>Hoplight settings</h1>
+      <form ref={form} onSubmit={onSubmit} noValidate>
+        <h2>Account</h2>
+        <TextField
+          id="jid"
+          label="XMPP address"
+          hint="Your own address, for example alice@example.org. Hoplight signs in only to read your contact list."
+          value={values.jid}
+          error={byField.jid}
+          autoComplete="username"
+          onInput={(v) => set('jid', v)}
+        />
+
+        <fieldset>
+          <legend>Connection</legend>
+          <fieldset class="choice">
+            <legend>Transport</legend>
+            <input
+              type="radio"
+              id="transport-websocket"
+              name="transport"
+              checked={values.transport === 'websocket'}
+              onChange={() => set('transport', 'websocket')}
+            />
+            <label for="transport-websocket">WebSocket</label>
+            <input
+              type="radio"
+              id="transport-bosh"
+              name="transport"
+              checked={values.transport === 'bosh'}
+              onChange={() => set('transport', 'bosh')}
+            />
+            <label for="transport-bosh">BOSH</label>
+            {byField.transport && <p class="field-error">{byField.transport}</p>}
+          </fieldset>
+          <fieldset class="choice">
+            <legend>Server endpoint</legend>
+            <input
+              type="radio"
+              id="endpoint-mode-auto"
+              name="endpoint-mode"
+              checked={values.endpointMode === 'auto'}
+              onChange={() => set('endpointMode', 'auto')}
+            />
+            <label for="endpoint-mode-auto">Discover automatically</label>
+            <input
+              type="radio"
+              id="endpoint-mode-url"
+              name="endpoint-mode"
+              checked={values.endpointMode === 'url'}
+              onChange={() => set('endpointMode', 'url')}
+            />
+            <label for="endpoint-mode-url">Use this URL</label>
+          </fieldset>
+          {values.endpointMode === 'url' && (
+            <TextField
+              id="endpoint-url"
+              label="Connection URL"
+              hint={
+                values.transport === 'websocket'
+                  ? 'For example wss://example.org/xmpp-websocket'
+                  : 'For example https://example.org/http-bind'
+              }
+              type="url"
+              value={values.endpointUrl}
+              error={byField.endpointUrl}
+              onInput={(v) => set('endpointUrl', v)}
+            />
+          )}
+          {values.endpointMode !== 'url' && byField.endpointUrl && (
+            <p class="field-error">{byField.endpointUrl}</p>
+          )}
+        </fieldset>
+
+        <fieldset>
+          <legend>Observatory</legend>
+          <TextField
+            id="observatory-url"
+            label="Observatory URL"
+            hint="Where Hoplight looks up the servers' grades."
+            type="url"
+            value={values.observatoryUrl}
+            error={byField.observatoryUrl}
+            onInput={(v) => set('observatoryUrl', v)}
+          />
+          <CheckboxField
+            id="privacy-mode"
+            label="Privacy mode: download the full list of grades instead of asking about each server"
+            checked={values.privacyMode}
+            onChange={(v) => set('privacyMode', v)}
+          />
+        </fieldset>
+
+        <fieldset>
+          <legend>Checks</legend>
+          <TextField
+            id="check-interval"
+            label="Check every (minutes)"
+            hint={`From ${MIN_CHECK_INTERVAL_MINUTES} to ${MAX_CHECK_INTERVAL_MINUTES} minutes.`}
+            type="number"
+            inputMode="numeric"
+            min={MIN_CHECK_INTERVAL_MINUTES}
+            max={MAX_CHECK_INTERVAL_MINUTES}
+            value={values.checkIntervalMinutes}
+            error={byField.checkIntervalMinutes}
+            onInput={(v) => set('checkIntervalMinutes', v)}
+          />
+          <CheckboxField
+            id="notifications"
+            label="Notify me when a contact's light gets worse"
+            checked={values.notifications}
+            onChange={(v) => set('notifications', v)}
+          />
+        </fieldset>
+
+        <button type="submit" disabled={saving}>
+          {saving ? 'Saving…' : 'Save'}
+        </button>
+        <p role="status" aria-live="polite" class={notice?.kind === 'saved' ? 'status-ok' : 'error'}>
+          {notice?.kind === 'saved' && 'Settings saved.'}
+          {notice?.kind === 'failed' && `Could not save: ${notice.message}`}
+          {notice?.kind === 'invalid' &&
+            `Not saved: ${notice.count === 1 ? 'one field needs' : `${notice.count} fields need`} fixing.`}
+        </p>
+      </form>
+    </main>
+  );
+}
+
+interface TextFieldProps {
+  id: string;
+  label: string;
+  hint?: string;
+  value: string;
+  error?: string | undefined;
+  type?: 'text' | 'url' | 'number';
+  autoComplete?: string;
+  inputMode?: 'numeric';
+  min?: number;
+  max?: number;
+  onInput: (value: string) => void;
+}
+
+function TextField({ id, label, hint, error, type = 'text', onInput, ...rest }: TextFieldProps) {
+  const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ');
+  const common = {
+    id,
+    name: id,
+    'aria-invalid': error ? ('true' as const) : ('false' as const),
+    'aria-describedby': described || undefined,
+    onInput: (event: { currentTarget: HTMLInputElement }) => onInput(event.currentTarget.value),
+    ...rest,
+  };
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      {/* One element per type: Preact types each input type's allowed ARIA roles separately. */}
+      {type === 'number' && <input type="number" {...common} />}
+      {type === 'url' && <input type="url" {...common} />}
+      {type === 'text' && <input type="text" {...common} />}
+      {hint && (
+        <p id={`${id}-hint`} class="hint">
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p id={`${id}-error`} class="field-error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function CheckboxField(props: {
+  id: string;
+  label: string;
+  checked: boolean;
+  onChange: (v: boolean) => void;
+}) {
+  return (
+    <div class="field choice">
+      <input
+        type="checkbox"
+        id={props.id}
+        name={props.id}
+        checked={props.checked}
+        onChange={(event) => props.onChange(event.currentTarget.checked)}
+      />
+      <label for={props.id}>{props.label}</label>
+    </div>
+  );
+}
