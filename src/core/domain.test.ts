@@ -96,6 +96,15 @@ describe('normalizeDomain', () => {
   });
 });
 
+describe('huge input', () => {
+  it('gives an error, not a crash', () => {
+    expect(errorOf(`${'a'.repeat(100_000)}.example`)).toMatch(/longer than 63 octets/);
+    expect(errorOf(`${'a.'.repeat(50_000)}example`)).toMatch(/octets long/);
+    const jid = parseJid(`${'x'.repeat(100_000)}@good.test/${'r'.repeat(100_000)}`);
+    expect(jid.ok).toBe(false);
+  });
+});
+
 describe('parseJid', () => {
   it('parses local@domain/resource', () => {
     const result = parseJid('Alice@Good.Test/Phone 1');
