@@ -261,9 +261,9 @@ describe('F caps', () => {
     expect(capCodes(result)).toEqual(['F:cert.md5']);
   });
 
-  it('F stays F even when the certificate does not authenticate', () => {
+  it('an unauthenticated F is T (F): the trust failure shows, the letter stays visible', () => {
     const result = gradeTarget(input({ certificate: rsaCert(512, { trusted: false, selfSigned: true }) }));
-    expect(result).toMatchObject({ grade: 'F', gradeIfTrusted: 'F' });
+    expect(result).toMatchObject({ grade: 'T', gradeIfTrusted: 'F' });
     expect(codes(result)).toContain('cert.untrusted');
   });
 });
@@ -561,7 +561,7 @@ describe('findings', () => {
         domain: 'weak.test',
       }),
     );
-    expect(result.grade).toBe('F');
+    expect(result).toMatchObject({ grade: 'T', gradeIfTrusted: 'F' });
     for (const finding of result.findings) {
       expect(RUBRIC_CODES.has(finding.code), finding.code).toBe(true);
       expect(finding.message).toContain('weak.test s2s (xmpp.weak.test:5269)');

@@ -9,7 +9,8 @@
 //   (`dhBits`), ECDHE (100); export suites cap it at 40, anonymous suites make it 0. With no
 //   certificate and no (EC)DHE there is nothing that exchanges keys we can rate: 0.
 // - The score is kept exact (the weights are applied as integers: 3·p + 3·k + 4·c over 10).
-// - F wins over T: an untrusted certificate on an F target stays F (T (F) would say nothing more).
+// - T wins over every letter, F included ("T (F)"), as DESIGN §3 shows T with the letter it would
+//   have had; only a target without TLS at all is a plain F (there is no certificate to judge).
 // - A+ is an upgrade of A (after caps), never of A-.
 // - The key-size caps (`cert.rsa-broken` < 1024 → F, `cert.rsa-small` < 2048 → B) apply to RSA only,
 //   as DESIGN says; DSA keys are rated by bits in the key-exchange part.
@@ -278,7 +279,9 @@ export function gradeTarget(input: RubricInput): RubricResult {
     else findings.push(rubricFinding('auth.no-dane-posh', ctx));
   }
 
-  const grade: Grade = authenticated || letter === 'F' ? letter : 'T';
+  // T wins over every letter, F included: the operator must see the trust failure, and the letter
+  // stays visible as gradeIfTrusted ("T (F)"). Only a target with no TLS at all is a plain F.
+  const grade: Grade = authenticated ? letter : 'T';
   return { score, grade, gradeIfTrusted: letter, findings, parts, caps, authenticatedBy: methods };
 }
 

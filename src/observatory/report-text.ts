@@ -39,7 +39,8 @@ function formatTarget(target: TargetReport): string[] {
     );
   }
   if (target.dane) {
-    const state = target.dane.matches === null ? 'not usable' : target.dane.matches ? 'matches' : 'does NOT match';
+    const state =
+      target.dane.matches === null ? 'not usable' : target.dane.matches ? 'matches' : 'does NOT match';
     lines.push(`      DANE ${target.dane.name}: ${target.dane.records.length} record(s), ${state}`);
   }
   return lines;

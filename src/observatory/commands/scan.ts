@@ -35,7 +35,8 @@ export function parseResolver(value: string): Resolver {
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} wants a whole number above 0, got "${value}".`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--${name} wants a whole number above 0, got "${value}".`);
   return n;
 }
 

@@ -1,0 +1,278 @@
+// The orchestrator: discovery → per target stream, TLS, certificate, DANE → per service POSH and
+// policy → a DomainReport of facts, graded by the pure rubric. Knows neither storage nor HTTP serving.
+import { normalizeDomain } from '../../core/domain.ts';
+import { gradeReport } from '../../core/grade-report.ts';
+import {
+  type DomainReport,
+  type Encryption,
+  type Finding,
+  type PoshResult,
+  REPORT_VERSION,
+  type ServiceKind,
+  type ServiceReport,
+  type TargetReport,
+} from '../../core/report.ts';
+import { RUBRIC_VERSION } from '../../core/rubric.ts';
+import { SCANNER_VERSION } from '../version.ts';
+import { classifyAddress } from './addresses.ts';
+import { checkCertificate } from './certificate.ts';
+import { daneFindings, matchDane, type TlsaAnswer } from './dane.ts';
+import { discoverTargets, queryAddresses, queryTlsa } from './dns.ts';
+import { fetchPosh, matchPosh } from './posh.ts';
+import { connectDirect, connectStarttls, probeStream } from './stream/index.ts';
+import { probeTls } from './tls/prober.ts';
+import type { DiscoveredTarget, ScanOptions } from './types.ts';
+
+/** The domain is not one we scan: malformed, or its targets are not on the public Internet. */
+export class ScanRefusedError extends Error {}
+
+export async function scanDomain(input: string, options: ScanOptions): Promise<DomainReport> {
+  const normalized = normalizeDomain(input);
+  if (!normalized.ok)
+    throw new ScanRefusedError(`"${input}" is not a domain we can scan: ${normalized.error}`);
+  const domain = normalized.domain;
+  const started = performance.now();
+  const scannedAt = new Date().toISOString();
+  const [c2s, s2s] = await Promise.all([
+    scanService(domain, 'c2s', options),
+    scanService(domain, 's2s', options),
+  ]);
+  const report: DomainReport = {
+    reportVersion: REPORT_VERSION,
+    domain,
+    scannedAt,
+    rubricVersion: RUBRIC_VERSION,
+    scanner: { name: 'hoplight', version: SCANNER_VERSION },
+    services: { c2s, s2s },
+    durationMs: Math.round(performance.now() - started),
+  };
+  return gradeReport(report);
+}
+
+async function scanService(
+  domain: string,
+  service: ServiceKind,
+  options: ScanOptions,
+): Promise<ServiceReport> {
+  const discovery = await discoverTargets(domain, service, options);
+  const located = await Promise.all(
+    discovery.targets.map(async (target) => ({ target, ...(await locate(target, options)) })),
+  );
+  if (!options.allowPrivate) {
+    const inside = located.flatMap((t) =>
+      t.addresses
+        .map((address) => ({ address, kind: classifyAddress(address) }))
+        .filter((a) => a.kind !== 'public')
+        .map((a) => `${t.target.host} is at ${a.address} (${a.kind})`),
+    );
+    if (inside.length > 0) {
+      throw new ScanRefusedError(
+        `refusing to scan ${domain}: ${inside[0]}, which is not a public address. ` +
+          'Scanning internal networks is off by default (use --allow-private for a lab).',
+      );
+    }
+  }
+  const [targets, posh] = await Promise.all([
+    Promise.all(located.map((t) => scanTarget(domain, t.target, t.addresses, t.dnssec, t.error, options))),
+    fetchPosh(domain, service, options),
+  ]);
+  return {
+    service,
+    grade: null,
+    gradeIfTrusted: null,
+    score: null,
+    encryption: encryptionPolicy(targets),
+    tlsVersions: [],
+    cipherSuites: [],
+    authentication: [],
+    dialback: targets.some((t) => t.stream?.dialback),
+    saslMechanisms: {
+      beforeTls: union(targets.map((t) => t.stream?.saslBeforeTls ?? [])),
+      afterTls: union(targets.map((t) => t.stream?.saslAfterTls ?? [])),
+    },
+    posh: matchPoshForTargets(
+      posh,
+      targets.map((t) => peerChains.get(t) ?? null),
+    ),
+    targets,
+    findings: discovery.findings,
+  };
+}
+
+async function locate(
+  target: DiscoveredTarget,
+  options: ScanOptions,
+): Promise<{ addresses: string[]; dnssec: boolean; error: string | null }> {
+  try {
+    const answer = await queryAddresses(target.host, options);
+    if (answer.addresses.length === 0)
+      return { addresses: [], dnssec: answer.dnssec, error: `${target.host} has no address` };
+    return { addresses: answer.addresses, dnssec: answer.dnssec, error: null };
+  } catch (err) {
+    return {
+      addresses: [],
+      dnssec: false,
+      error: `cannot resolve ${target.host}: ${(err as Error).message}`,
+    };
+  }
+}
+
+/** Plaintext is possible when any STARTTLS target lets a client go on without TLS. */
+export function encryptionPolicy(targets: TargetReport[]): Encryption {
+  const reachable = targets.filter((t) => t.status === 'ok' && t.stream);
+  if (reachable.length === 0) return 'none';
+  const tlsSomewhere = reachable.some((t) => t.directTls || t.stream?.starttls !== 'none');
+  if (!tlsSomewhere) return 'none';
+  const plaintextPossible = reachable.some((t) => !t.directTls && t.stream?.starttls !== 'required');
+  return plaintextPossible ? 'optional' : 'required';
+}
+
+function union(lists: string[][]): string[] {
+  return [...new Set(lists.flat())];
+}
+
+function emptyTarget(target: DiscoveredTarget, addresses: string[], dnssec: boolean): TargetReport {
+  return {
+    host: target.host,
+    port: target.port,
+    directTls: target.directTls,
+    source: target.source,
+    priority: target.priority,
+    weight: target.weight,
+    addresses,
+    dnssec,
+    status: 'error',
+    error: null,
+    stream: null,
+    tls: null,
+    certificate: null,
+    dane: null,
+    grade: null,
+    gradeIfTrusted: null,
+    score: null,
+    findings: [],
+    durationMs: 0,
+  };
+}
+
+/** Scans one target on its first address: stream, then the TLS probes, certificate and DANE. */
+async function scanTarget(
+  domain: string,
+  target: DiscoveredTarget,
+  addresses: string[],
+  dnssec: boolean,
+  locateError: string | null,
+  options: ScanOptions,
+): Promise<TargetReport> {
+  const started = performance.now();
+  const report = emptyTarget(target, addresses, dnssec);
+  const where = `${target.host}:${target.port}`;
+  const finish = (error: string | null): TargetReport => {
+    report.status = error ? 'error' : 'ok';
+    report.error = error;
+    if (error) report.findings.push(unreachable(domain, target, where, error));
+    report.durationMs = Math.round(performance.now() - started);
+    return report;
+  };
+  if (locateError || addresses.length === 0) return finish(locateError ?? `${target.host} has no address`);
+  const address = addresses[0]!;
+  const streamTarget = { host: target.host, port: target.port, address, directTls: target.directTls };
+  const streamOptions = { timeoutMs: options.timeoutMs };
+  let probe: Awaited<ReturnType<typeof probeStream>>;
+  try {
+    probe = await probeStream(streamTarget, domain, target.service, streamOptions);
+  } catch (err) {
+    return finish((err as Error).message);
+  }
+  report.stream = probe.stream;
+  const tlsAvailable = target.directTls || probe.stream.starttls !== 'none';
+  if (!tlsAvailable) return finish(null);
+  if (probe.tlsError) report.findings.push(tlsFailed(domain, where, probe.tlsError));
+  const connect = target.directTls
+    ? connectDirect(streamTarget, streamOptions)
+    : connectStarttls(streamTarget, domain, target.service, streamOptions);
+  const [tls, dane] = await Promise.all([
+    probeTls(connect, {
+      serverName: domain,
+      timeoutMs: options.timeoutMs,
+      concurrency: options.perHostConcurrency,
+    }).catch((err: Error) => {
+      report.findings.push(tlsFailed(domain, where, err.message));
+      return null;
+    }),
+    lookupDane(target, options),
+  ]);
+  report.tls = tls;
+  const chain = probe.peerChain;
+  if (chain && chain.length > 0) {
+    peerChains.set(report, chain);
+    try {
+      const certificate = checkCertificate(chain, domain, target.service, { extraCa: options.extraCa });
+      report.certificate = certificate;
+      if (dane) {
+        report.dane = matchDane(dane, chain, {
+          domain,
+          identityMatches: certificate.identity.matches,
+          pkixTrusted: certificate.trusted && !certificate.expired && !certificate.notYetValid,
+        });
+        report.findings.push(...daneFindings(report.dane, where));
+      }
+    } catch (err) {
+      report.findings.push(certificateUnreadable(domain, where, (err as Error).message));
+    }
+  }
+  return finish(null);
+}
+
+/** The chains presented per target, kept beside the report (they are not part of the JSON). */
+const peerChains = new WeakMap<TargetReport, Uint8Array[]>();
+
+/** TLSA at `_port._tcp.host`; null when there is none (or the lookup failed, which is a finding). */
+async function lookupDane(target: DiscoveredTarget, options: ScanOptions): Promise<TlsaAnswer | null> {
+  const name = `_${target.port}._tcp.${target.host}`;
+  try {
+    const answer = await queryTlsa(name, { resolver: options.resolver, timeoutMs: options.timeoutMs });
+    return answer.records.length > 0 ? { name, dnssec: answer.dnssec, records: answer.records } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** POSH holds for the service when the document matches the chain of every target that showed one. */
+function matchPoshForTargets(posh: PoshResult, chains: (Uint8Array[] | null)[]): PoshResult {
+  if (!posh.found) return posh;
+  const presented = chains.filter((c): c is Uint8Array[] => c !== null && c.length > 0);
+  if (presented.length === 0) return { ...posh, matches: null };
+  const matches = presented.every((chain) => matchPosh(posh, chain).matches === true);
+  return { ...posh, matches };
+}
+
+function unreachable(domain: string, target: DiscoveredTarget, where: string, error: string): Finding {
+  return {
+    code: 'target.unreachable',
+    severity: 'high',
+    message: `${domain} ${target.service} target ${where} could not be scanned: ${error}.`,
+    fix: `Make sure ${where} accepts XMPP connections from the Internet, or remove it from the SRV records.`,
+    target: where,
+  };
+}
+
+function tlsFailed(domain: string, where: string, error: string): Finding {
+  return {
+    code: 'tls.handshake-failed',
+    severity: 'high',
+    message: `The TLS handshake with ${domain} at ${where} failed: ${error}.`,
+    fix: 'Check the TLS configuration of this listener (certificate and key readable, protocols and ciphers valid).',
+    target: where,
+  };
+}
+
+function certificateUnreadable(domain: string, where: string, error: string): Finding {
+  return {
+    code: 'cert.unreadable',
+    severity: 'high',
+    message: `The certificate ${domain} presents at ${where} cannot be read: ${error}.`,
+    fix: 'Install a well-formed X.509 certificate chain (leaf first, then intermediates).',
+    target: where,
+  };
+}
