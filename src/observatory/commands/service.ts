@@ -1,0 +1,142 @@
+// `serve` and `worker`: open the store (SQLite by default, PostgreSQL with DATABASE_URL), the queue that
+// fits it, and the API, a worker pool, or both. On SQLite `serve` runs its own bounded worker pool; on
+// PostgreSQL it only enqueues and `worker` processes (any number, anywhere) take the jobs.
+import { parseArgs } from 'node:util';
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from '../api/server.ts';
+import { createQueue } from '../queue/create-queue.ts';
+import type { ScanQueue } from '../queue/types.ts';
+import { startWorker, type Worker } from '../queue/worker.ts';
+import { scanDomain } from '../scan/scan-domain.ts';
+import { openStore } from '../store/open-store.ts';
+import type { Store } from '../store/store.ts';
+import { buildScanOptions, UsageError } from './scan.ts';
+
+export const DEFAULT_PORT = 8080;
+export const DEFAULT_HOST = '127.0.0.1';
+
+export interface RunningService {
+  store: Store;
+  queue: ScanQueue;
+  app: FastifyInstance | null;
+  worker: Worker | null;
+  /** `http://host:port` when serving. */
+  url: string | null;
+  stop(): Promise<void>;
+}
+
+export interface ServiceArgs {
+  mode: 'serve' | 'worker';
+  port: number;
+  host: string;
+  sqlitePath?: string;
+  databaseUrl?: string;
+  /** Scans at once in this process; 0 on `serve` with PostgreSQL. */
+  workers: number;
+  scan: Awaited<ReturnType<typeof buildScanOptions>>;
+}
+
+function parseServiceArgs(mode: 'serve' | 'worker', argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        db: { type: 'string' },
+        workers: { type: 'string' },
+        resolver: { type: 'string' },
+        ca: { type: 'string' },
+        'allow-private': { type: 'boolean' },
+        timeout: { type: 'string' },
+        concurrency: { type: 'string' },
+        lab: { type: 'boolean' },
+      },
+    }).values;
+  } catch (err) {
+    throw new UsageError(`${mode}: ${(err as Error).message}`);
+  }
+}
+
+export async function resolveServiceArgs(mode: 'serve' | 'worker', argv: string[]): Promise<ServiceArgs> {
+  const values = parseServiceArgs(mode, argv);
+  const port = Number(values.port ?? process.env.PORT ?? DEFAULT_PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port wants 0–65535, got "${values.port}".`);
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  const workers = Number(values.workers ?? (mode === 'serve' && databaseUrl ? 0 : 4));
+  if (!Number.isInteger(workers) || workers < 0)
+    throw new UsageError(`--workers wants a whole number, got "${values.workers}".`);
+  if (mode === 'worker' && workers === 0) throw new UsageError('worker: --workers must be at least 1.');
+  return {
+    mode,
+    port,
+    host: values.host ?? process.env.HOST ?? DEFAULT_HOST,
+    sqlitePath: values.db,
+    databaseUrl,
+    workers,
+    scan: await buildScanOptions(values),
+  };
+}
+
+/** Starts what `args` asks for; the caller stops it. */
+export async function startService(args: ServiceArgs): Promise<RunningService> {
+  const store = await openStore({ databaseUrl: args.databaseUrl, sqlitePath: args.sqlitePath });
+  const queue = await createQueue(store);
+  let app: FastifyInstance | null = null;
+  let worker: Worker | null = null;
+  const stop = async () => {
+    await app?.close();
+    await worker?.stop();
+    await queue.close();
+    await store.close();
+  };
+  try {
+    if (args.workers > 0) {
+      worker = await startWorker(store, queue, (domain) => scanDomain(domain, args.scan), {
+        concurrency: args.workers,
+      });
+    }
+    let url: string | null = null;
+    if (args.mode === 'serve') {
+      app = await buildServer({ store, queue });
+      url = await app.listen({ port: args.port, host: args.host });
+    }
+    return { store, queue, app, worker, url, stop };
+  } catch (err) {
+    await stop().catch(() => {});
+    throw err;
+  }
+}
+
+export async function serviceCommand(mode: 'serve' | 'worker', argv: string[]): Promise<number> {
+  let running: RunningService;
+  try {
+    const args = await resolveServiceArgs(mode, argv);
+    running = await startService(args);
+    const where = args.databaseUrl
+      ? 'PostgreSQL (DATABASE_URL)'
+      : `SQLite ${args.sqlitePath ?? './data/hoplight.sqlite'}`;
+    if (running.url) {
+      process.stdout.write(
+        `Hoplight observatory on ${running.url}\n` +
+          `  pages:  ${running.url}/\n  API:    ${running.url}/api/v1/  (OpenAPI: ${running.url}/api/v1/openapi.json)\n` +
+          `  store:  ${where}; scan workers in this process: ${args.workers}\n`,
+      );
+    } else {
+      process.stdout.write(`Hoplight scan worker: ${args.workers} at once, store ${where}\n`);
+    }
+  } catch (err) {
+    process.stderr.write(`${mode}: ${(err as Error).message}\n`);
+    return err instanceof UsageError ? 2 : 1;
+  }
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      process.stdout.write(`${mode}: ${signal}, stopping (queued scans stay queued)\n`);
+      running.stop().finally(resolve);
+    };
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+  });
+  return 0;
+}
