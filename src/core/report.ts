@@ -8,7 +8,14 @@ export type ServiceKind = 'c2s' | 's2s';
 
 /** Protocol names as OpenSSL and testssl print them, except TLS 1.0 which gets its minor number. */
 export type TlsVersion = 'SSLv2' | 'SSLv3' | 'TLSv1.0' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
-export const TLS_VERSIONS: readonly TlsVersion[] = ['SSLv2', 'SSLv3', 'TLSv1.0', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+export const TLS_VERSIONS: readonly TlsVersion[] = [
+  'SSLv2',
+  'SSLv3',
+  'TLSv1.0',
+  'TLSv1.1',
+  'TLSv1.2',
+  'TLSv1.3',
+];
 
 export type LetterGrade = 'A+' | 'A' | 'A-' | 'B' | 'C' | 'D' | 'E' | 'F';
 /** `T`: the certificate does not authenticate the domain; the letter it would have had is `gradeIfTrusted`. */

@@ -47,7 +47,9 @@ export function parseTestsslProtocols(findings: TestsslFinding[]): TestsslProtoc
     const cipher = /^cipher-(ssl2|ssl3|tls1|tls1_1|tls1_2|tls1_3)_x([0-9a-f]+)$/.exec(id);
     if (cipher) {
       const v = CIPHER_SECTION[cipher[1]!]!;
-      (suites[v] ??= []).push(Number.parseInt(cipher[2]!, 16));
+      const list = suites[v] ?? [];
+      list.push(Number.parseInt(cipher[2]!, 16));
+      suites[v] = list;
     }
   }
   for (const list of Object.values(suites)) list.sort((a, b) => a - b);

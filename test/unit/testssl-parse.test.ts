@@ -4,7 +4,9 @@ import { parseTestsslProtocols } from '../support/testssl.ts';
 
 describe('parseTestsslProtocols', () => {
   it('reads offered versions and per-version suite codes from a real testssl 3.0 run', () => {
-    const findings = JSON.parse(readFileSync(new URL('../fixtures/testssl-tls12-13.json', import.meta.url), 'utf8'));
+    const findings = JSON.parse(
+      readFileSync(new URL('../fixtures/testssl-tls12-13.json', import.meta.url), 'utf8'),
+    );
     const parsed = parseTestsslProtocols(findings);
     expect(parsed.versions).toEqual(['TLSv1.2', 'TLSv1.3']);
     expect(parsed.suites['TLSv1.3']).toEqual([0x1301, 0x1302, 0x1303]);
