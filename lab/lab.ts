@@ -137,24 +137,23 @@ function listenersOf(d: DomainSpec): number[] {
 }
 
 /** Prosody must read keys and traverse the state folders; keys stay unreadable to others. */
-function shareWithProsody(pki: Pki, owner: Owner): void {
+function shareWithProsody(pki: Pki, owner: Owner | null): void {
   for (const dir of [STATE_DIR, pki.dir]) chmodSync(dir, 0o755);
   chmodSync(pki.caFile, 0o644);
   for (const p of Object.values(pki.domains)) {
     chmodSync(p.certFile, 0o644);
-    chownSync(p.keyFile, owner.uid, owner.gid);
+    if (owner) chownSync(p.keyFile, owner.uid, owner.gid);
     chmodSync(p.keyFile, 0o600);
   }
 }
 
-/** Prosody runs as its own user: every folder above lab/.state must let it through. */
-function assertProsodyCanRead(file: string): void {
+/** Prosody runs as its own user when every folder above lab/.state lets it through. */
+function prosodyCanReach(dir: string): boolean {
   try {
-    execFileSync('runuser', ['-u', 'prosody', '--', 'test', '-r', file]);
+    execFileSync('runuser', ['-u', 'prosody', '--', 'test', '-x', dir]);
+    return true;
   } catch {
-    throw new Error(
-      `lab: the prosody user cannot read ${file}; make every folder above lab/.state searchable by others (chmod o+x)`,
-    );
+    return false;
   }
 }
 
@@ -173,8 +172,11 @@ async function readPidFile(file: string, started: Started, timeoutMs = 5_000): P
 async function startAll(): Promise<LabState> {
   checkPrerequisites();
   await assertPortsFree(labEndpoints());
-  const owner = prosodyOwner();
+  const prosodyUser = prosodyOwner();
   mkdirSync(STATE_DIR, { recursive: true });
+  // A checkout under a private folder (e.g. /root) is closed to the prosody user: then Prosody runs as
+  // root with `run_as_root`, rather than the lab writing outside the project.
+  const owner = prosodyCanReach(STATE_DIR) ? prosodyUser : null;
   const pki = await ensurePki(join(STATE_DIR, 'pki'), DOMAINS);
   shareWithProsody(pki, owner);
 
@@ -205,8 +207,6 @@ async function startAll(): Promise<LabState> {
     rmSync(pf.pidFile, { force: true });
     writeProsodyInstance(d, pf, tls, owner);
   }
-
-  assertProsodyCanRead(prosodyFiles(STATE_DIR, DOMAINS[0]!.domain).configFile);
 
   const started: Started[] = [];
   try {
@@ -239,8 +239,10 @@ async function startAll(): Promise<LabState> {
       const pf = prosodyFiles(STATE_DIR, d.domain);
       const s = startDetached(
         `prosody ${d.domain}`,
-        'runuser',
-        ['-u', 'prosody', '--', 'prosody', '-F', '--config', pf.configFile],
+        owner ? 'runuser' : 'prosody',
+        owner
+          ? ['-u', 'prosody', '--', 'prosody', '-F', '--config', pf.configFile]
+          : ['-F', '--config', pf.configFile],
         join(pf.dir, 'console.log'),
         pf.configFile,
       );
@@ -250,7 +252,7 @@ async function startAll(): Promise<LabState> {
     }
     await Promise.all(waits);
     const processes: LabProcess[] = started.map((s) => s.proc);
-    for (const p of prosodies) p.started.proc.wrapper = true;
+    if (owner) for (const p of prosodies) p.started.proc.wrapper = true;
     // runuser forwards SIGTERM to Prosody; Prosody's own pid is recorded too, so `down` can check it went.
     for (const p of prosodies) {
       const pid = await readPidFile(p.pidFile, p.started);

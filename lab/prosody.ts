@@ -41,7 +41,12 @@ export interface TlsFiles {
 }
 
 /** The Prosody config of one lab domain. `tls` is null for a domain without TLS. */
-export function prosodyConfig(spec: DomainSpec, files: ProsodyFiles, tls: TlsFiles | null): string {
+export function prosodyConfig(
+  spec: DomainSpec,
+  files: ProsodyFiles,
+  tls: TlsFiles | null,
+  runAsRoot = false,
+): string {
   const modules = [
     'roster',
     'saslauth',
@@ -57,6 +62,8 @@ export function prosodyConfig(spec: DomainSpec, files: ProsodyFiles, tls: TlsFil
   if (tls) modules.push('tls');
   if (spec.http) modules.push('http', 'websocket', 'bosh');
   const global: Record<string, unknown> = {
+    // Only when the prosody user cannot reach the checkout (see lab.ts); Prosody refuses root otherwise.
+    ...(runAsRoot ? { run_as_root: true } : {}),
     pidfile: files.pidFile,
     data_path: files.dataDir,
     log: { info: files.logFile },
@@ -167,7 +174,7 @@ export function writeProsodyInstance(
 ): void {
   // An empty certificate folder: Prosody indexes it at start and logs an error when it is missing.
   mkdirSync(join(files.dir, 'certs'), { recursive: true });
-  writeFileSync(files.configFile, prosodyConfig(spec, files, tls));
+  writeFileSync(files.configFile, prosodyConfig(spec, files, tls, owner === null));
   // The log and pid live in files.dir, which Prosody must be able to write.
   if (owner) chownSync(files.dir, owner.uid, owner.gid);
   rmSync(files.dataDir, { recursive: true, force: true });
