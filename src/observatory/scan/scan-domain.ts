@@ -17,9 +17,9 @@ import { SCANNER_VERSION } from '../version.ts';
 import { classifyAddress } from './addresses.ts';
 import { checkCertificate } from './certificate.ts';
 import { daneFindings, matchDane, type TlsaAnswer } from './dane.ts';
-import { discoverTargets, queryAddresses, queryTlsa } from './dns.ts';
+import { discoverTargets, queryAddresses, queryTlsaForTarget } from './dns.ts';
 import { fetchPosh, matchPosh } from './posh.ts';
-import { connectDirect, connectStarttls, probeStream } from './stream/index.ts';
+import { connectDirect, connectStarttls, probeStream, streamFindings } from './stream/index.ts';
 import { probeTls } from './tls/prober.ts';
 import type { DiscoveredTarget, ScanOptions } from './types.ts';
 
@@ -185,6 +185,12 @@ async function scanTarget(
     return finish((err as Error).message);
   }
   report.stream = probe.stream;
+  // The STARTTLS policy findings come from the rubric, per service; the stream adds the rest (SASL…).
+  report.findings.push(
+    ...streamFindings(probe.stream, target.service, target.directTls, where).filter(
+      (f) => !f.code.startsWith('stream.starttls.'),
+    ),
+  );
   const tlsAvailable = target.directTls || probe.stream.starttls !== 'none';
   if (!tlsAvailable) return finish(null);
   if (probe.tlsError) report.findings.push(tlsFailed(domain, where, probe.tlsError));
@@ -200,7 +206,10 @@ async function scanTarget(
       report.findings.push(tlsFailed(domain, where, err.message));
       return null;
     }),
-    lookupDane(target, options),
+    lookupDane(target, options).catch((err: Error) => {
+      report.findings.push(tlsaFailed(domain, where, err.message));
+      return null;
+    }),
   ]);
   report.tls = tls;
   const chain = probe.peerChain;
@@ -227,15 +236,23 @@ async function scanTarget(
 /** The chains presented per target, kept beside the report (they are not part of the JSON). */
 const peerChains = new WeakMap<TargetReport, Uint8Array[]>();
 
-/** TLSA at `_port._tcp.host`; null when there is none (or the lookup failed, which is a finding). */
+/** TLSA at `_port._tcp.host`; null when there is none. A failed lookup (e.g. bogus DNSSEC) throws. */
 async function lookupDane(target: DiscoveredTarget, options: ScanOptions): Promise<TlsaAnswer | null> {
-  const name = `_${target.port}._tcp.${target.host}`;
-  try {
-    const answer = await queryTlsa(name, { resolver: options.resolver, timeoutMs: options.timeoutMs });
-    return answer.records.length > 0 ? { name, dnssec: answer.dnssec, records: answer.records } : null;
-  } catch {
-    return null;
-  }
+  const answer = await queryTlsaForTarget(target.host, target.port, {
+    resolver: options.resolver,
+    timeoutMs: options.timeoutMs,
+  });
+  return answer.records.length > 0 ? answer : null;
+}
+
+function tlsaFailed(domain: string, where: string, error: string): Finding {
+  return {
+    code: 'dane.lookup-failed',
+    severity: 'medium',
+    message: `The TLSA lookup for ${domain} at ${where} failed: ${error}. DANE clients cannot connect while it fails.`,
+    fix: 'Check the DNSSEC signatures of the zone holding the TLSA records (e.g. with `dig +dnssec` or DNSViz).',
+    target: where,
+  };
 }
 
 /** POSH holds for the service when the document matches the chain of every target that showed one. */

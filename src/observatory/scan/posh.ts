@@ -1,0 +1,217 @@
+// POSH (RFC 7711): the domain vouches for its XMPP certificate by publishing fingerprints over
+// HTTPS at /.well-known/posh/xmpp-{client,server}.json, possibly delegating once through `url`.
+import { createHash } from 'node:crypto';
+import type { LookupAddress, LookupOptions } from 'node:dns';
+import { request } from 'node:https';
+import { isIP } from 'node:net';
+import { rootCertificates } from 'node:tls';
+import type { PoshResult, ServiceKind } from '../../core/report.ts';
+import { classifyAddress } from './addresses.ts';
+import { normaliseName, queryAddresses } from './dns.ts';
+import type { Resolver } from './types.ts';
+
+export interface PoshOptions {
+  resolver: Resolver | null;
+  extraCa: string[];
+  allowPrivate: boolean;
+  /** Budget of each HTTPS request (lookup, connect, headers and body), in ms. */
+  timeoutMs: number;
+  /** HTTPS port of the source domain; 443 except in tests and labs. */
+  httpsPort?: number;
+  signal?: AbortSignal;
+}
+
+export interface PoshFingerprint {
+  algorithm: 'sha-256' | 'sha-512';
+  value: string;
+}
+
+type ParsedDocument =
+  | { kind: 'fingerprints'; fingerprints: PoshFingerprint[]; expires: number }
+  | { kind: 'url'; url: string; expires: number };
+
+const MAX_BODY = 64 * 1024;
+const DIGEST_BYTES = { 'sha-256': 32, 'sha-512': 64 } as const;
+
+export class PoshError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PoshError';
+  }
+}
+
+/** Parses a POSH document (RFC 7711 §3.2); throws PoshError with the reason when it is not one. */
+export function parsePoshDocument(text: string): ParsedDocument {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new PoshError('the POSH document is not valid JSON');
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new PoshError('the POSH document is not a JSON object');
+  }
+  const d = doc as Record<string, unknown>;
+  const expires = d.expires;
+  if (typeof expires !== 'number' || !Number.isFinite(expires) || expires < 0) {
+    throw new PoshError('the POSH document has no valid "expires" (a number of seconds)');
+  }
+  if (typeof d.url === 'string') {
+    if (!/^https:\/\//i.test(d.url)) throw new PoshError('the POSH "url" must be an https: URL');
+    return { kind: 'url', url: d.url, expires };
+  }
+  if (!Array.isArray(d.fingerprints))
+    throw new PoshError('the POSH document has neither "fingerprints" nor "url"');
+  const fingerprints: PoshFingerprint[] = [];
+  for (const entry of d.fingerprints.slice(0, 64)) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    for (const algorithm of ['sha-256', 'sha-512'] as const) {
+      const value = (entry as Record<string, unknown>)[algorithm];
+      if (typeof value !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) continue;
+      if (Buffer.from(value, 'base64').length !== DIGEST_BYTES[algorithm]) continue;
+      fingerprints.push({ algorithm, value });
+    }
+  }
+  if (fingerprints.length === 0)
+    throw new PoshError('the POSH document has no usable sha-256 or sha-512 fingerprint');
+  return { kind: 'fingerprints', fingerprints, expires };
+}
+
+/** Sets `matches`: the presented leaf certificate has one of the published fingerprints. */
+export function matchPosh(posh: PoshResult, chain: Uint8Array[]): PoshResult {
+  const leaf = chain[0];
+  if (!posh.found || !leaf) return { ...posh, matches: posh.found ? false : null };
+  const digests = {
+    'sha-256': createHash('sha256').update(leaf).digest(),
+    'sha-512': createHash('sha512').update(leaf).digest(),
+  };
+  const matches = posh.fingerprints.some((f) => Buffer.from(f.value, 'base64').equals(digests[f.algorithm]));
+  return { ...posh, matches };
+}
+
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
+
+/** A node:net `lookup` that asks our resolver and refuses non-public addresses unless allowed. */
+function vettedLookup(opts: PoshOptions) {
+  return (hostname: string, options: LookupOptions, callback: LookupCallback) => {
+    const fail = (message: string) => callback(Object.assign(new Error(message), { code: 'ENOTFOUND' }), '');
+    const resolve = isIP(hostname)
+      ? Promise.resolve([hostname])
+      : queryAddresses(hostname, {
+          resolver: opts.resolver,
+          timeoutMs: opts.timeoutMs,
+          signal: opts.signal,
+        }).then((a) => a.addresses);
+    resolve.then(
+      (addresses) => {
+        const allowed = opts.allowPrivate
+          ? addresses
+          : addresses.filter((a) => classifyAddress(a) === 'public');
+        if (addresses.length === 0) return fail(`${hostname} has no address`);
+        if (allowed.length === 0)
+          return fail(`${hostname} resolves only to non-public addresses (${addresses[0]})`);
+        const list = allowed.map((address) => ({ address, family: isIP(address) }));
+        if (options.all) callback(null, list);
+        else callback(null, list[0]!.address, list[0]!.family);
+      },
+      (err: Error) => fail(`cannot resolve ${hostname}: ${err.message}`),
+    );
+  };
+}
+
+function fetchText(url: URL, opts: PoshOptions): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      fn();
+    };
+    const req = request(
+      url,
+      {
+        method: 'GET',
+        ca: [...rootCertificates, ...opts.extraCa],
+        rejectUnauthorized: true,
+        lookup: vettedLookup(opts) as never,
+        agent: false,
+        signal: opts.signal,
+        headers: { accept: 'application/json', 'user-agent': 'hoplight-observatory' },
+      },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        if (status !== 200) {
+          res.resume();
+          const why =
+            status >= 300 && status < 400
+              ? `HTTP ${status} redirect (POSH delegates with a "url" member, not HTTP redirects)`
+              : `HTTP ${status}`;
+          finish(() => reject(new PoshError(`no POSH document at ${url.href}: ${why}`)));
+          req.destroy();
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > MAX_BODY) {
+            finish(() =>
+              reject(new PoshError(`the POSH document at ${url.href} is larger than ${MAX_BODY} bytes`)),
+            );
+            req.destroy();
+            return;
+          }
+          chunks.push(c);
+        });
+        res.on('end', () => finish(() => resolve(Buffer.concat(chunks).toString('utf8'))));
+        res.on('error', (err) =>
+          finish(() => reject(new PoshError(`reading ${url.href} failed: ${err.message}`))),
+        );
+      },
+    );
+    const timer = setTimeout(() => {
+      finish(() => reject(new PoshError(`no complete answer from ${url.href} within ${opts.timeoutMs} ms`)));
+      req.destroy();
+    }, opts.timeoutMs);
+    req.on('error', (err) => finish(() => reject(new PoshError(`cannot fetch ${url.href}: ${err.message}`))));
+    req.end();
+  });
+}
+
+export function poshUrl(domain: string, service: ServiceKind, port = 443): string {
+  const host = normaliseName(domain);
+  const file = service === 'c2s' ? 'xmpp-client.json' : 'xmpp-server.json';
+  return `https://${host}${port === 443 ? '' : `:${port}`}/.well-known/posh/${file}`;
+}
+
+/**
+ * Fetches the POSH document of `domain` for `service`; never throws for what the network or the
+ * server does (the reason goes to `error`), only for a malformed domain.
+ */
+export async function fetchPosh(
+  domain: string,
+  service: ServiceKind,
+  opts: PoshOptions,
+): Promise<PoshResult> {
+  const url = poshUrl(domain, service, opts.httpsPort);
+  const result: PoshResult = { url, found: false, fingerprints: [], matches: null, error: null };
+  try {
+    let doc = parsePoshDocument(await fetchText(new URL(url), opts));
+    if (doc.kind === 'url') {
+      // RFC 7711 §3.2: follow a delegation once; a second `url` is an error.
+      result.url = doc.url;
+      doc = parsePoshDocument(await fetchText(new URL(doc.url), opts));
+      if (doc.kind === 'url') throw new PoshError('the POSH delegation points to another delegation');
+    }
+    result.found = true;
+    result.fingerprints = doc.fingerprints;
+  } catch (err) {
+    result.error = (err as Error).message;
+  }
+  return result;
+}
