@@ -167,10 +167,10 @@ async function scanTarget(
   const started = performance.now();
   const report = emptyTarget(target, addresses, dnssec);
   const where = `${target.host}:${target.port}`;
-  const finish = (error: string | null): TargetReport => {
+  const finish = (error: string | null, reachable = false): TargetReport => {
     report.status = error ? 'error' : 'ok';
     report.error = error;
-    if (error) report.findings.push(unreachable(domain, target, where, error));
+    if (error && !reachable) report.findings.push(unreachable(domain, target, where, error));
     report.durationMs = Math.round(performance.now() - started);
     return report;
   };
@@ -211,6 +211,13 @@ async function scanTarget(
       return null;
     }),
   ]);
+  if (tls === null || tls.versions.length === 0) {
+    // TLS is offered but no handshake got as far as a ServerHello: nothing to grade, and a client
+    // could not connect either. Said as an error of this target, not graded as "no TLS" (F).
+    const why = probe.tlsError ?? 'the server dropped or refused every ClientHello';
+    if (tls !== null) report.findings.push(tlsFailed(domain, where, why));
+    return finish(`no TLS handshake completed: ${why}`, true);
+  }
   report.tls = tls;
   const chain = probe.peerChain;
   if (chain && chain.length > 0) {
