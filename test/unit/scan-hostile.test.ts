@@ -22,18 +22,15 @@ const clientHeader = /<stream:stream[^>]*>/;
 const afterProceed =
   (tls: (c: Parameters<ResponderScript>[0]) => Promise<void> | void): ResponderScript =>
   async (c) => {
-    for (;;) {
-      const before = c.received.length;
-      await c.waitFor(clientHeader);
-      c.received = c.received.slice(before);
-      c.write(serverHeader('c2s', DOMAIN) + features({ starttls: 'required' }));
-      await c.waitFor(/<starttls[^>]*\/>/);
-      c.write(PROCEED);
-      c.received = '';
-      await tls(c);
-      return;
-    }
+    await c.waitFor(clientHeader);
+    c.write(serverHeader('c2s', DOMAIN) + features({ starttls: 'required' }));
+    await c.waitFor(/<starttls[^>]*\/>/);
+    c.write(PROCEED);
+    c.received = '';
+    await tls(c);
   };
+/** The first byte of a TLS handshake record (content type 22), as the responder's latin1 text. */
+const CLIENT_HELLO = new RegExp(`^${String.fromCharCode(22)}`);
 
 // A TLS handshake record whose ServerHello claims more bytes than the record holds.
 const MALFORMED_SERVER_HELLO = Buffer.from('160303000a020000ff0303aabbccdd', 'hex');
@@ -64,16 +61,16 @@ const SCRIPTS: Record<string, ResponderScript> = {
     c.destroy();
   },
   'malformed-hello': afterProceed(async (c) => {
-    await c.waitFor(/^\x16/);
+    await c.waitFor(CLIENT_HELLO);
     c.write(MALFORMED_SERVER_HELLO);
   }),
   'truncated-hello': afterProceed(async (c) => {
-    await c.waitFor(/^\x16/);
+    await c.waitFor(CLIENT_HELLO);
     c.write(TRUNCATED_SERVER_HELLO);
     c.destroy();
   }),
   'close-mid-handshake': afterProceed(async (c) => {
-    await c.waitFor(/^\x16/);
+    await c.waitFor(CLIENT_HELLO);
     c.destroy();
   }),
 };
