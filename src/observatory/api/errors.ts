@@ -1,0 +1,89 @@
+// Every error the API sends has the same body, `{error, message}`: a stable code and a sentence.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+
+export class ApiError extends Error {
+  readonly statusCode: number;
+  readonly code: string;
+  /** Sent as `Retry-After` (seconds, rounded up) when set. */
+  readonly retryAfterMs: number | null;
+
+  constructor(statusCode: number, code: string, message: string, retryAfterMs: number | null = null) {
+    super(message);
+    this.statusCode = statusCode;
+    this.code = code;
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+export interface ErrorBody {
+  error: string;
+  message: string;
+}
+
+export const errorBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['error', 'message'],
+  properties: {
+    error: { type: 'string', description: 'Stable machine code, e.g. invalid_domain, rate_limited.' },
+    message: { type: 'string', description: 'What went wrong, for people.' },
+  },
+} as const;
+
+export function retryAfterSeconds(ms: number): string {
+  return String(Math.max(1, Math.ceil(ms / 1000)));
+}
+
+/** Maps fastify's own errors (validation, body size, JSON syntax) and ours to one body shape. */
+export function handleError(
+  error: FastifyError | ApiError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const body = toErrorBody(error);
+  if (error instanceof ApiError && error.retryAfterMs !== null)
+    reply.header('retry-after', retryAfterSeconds(error.retryAfterMs));
+  if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+  void reply
+    .code(body.status)
+    .type('application/json; charset=utf-8')
+    .send({ error: body.error, message: body.message });
+}
+
+function toErrorBody(error: FastifyError | ApiError): ErrorBody & { status: number } {
+  if (error instanceof ApiError)
+    return { status: error.statusCode, error: error.code, message: error.message };
+  if ('validation' in error && error.validation) {
+    return { status: 400, error: 'invalid_request', message: `The request is invalid: ${error.message}.` };
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return {
+        status: 413,
+        error: 'body_too_large',
+        message: 'The request body is larger than this API accepts.',
+      };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return {
+        status: 415,
+        error: 'unsupported_media_type',
+        message: 'Send the request body as application/json.',
+      };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return {
+        status: 400,
+        error: 'invalid_json',
+        message: 'The request body is empty; send a JSON object.',
+      };
+  }
+  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return { status: 400, error: 'invalid_json', message: 'The request body is not valid JSON.' };
+  }
+  const status =
+    typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600
+      ? error.statusCode
+      : 500;
+  if (status >= 500)
+    return { status, error: 'internal_error', message: 'The server failed to answer; try again later.' };
+  return { status, error: 'bad_request', message: error.message };
+}

@@ -1,0 +1,1 @@
+export { type BuildServerOptions, buildServer } from './server.ts';

@@ -1,0 +1,70 @@
+// Table shapes shared by SQLite and PostgreSQL. Times are ISO-8601 UTC strings (always 24 characters),
+// so they sort and compare the same way as text on both databases.
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+export type ScanStatus = 'queued' | 'running' | 'done' | 'failed';
+
+/** One row per completed scan: the full report JSON, with the fields the API filters on. */
+export interface ReportsTable {
+  id: string;
+  domain: string;
+  scanned_at: string;
+  rubric_version: number;
+  report_version: number;
+  c2s_grade: string | null;
+  s2s_grade: string | null;
+  report: string;
+}
+
+/** Scan history: every requested scan, whatever became of it. `id` is the public scan id. */
+export interface ScansTable {
+  id: string;
+  domain: string;
+  status: ScanStatus;
+  requested_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  attempts: Generated<number>;
+  error: string | null;
+  report_id: string | null;
+}
+
+/** The latest known state of each domain, so reads and the snapshot need no window queries. */
+export interface DomainsTable {
+  domain: string;
+  report_id: string | null;
+  scanned_at: string | null;
+  rubric_version: number | null;
+  c2s_grade: string | null;
+  s2s_grade: string | null;
+  /** `DomainSummary` JSON of the latest report. */
+  summary: string | null;
+  last_scan_id: string | null;
+  last_requested_at: string | null;
+  /** Bumped on every change; the snapshot's ETag is derived from the sum. */
+  revision: Generated<number>;
+}
+
+/** The durable job queue used on SQLite (on PostgreSQL pg-boss keeps its own tables). */
+export interface ScanJobsTable {
+  id: string;
+  domain: string;
+  state: ScanStatus;
+  attempts: Generated<number>;
+  lease_owner: string | null;
+  lease_until: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Schema {
+  reports: ReportsTable;
+  scans: ScansTable;
+  domains: DomainsTable;
+  scan_jobs: ScanJobsTable;
+}
+
+export type ReportRow = Selectable<ReportsTable>;
+export type ScanRow = Selectable<ScansTable>;
+export type DomainRow = Selectable<DomainsTable>;
+export type NewScan = Insertable<ScansTable>;

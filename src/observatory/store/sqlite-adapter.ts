@@ -1,0 +1,36 @@
+// Kysely's SqliteDialect expects a better-sqlite3-like database; Node 24's built-in `node:sqlite`
+// needs no native build, so this small adapter maps one onto the other.
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
+
+/** Opens a SQLite file (or `:memory:`) tuned for one writer and many readers across processes. */
+export function openSqliteDatabase(path: string): SqliteDatabase {
+  const db = new DatabaseSync(path);
+  // WAL lets readers run beside the writer; busy_timeout makes a second process wait instead of failing.
+  db.exec(
+    'PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;',
+  );
+  return {
+    close: () => db.close(),
+    prepare(sql: string): SqliteStatement {
+      const statement = db.prepare(sql);
+      const params = (parameters: ReadonlyArray<unknown>) => parameters.map(toSqlValue);
+      return {
+        reader: statement.columns().length > 0,
+        all: (parameters) => statement.all(...params(parameters)),
+        run: (parameters) => statement.run(...params(parameters)),
+        iterate: (parameters) => statement.iterate(...params(parameters)),
+      };
+    },
+  };
+}
+
+// node:sqlite binds only null, numbers, bigints, strings and bytes; better-sqlite3 also took booleans.
+function toSqlValue(value: unknown): SQLInputValue {
+  if (value === undefined) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value === null || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'string')
+    return value;
+  if (value instanceof Uint8Array) return value;
+  throw new TypeError(`Cannot bind a ${typeof value} to a SQLite parameter`);
+}

@@ -1,0 +1,52 @@
+// Server-rendered pages with Preact and htm (tagged templates: Node runs .ts by type stripping, so no JSX).
+import { html } from 'htm/preact';
+import type { VNode } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+
+export { html };
+
+/** Every page's frame: one stylesheet of ours, nothing external, no script. */
+export function renderPage(title: string, body: VNode | VNode[]): string {
+  const doc = html`<html lang="en">
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <title>${title} · Hoplight observatory</title>
+      <link rel="stylesheet" href="/assets/site.css" />
+    </head>
+    <body>
+      <header>
+        <a class="brand" href="/">Hoplight observatory</a>
+        <nav><a href="/">Search</a> <a href="/stats">Statistics</a> <a href="/api/v1/openapi.json">API</a></nav>
+      </header>
+      <main>${body}</main>
+    </body>
+  </html>`;
+  return `<!doctype html>${renderToString(doc as VNode)}`;
+}
+
+/** Strict: only our own stylesheet and images, no scripts, no framing, forms only to us. */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+export const SITE_CSS = `
+:root { color-scheme: light dark; --green: #1a7f37; --yellow: #9a6700; --red: #cf222e; --grey: #6e7781; }
+body { font: 16px/1.5 system-ui, sans-serif; margin: 0 auto; max-width: 60rem; padding: 0 1rem 3rem; }
+header { display: flex; justify-content: space-between; align-items: baseline; border-bottom: 1px solid #8884; padding: 1rem 0; }
+header nav a { margin-left: 1rem; }
+.brand { font-weight: 700; text-decoration: none; }
+form.search { display: flex; gap: .5rem; margin: 2rem 0; }
+form.search input { flex: 1; font-size: 1.1rem; padding: .4rem .6rem; }
+button, input[type=submit] { font-size: 1rem; padding: .4rem .9rem; }
+.grade { display: inline-block; min-width: 2.6em; text-align: center; font-weight: 700; border-radius: .3rem; padding: .1rem .4rem; color: #fff; }
+.grade-good { background: var(--green); } .grade-fair { background: var(--yellow); } .grade-bad { background: var(--red); } .grade-none { background: var(--grey); }
+.services { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap: 1rem; }
+.service { border: 1px solid #8884; border-radius: .5rem; padding: 1rem; }
+.finding { margin: .6rem 0; } .finding .fix { margin: .2rem 0 0 1rem; }
+.sev { font-size: .8rem; text-transform: uppercase; font-weight: 700; margin-right: .4rem; }
+.sev-critical, .sev-high { color: var(--red); } .sev-medium { color: var(--yellow); } .sev-low, .sev-info { color: var(--grey); }
+.error { color: var(--red); }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; } dt { font-weight: 600; } dd { margin: 0; }
+svg.chart text { font: 12px system-ui, sans-serif; fill: currentColor; }
+`;
