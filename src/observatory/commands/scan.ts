@@ -92,19 +92,24 @@ export async function scanCommand(argv: string[]): Promise<number> {
   }
 }
 
+/** The options that shape a scan, shared by `scan`, `serve` and `worker`. */
+export const SCAN_OPTION_SPEC = {
+  resolver: { type: 'string' },
+  ca: { type: 'string' },
+  'allow-private': { type: 'boolean' },
+  timeout: { type: 'string' },
+  concurrency: { type: 'string' },
+  lab: { type: 'boolean' },
+} as const;
+
 function parse(argv: string[]) {
   try {
     return parseArgs({
       args: argv,
       allowPositionals: true,
       options: {
+        ...SCAN_OPTION_SPEC,
         json: { type: 'boolean' },
-        resolver: { type: 'string' },
-        ca: { type: 'string' },
-        'allow-private': { type: 'boolean' },
-        timeout: { type: 'string' },
-        concurrency: { type: 'string' },
-        lab: { type: 'boolean' },
         file: { type: 'string' },
         out: { type: 'string' },
       },

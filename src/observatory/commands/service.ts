@@ -10,7 +10,7 @@ import { startWorker, type Worker } from '../queue/worker.ts';
 import { scanDomain } from '../scan/scan-domain.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
-import { buildScanOptions, UsageError } from './scan.ts';
+import { buildScanOptions, SCAN_OPTION_SPEC, UsageError } from './scan.ts';
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -45,12 +45,7 @@ function parseServiceArgs(mode: 'serve' | 'worker', argv: string[]) {
         host: { type: 'string' },
         db: { type: 'string' },
         workers: { type: 'string' },
-        resolver: { type: 'string' },
-        ca: { type: 'string' },
-        'allow-private': { type: 'boolean' },
-        timeout: { type: 'string' },
-        concurrency: { type: 'string' },
-        lab: { type: 'boolean' },
+        ...SCAN_OPTION_SPEC,
       },
     }).values;
   } catch (err) {
