@@ -1,5 +1,4 @@
 // `hoplight-observatory`: scan one domain or a list, serve the API and pages, or run scan workers.
-import { parseArgs } from 'node:util';
 import { scanCommand } from './commands/scan.ts';
 
 const USAGE = `Usage: hoplight-observatory <command> [options]
@@ -19,6 +18,12 @@ Scan options:
   --concurrency N        connections at once per host (default 4)
   --lab                  take resolver, CA and private-address permission from the running lab
   --out DIR              with --file: where the reports go (default ./reports)
+
+Serve and worker options (and the scan options above, for the scans they run):
+  --port N               serve: listen port (default 8080, or $PORT)
+  --host ADDR            serve: listen address (default 127.0.0.1, or $HOST)
+  --db FILE              SQLite file (default ./data/hoplight.sqlite); DATABASE_URL selects PostgreSQL
+  --workers N            scans at once in this process (serve on SQLite: 4; serve on PostgreSQL: 0)
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -43,4 +48,4 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-export { parseArgs, USAGE };
+export { USAGE };
