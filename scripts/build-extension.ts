@@ -24,8 +24,11 @@ async function main(): Promise<void> {
 
   const bundled = await bundleExtension({ root, outdir: staging, minify: !values.dev });
   for (const warning of bundled.warnings) console.warn(`warning: ${warning}`);
-  if (!bundled.packagesByEntry.background.includes('@xmpp/client')) {
-    throw new Error('The background bundle lost @xmpp/client; the XMPP build fixes would go untested.');
+  // The check cycle's XMPP layer is built from xmpp.js packages (not @xmpp/client): both must be there.
+  for (const name of ['@xmpp/client-core', '@xmpp/websocket']) {
+    if (!bundled.packagesByEntry.background.includes(name)) {
+      throw new Error(`The background bundle lost ${name}; the check cycle could not log in.`);
+    }
   }
   await writeIcons(join(staging, 'icons'));
   await cp(join(root, 'extension'), staging, { recursive: true });

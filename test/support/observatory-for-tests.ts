@@ -4,7 +4,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningService, resolveServiceArgs, startService } from '../../src/observatory/commands/service.ts';
+import {
+  type RunningService,
+  resolveServiceArgs,
+  startService,
+} from '../../src/observatory/commands/service.ts';
 
 export interface TestObservatory {
   /** `http://127.0.0.1:PORT` (no trailing slash). */

@@ -1,53 +1,66 @@
 import { describe, expect, it } from 'vitest';
+import type { ContactResult } from '../shared/check-types.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings.ts';
 import { type HandlerContext, handleRequest } from './handler.ts';
+import { memoryStorage } from './memory-storage.test-support.ts';
 import type { StorageArea } from './storage.ts';
-
-/** storage.local's contract over a Map, JSON-cloned like the browser does; the browser test uses the real one. */
-function memoryStorage(initial: Record<string, unknown> = {}): StorageArea & { data: Map<string, unknown> } {
-  const data = new Map(Object.entries(initial));
-  return {
-    data,
-    async get(keys) {
-      return Object.fromEntries(
-        keys.filter((k) => data.has(k)).map((k) => [k, structuredClone(data.get(k))]),
-      );
-    },
-    async set(items) {
-      for (const [k, v] of Object.entries(items)) data.set(k, JSON.parse(JSON.stringify(v)));
-    },
-  };
-}
 
 function context(
   storage: StorageArea,
-  saved: Settings[] = [],
-  problem: string | null = null,
+  options: { saved?: Settings[]; problem?: string | null; session?: StorageArea; checks?: string[] } = {},
 ): HandlerContext {
   return {
     storage,
+    session: options.session ?? memoryStorage(),
     async onSettingsSaved(settings) {
-      saved.push(settings);
+      options.saved?.push(settings);
     },
-    problem: () => problem,
+    problem: () => options.problem ?? null,
+    cycle: async () => ({ state: 'idle' }),
+    async requestCheck(trigger) {
+      options.checks?.push(trigger);
+    },
+    testConnection: async () => ({ ok: false, kind: 'no-password', message: 'none' }),
   };
 }
 
 const alice: Settings = { ...DEFAULT_SETTINGS, jid: 'alice@example.org', checkIntervalMinutes: 15 };
+
+function result(jid: string, light: ContactResult['light']): ContactResult {
+  return {
+    jid,
+    name: null,
+    light,
+    reasons: [`${jid} is ${light}`],
+    hops: [],
+    e2e: { light: 'grey', reasons: [] },
+  };
+}
 
 describe('handleRequest', () => {
   it('reports "not configured" with a grey light before any setup', async () => {
     const reply = await handleRequest(context(memoryStorage()), { type: 'getStatus' });
     expect(reply).toEqual({
       ok: true,
-      value: { configured: false, account: null, lastCheck: null, results: [], light: 'grey', problem: null },
+      value: {
+        configured: false,
+        account: null,
+        lastCheck: null,
+        results: [],
+        light: 'grey',
+        problem: null,
+        credentials: 'none',
+        cycle: { state: 'idle' },
+        failure: null,
+        stale: false,
+      },
     });
   });
 
   it('stores valid settings, tells the background, and reports them afterwards', async () => {
     const storage = memoryStorage();
     const saved: Settings[] = [];
-    const reply = await handleRequest(context(storage, saved), { type: 'saveSettings', settings: alice });
+    const reply = await handleRequest(context(storage, { saved }), { type: 'saveSettings', settings: alice });
     expect(reply).toEqual({ ok: true, value: { saved: true, settings: alice } });
     expect(saved).toEqual([alice]);
     expect(storage.data.get('settings')).toEqual(alice);
@@ -64,7 +77,7 @@ describe('handleRequest', () => {
   it('refuses invalid settings field by field and stores nothing', async () => {
     const storage = memoryStorage();
     const saved: Settings[] = [];
-    const reply = await handleRequest(context(storage, saved), {
+    const reply = await handleRequest(context(storage, { saved }), {
       type: 'saveSettings',
       settings: { ...alice, jid: 'alice', checkIntervalMinutes: 0 },
     });
@@ -76,25 +89,78 @@ describe('handleRequest', () => {
     expect(saved).toEqual([]);
   });
 
-  it('shows the last check results the check cycle stored, and a start-up problem', async () => {
-    const results = [
-      { jid: 'bob@weak.example', name: 'Bob', light: 'yellow', reasons: ['TLS 1.0 accepted'] },
-    ];
-    const storage = memoryStorage({ settings: alice, lastCheck: '2026-11-24T17:00:00.000Z', results });
-    const reply = await handleRequest(context(storage, [], 'The XMPP library does not work'), {
+  it('shows the stored results worst light, the failure as stale, and a start-up problem', async () => {
+    const results = [result('bob@weak.example', 'yellow'), result('eve@plain.example', 'red')];
+    const failure = { kind: 'observatory-unreachable', message: 'down', at: '2026-11-24T18:00:00.000Z' };
+    const storage = memoryStorage({
+      settings: alice,
+      lastCheck: '2026-11-24T17:00:00.000Z',
+      results,
+      failure,
+    });
+    const reply = await handleRequest(context(storage, { problem: 'The XMPP library does not work' }), {
       type: 'getStatus',
     });
     expect(reply).toMatchObject({
       ok: true,
-      value: { lastCheck: '2026-11-24T17:00:00.000Z', results, problem: 'The XMPP library does not work' },
+      value: {
+        lastCheck: '2026-11-24T17:00:00.000Z',
+        results,
+        light: 'red',
+        failure,
+        stale: true,
+        problem: 'The XMPP library does not work',
+      },
     });
   });
 
+  it('drops stored results of an older shape instead of showing them half', async () => {
+    const old = [{ jid: 'bob@weak.example', name: 'Bob', light: 'yellow', reasons: ['TLS 1.0 accepted'] }];
+    const storage = memoryStorage({ settings: alice, lastCheck: '2026-11-24T17:00:00.000Z', results: old });
+    expect(await handleRequest(context(storage), { type: 'getStatus' })).toMatchObject({
+      ok: true,
+      value: { results: [], light: 'grey' },
+    });
+  });
+
+  it('keeps the password in the session area, and forgets it when the account changes', async () => {
+    const storage = memoryStorage({ settings: alice });
+    const session = memoryStorage();
+    const ctx = context(storage, { session });
+    expect(await handleRequest(ctx, { type: 'saveCredentials', password: 'pw', remember: false })).toEqual({
+      ok: true,
+      value: 'session',
+    });
+    expect(JSON.stringify([...storage.data])).not.toContain('"pw"');
+    expect(session.data.get('credentials')).toEqual({ jid: 'alice@example.org', password: 'pw' });
+    await handleRequest(ctx, { type: 'saveSettings', settings: { ...alice, jid: 'bob@example.org' } });
+    expect(session.data.has('credentials')).toBe(false);
+  });
+
+  it('refuses a password before an account exists', async () => {
+    expect(
+      await handleRequest(context(memoryStorage()), {
+        type: 'saveCredentials',
+        password: 'pw',
+        remember: true,
+      }),
+    ).toEqual({ ok: false, error: 'Save your XMPP address before the password.' });
+  });
+
+  it('asks for a check only when configured', async () => {
+    const checks: string[] = [];
+    await handleRequest(context(memoryStorage(), { checks }), { type: 'runCheck', trigger: 'refresh' });
+    expect(checks).toEqual([]);
+    await handleRequest(context(memoryStorage({ settings: alice }), { checks }), {
+      type: 'runCheck',
+      trigger: 'popup',
+    });
+    expect(checks).toEqual(['popup']);
+  });
+
   it('turns a storage failure into a failed reply with its reason', async () => {
-    const broken: StorageArea = {
-      get: () => Promise.reject(new Error('QUOTA_BYTES quota exceeded')),
-      set: () => Promise.reject(new Error('QUOTA_BYTES quota exceeded')),
-    };
+    const quota = () => Promise.reject(new Error('QUOTA_BYTES quota exceeded'));
+    const broken: StorageArea = { get: quota, set: quota, remove: quota };
     expect(await handleRequest(context(broken), { type: 'getStatus' })).toEqual({
       ok: false,
       error: 'QUOTA_BYTES quota exceeded',

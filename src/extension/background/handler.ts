@@ -1,15 +1,25 @@
 // Answers the pages' requests (shared/messages.ts). Every answer is a Reply, so a failure reaches the
 // page as a sentence instead of a rejected promise with no text.
-import type { Reply, Request, ResponseMap, Status } from '../shared/messages.ts';
+import type { CycleState } from '../shared/check-types.ts';
+import type { Reply, Request, ResponseMap, Status, TestConnectionResult } from '../shared/messages.ts';
 import { isConfigured, type Settings, validateSettings } from '../shared/settings.ts';
-import { readCheckResults, readSettings, type StorageArea, writeSettings } from './storage.ts';
+import { overallLight } from './contact-paths.ts';
+import { credentialsState, forgetCredentials, type SecretAreas, saveCredentials } from './credentials.ts';
+import { readCheckResults, readFailure, readSettings, type StorageArea, writeSettings } from './storage.ts';
 
 export interface HandlerContext {
   storage: StorageArea;
+  /** storage.session, where the password lives unless remembered. */
+  session: StorageArea;
   /** Called after new settings are stored (reschedule the alarm, …). */
   onSettingsSaved(settings: Settings): Promise<void>;
   /** A start-up problem to show in the popup, or null. */
   problem(): string | null;
+  /** The check runner's live state. */
+  cycle(): Promise<CycleState>;
+  /** Popup open (`popup`: only when due) or the refresh button (`refresh`). */
+  requestCheck(trigger: 'popup' | 'refresh'): Promise<void>;
+  testConnection(settings: unknown, password: string | null): Promise<TestConnectionResult>;
 }
 
 export async function handleRequest(context: HandlerContext, request: Request): Promise<Reply<unknown>> {
@@ -21,6 +31,7 @@ export async function handleRequest(context: HandlerContext, request: Request): 
 }
 
 async function answer(context: HandlerContext, request: Request): Promise<ResponseMap[Request['type']]> {
+  const areas: SecretAreas = { local: context.storage, session: context.session };
   switch (request.type) {
     case 'getSettings':
       return readSettings(context.storage);
@@ -29,10 +40,29 @@ async function answer(context: HandlerContext, request: Request): Promise<Respon
     case 'saveSettings': {
       const result = validateSettings(request.settings);
       if (!result.ok) return { saved: false, errors: result.errors };
+      const before = await readSettings(context.storage);
+      // Another account's secret must never be tried against this one.
+      if (before.jid !== result.settings.jid) await forgetCredentials(areas);
       await writeSettings(context.storage, result.settings);
       await context.onSettingsSaved(result.settings);
       return { saved: true, settings: result.settings };
     }
+    case 'saveCredentials': {
+      const settings = await readSettings(context.storage);
+      if (!isConfigured(settings)) throw new Error('Save your XMPP address before the password.');
+      await saveCredentials(areas, settings.jid, request.password, request.remember);
+      return credentialsState(areas, settings.jid);
+    }
+    case 'forgetCredentials':
+      await forgetCredentials(areas);
+      return 'none';
+    case 'runCheck': {
+      const settings = await readSettings(context.storage);
+      if (isConfigured(settings)) await context.requestCheck(request.trigger);
+      return status(context);
+    }
+    case 'testConnection':
+      return context.testConnection(request.settings, request.password);
   }
 }
 
@@ -40,13 +70,19 @@ async function status(context: HandlerContext): Promise<Status> {
   const settings = await readSettings(context.storage);
   const { lastCheck, results } = await readCheckResults(context.storage);
   const configured = isConfigured(settings);
+  const failure = await readFailure(context.storage);
   return {
     configured,
     account: configured ? settings.jid : null,
     lastCheck,
     results,
-    // Grey until the check cycle (another module) computes paths and their worst light.
-    light: 'grey',
+    light: overallLight(results),
     problem: context.problem(),
+    credentials: configured
+      ? await credentialsState({ local: context.storage, session: context.session }, settings.jid)
+      : 'none',
+    cycle: await context.cycle(),
+    failure,
+    stale: failure !== null && lastCheck !== null,
   };
 }

@@ -3,25 +3,47 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { parseRequest } from '../shared/messages.ts';
 import { isConfigured, type Settings } from '../shared/settings.ts';
-import { scheduleChecks } from './check-alarm.ts';
+import { CHECK_ALARM, scheduleChecks } from './check-alarm.ts';
+import { runCheckCycle } from './check-cycle.ts';
+import { createCheckRunner } from './check-runner.ts';
+import { testConnection } from './connection-test.ts';
 import { handleRequest } from './handler.ts';
+import { notifyRed } from './notify.ts';
 import { isOwnExtensionPage } from './sender.ts';
-import { readSettings } from './storage.ts';
-import { showLight } from './toolbar.ts';
-import { xmppLibraryProblem } from './xmpp-probe.ts';
+import { readCheckResults, readFailure, readSettings, type StorageArea } from './storage.ts';
+import { showResults } from './toolbar.ts';
+import { checkXmppAccount, discoverXmppEndpoints, STEP_TIMEOUT_MS } from './xmpp-account.ts';
 
-const storage = browser.storage.local;
+const storage: StorageArea = browser.storage.local;
+// Chrome and Firefox 115+ have storage.session; without it the password lives in this worker only.
+const session: StorageArea = browser.storage.session ?? memoryArea();
 let problem: string | null = null;
+
+const xmpp = {
+  checkAccount: checkXmppAccount,
+  discover: discoverXmppEndpoints,
+  fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init),
+  now: () => new Date(),
+  timeoutMs: STEP_TIMEOUT_MS,
+};
+
+const runner = createCheckRunner({
+  local: storage,
+  now: xmpp.now,
+  runCycle: (onProgress) => runCheckCycle({ ...xmpp, local: storage, session, onProgress }),
+  showResults: (results, failure) => showResults(browser.action, results, failure),
+  notify: (contacts) => notifyRed(browser.notifications, contacts),
+});
 
 async function applySettings(settings: Settings): Promise<void> {
   await scheduleChecks(browser.alarms, isConfigured(settings), settings.checkIntervalMinutes);
 }
 
 async function start(): Promise<void> {
-  problem ??= xmppLibraryProblem();
+  await runner.recover();
   await applySettings(await readSettings(storage));
-  // Grey until a check ran; the check cycle sets the real light.
-  await showLight(browser.action, 'grey');
+  const { results } = await readCheckResults(storage);
+  await showResults(browser.action, results, (await readFailure(storage))?.message ?? null);
 }
 
 function recordProblem(what: string, error: unknown): void {
@@ -38,11 +60,46 @@ globalThis.addEventListener('unhandledrejection', (event) => recordProblem('Unex
 
 const ready = start().catch((error: unknown) => recordProblem('The background did not start', error));
 
+browser.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name !== CHECK_ALARM) return;
+  void ready.then(async () => {
+    if (isConfigured(await readSettings(storage))) await runner.run();
+  });
+});
+
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
   if (!isOwnExtensionPage(sender, browser.runtime.id, browser.runtime.getURL(''))) return undefined;
   const request = parseRequest(message);
   if (!request) return undefined;
   return ready.then(() =>
-    handleRequest({ storage, onSettingsSaved: applySettings, problem: () => problem }, request),
+    handleRequest(
+      {
+        storage,
+        session,
+        onSettingsSaved: applySettings,
+        problem: () => problem,
+        cycle: () => runner.state(),
+        requestCheck: (trigger) => runner.request(trigger),
+        testConnection: (settings, password) =>
+          testConnection({ ...xmpp, local: storage, session }, settings, password),
+      },
+      request,
+    ),
   );
 });
+
+/** A StorageArea over a Map, for browsers without storage.session. */
+function memoryArea(): StorageArea {
+  const data = new Map<string, unknown>();
+  return {
+    async get(keys) {
+      return Object.fromEntries(keys.filter((k) => data.has(k)).map((k) => [k, data.get(k)]));
+    },
+    async set(items) {
+      for (const [k, v] of Object.entries(items)) data.set(k, v);
+    },
+    async remove(keys) {
+      for (const k of keys) data.delete(k);
+    },
+  };
+}

@@ -1,16 +1,20 @@
-// The background's persistent state in storage.local (never storage.sync: DESIGN §5).
-import type { ContactResult } from '../shared/messages.ts';
+// The background's persistent state in storage.local (never storage.sync: DESIGN §5). Secrets are not
+// here: credentials.ts keeps them apart, in storage.session unless the user asked to be remembered.
+import type { CheckFailure, ContactResult, CycleState } from '../shared/check-types.ts';
 import { type Settings, settingsFromStorage } from '../shared/settings.ts';
 
-/** The part of `storage.StorageArea` we use; `browser.storage.local` satisfies it. */
+/** The part of `storage.StorageArea` we use; `browser.storage.local` and `.session` satisfy it. */
 export interface StorageArea {
   get(keys: string[]): Promise<Record<string, unknown>>;
   set(items: Record<string, unknown>): Promise<void>;
+  remove(keys: string[]): Promise<void>;
 }
 
 const SETTINGS_KEY = 'settings';
 const LAST_CHECK_KEY = 'lastCheck';
 const RESULTS_KEY = 'results';
+const CYCLE_KEY = 'cycle';
+const FAILURE_KEY = 'failure';
 
 export async function readSettings(area: StorageArea): Promise<Settings> {
   const stored = await area.get([SETTINGS_KEY]);
@@ -33,6 +37,46 @@ export async function readCheckResults(area: StorageArea): Promise<CheckResults>
   const results = stored[RESULTS_KEY];
   return {
     lastCheck: typeof lastCheck === 'string' ? lastCheck : null,
-    results: Array.isArray(results) ? (results as ContactResult[]) : [],
+    results: Array.isArray(results) ? (results as ContactResult[]).filter(isContactResult) : [],
   };
+}
+
+/** A completed check: results and time replace the old ones, and the last failure is cleared. */
+export async function writeCheckResults(area: StorageArea, checked: CheckResults): Promise<void> {
+  await area.set({ [LAST_CHECK_KEY]: checked.lastCheck, [RESULTS_KEY]: checked.results });
+  await area.remove([FAILURE_KEY]);
+}
+
+export async function readFailure(area: StorageArea): Promise<CheckFailure | null> {
+  const stored = (await area.get([FAILURE_KEY]))[FAILURE_KEY] as CheckFailure | undefined;
+  return stored && typeof stored.kind === 'string' && typeof stored.message === 'string' ? stored : null;
+}
+
+/** A failed attempt: the previous results stay, and the popup marks them stale. */
+export async function writeFailure(area: StorageArea, failure: CheckFailure): Promise<void> {
+  await area.set({ [FAILURE_KEY]: failure });
+}
+
+export async function readCycle(area: StorageArea): Promise<CycleState> {
+  const stored = (await area.get([CYCLE_KEY]))[CYCLE_KEY] as CycleState | undefined;
+  if (stored?.state === 'running' || stored?.state === 'interrupted') return stored;
+  return { state: 'idle' };
+}
+
+export async function writeCycle(area: StorageArea, cycle: CycleState): Promise<void> {
+  await area.set({ [CYCLE_KEY]: cycle });
+}
+
+/** Results of an older version (before hops were stored) are dropped rather than shown half. */
+function isContactResult(value: unknown): boolean {
+  const r = value as ContactResult | null;
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.jid === 'string' &&
+    typeof r.light === 'string' &&
+    Array.isArray(r.reasons) &&
+    Array.isArray(r.hops) &&
+    typeof r.e2e === 'object'
+  );
 }

@@ -1,9 +1,17 @@
 // The toolbar button: icon, badge and tooltip show the overall light, in shape and words as well as colour.
 import type { Action } from 'webextension-polyfill';
-import { iconPaths, LIGHT_LABELS, type Light } from '../shared/lights.ts';
+import type { ContactResult } from '../shared/check-types.ts';
+import { iconPaths } from '../shared/lights.ts';
+import { toolbarView } from './badge.ts';
 
-export async function showLight(action: Action.Static, light: Light): Promise<void> {
-  await action.setIcon({ path: iconPaths(light) });
-  await action.setBadgeText({ text: '' });
-  await action.setTitle({ title: `Hoplight: ${LIGHT_LABELS[light]}` });
+export async function showResults(
+  action: Action.Static,
+  results: readonly ContactResult[],
+  failure: string | null,
+): Promise<void> {
+  const view = toolbarView(results, failure);
+  await action.setIcon({ path: iconPaths(view.light) });
+  if (view.badgeColor) await action.setBadgeBackgroundColor({ color: view.badgeColor });
+  await action.setBadgeText({ text: view.badgeText });
+  await action.setTitle({ title: view.title });
 }

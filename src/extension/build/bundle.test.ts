@@ -1,4 +1,4 @@
-// Bundles the real entry points, so the @xmpp/client fixes are exercised on every test run.
+// Bundles the real entry points, so the xmpp.js build fixes are exercised on every test run.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -25,13 +25,15 @@ describe('bundleExtension', () => {
     for (const bytes of Object.values(result.sizes)) expect(bytes).toBeGreaterThan(1000);
   });
 
-  it('puts @xmpp/client in the background only, and Preact in the pages only', () => {
-    expect(result.packagesByEntry.background).toContain('@xmpp/client');
-    expect(result.packagesByEntry.background).toContain('@xmpp/resolve');
+  it('puts the xmpp.js packages in the background only, and Preact in the pages only', () => {
+    // The check cycle's client is wired from xmpp.js packages, without @xmpp/client and its resolver.
+    expect(result.packagesByEntry.background).toContain('@xmpp/client-core');
+    expect(result.packagesByEntry.background).toContain('@xmpp/websocket');
+    expect(result.packagesByEntry.background).not.toContain('@xmpp/resolve');
     expect(result.packagesByEntry.background).not.toContain('preact');
     for (const page of ['popup', 'options'] as const) {
       expect(result.packagesByEntry[page]).toContain('preact');
-      expect(result.packagesByEntry[page]).not.toContain('@xmpp/client');
+      expect(result.packagesByEntry[page].filter((p) => p.startsWith('@xmpp/'))).toEqual([]);
     }
   });
 

@@ -1,8 +1,15 @@
 // The options page: one form for the settings, validated as the background validates them, saved
-// through the background (never straight to storage), with errors beside their fields.
+// through the background (never straight to storage), with errors beside their fields; the password
+// goes to the background once and is never shown again. Save and Test connection ask for host access
+// (a user gesture is needed) and Test connection reports success or the exact failure.
 import type { TargetedSubmitEvent } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { request, type SendMessage } from '../shared/messages.ts';
+import {
+  type CredentialsState,
+  request,
+  type SendMessage,
+  type TestConnectionResult,
+} from '../shared/messages.ts';
 import {
   MAX_CHECK_INTERVAL_MINUTES,
   MIN_CHECK_INTERVAL_MINUTES,
@@ -10,6 +17,18 @@ import {
   type SettingsField,
 } from '../shared/settings.ts';
 import { errorsByField, FIELD_ORDER, type FormValues, formFromSettings, validateForm } from './form.ts';
+import { hostPatterns } from './host-access.ts';
+
+/** Asks the browser for host access; true when granted. Must be called inside the click. */
+export type RequestHostAccess = (patterns: string[]) => Promise<boolean>;
+
+const CREDENTIAL_WORDS: Record<CredentialsState, string> = {
+  none: 'No password is stored: enter it to run checks.',
+  session: 'The password is kept until the browser closes.',
+  remembered: 'You are remembered on this device (as SCRAM keys where your server offers SCRAM).',
+};
+
+type TestState = { kind: 'running' } | { kind: 'done'; result: TestConnectionResult } | null;
 
 const FIELD_IDS: Record<SettingsField, string> = {
   jid: 'jid',
@@ -25,8 +44,17 @@ type Notice =
   | { kind: 'invalid'; count: number }
   | null;
 
-export function Options({ send }: { send: SendMessage }) {
+export function Options({
+  send,
+  requestHostAccess = async () => true,
+}: {
+  send: SendMessage;
+  requestHostAccess?: RequestHostAccess;
+}) {
   const [values, setValues] = useState<FormValues | null>(null);
+  const [credentials, setCredentials] = useState<CredentialsState>('none');
+  const [access, setAccess] = useState<string | null>(null);
+  const [test, setTest] = useState<TestState>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [errors, setErrors] = useState<SettingsError[]>([]);
   const [notice, setNotice] = useState<Notice>(null);
@@ -37,6 +65,10 @@ export function Options({ send }: { send: SendMessage }) {
     request(send, { type: 'getSettings' }).then(
       (settings) => setValues(formFromSettings(settings)),
       (error: unknown) => setLoadError(error instanceof Error ? error.message : String(error)),
+    );
+    request(send, { type: 'getStatus' }).then(
+      (status) => setCredentials(status.credentials),
+      () => {},
     );
   }, [send]);
 
@@ -78,12 +110,25 @@ export function Options({ send }: { send: SendMessage }) {
       setNotice({ kind: 'invalid', count: Object.keys(errorsByField(checked.errors)).length });
       return;
     }
+    // Before any await: the browser grants host access only inside the click's user gesture.
+    void askForAccess(checked.settings);
     setSaving(true);
     try {
       const result = await request(send, { type: 'saveSettings', settings: checked.settings });
       if (result.saved) {
         setErrors([]);
-        setValues(formFromSettings(result.settings));
+        if (values.password !== '') {
+          setCredentials(
+            await request(send, {
+              type: 'saveCredentials',
+              password: values.password,
+              remember: values.remember,
+            }),
+          );
+          // A first check right away: it also turns a remembered password into SCRAM keys.
+          await request(send, { type: 'runCheck', trigger: 'refresh' });
+        }
+        setValues({ ...formFromSettings(result.settings), remember: values.remember });
         setNotice({ kind: 'saved' });
       } else {
         setErrors(result.errors);
@@ -94,6 +139,51 @@ export function Options({ send }: { send: SendMessage }) {
     } finally {
       setSaving(false);
     }
+  };
+
+  function askForAccess(settings: Parameters<typeof hostPatterns>[0]): Promise<void> {
+    return requestHostAccess(hostPatterns(settings)).then(
+      (ok) =>
+        setAccess(
+          ok
+            ? null
+            : 'Host access was not granted: the browser may block the connection to your server or the observatory.',
+        ),
+      (error: unknown) =>
+        setAccess(`Could not ask for host access: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
+
+  const onTest = async () => {
+    const checked = validateForm(values);
+    if (!checked.ok) {
+      setErrors(checked.errors);
+      setNotice({ kind: 'invalid', count: Object.keys(errorsByField(checked.errors)).length });
+      return;
+    }
+    void askForAccess(checked.settings);
+    setTest({ kind: 'running' });
+    try {
+      const result = await request(send, {
+        type: 'testConnection',
+        settings: checked.settings,
+        password: values.password === '' ? null : values.password,
+      });
+      setTest({ kind: 'done', result });
+    } catch (error) {
+      setTest({
+        kind: 'done',
+        result: {
+          ok: false,
+          kind: 'internal',
+          message: error instanceof Error ? error.message : String(error),
+        },
+      });
+    }
+  };
+
+  const forget = async () => {
+    setCredentials(await request(send, { type: 'forgetCredentials' }));
   };
 
   return (
@@ -110,6 +200,32 @@ export function Options({ send }: { send: SendMessage }) {
           autoComplete="username"
           onInput={(v) => set('jid', v)}
         />
+        <div class="field">
+          <label for="password">Password</label>
+          <input
+            type="password"
+            id="password"
+            name="password"
+            autoComplete="current-password"
+            value={values.password}
+            aria-describedby="password-hint"
+            onInput={(event) => set('password', event.currentTarget.value)}
+          />
+          <p id="password-hint" class="hint">
+            {CREDENTIAL_WORDS[credentials]} Leave empty to keep the stored one.
+          </p>
+        </div>
+        <CheckboxField
+          id="remember"
+          label="Remember me on this device (stores SCRAM keys, not the password, where the server allows)"
+          checked={values.remember}
+          onChange={(v) => set('remember', v)}
+        />
+        {credentials !== 'none' && (
+          <button type="button" class="secondary" onClick={forget}>
+            Forget the password
+          </button>
+        )}
 
         <fieldset>
           <legend>Connection</legend>
@@ -207,15 +323,25 @@ export function Options({ send }: { send: SendMessage }) {
           />
           <CheckboxField
             id="notifications"
-            label="Notify me when a contact's light gets worse"
+            label="Notify me when a contact turns red (unsafe)"
             checked={values.notifications}
             onChange={(v) => set('notifications', v)}
           />
         </fieldset>
 
-        <button type="submit" disabled={saving}>
-          {saving ? 'Saving…' : 'Save'}
-        </button>
+        <div class="actions">
+          <button type="submit" disabled={saving}>
+            {saving ? 'Saving…' : 'Save'}
+          </button>
+          <button type="button" class="secondary" onClick={onTest} disabled={test?.kind === 'running'}>
+            Test connection
+          </button>
+        </div>
+        <p aria-live="polite" class="test-result" id="test-result">
+          {test?.kind === 'running' && 'Testing the connection…'}
+          {test?.kind === 'done' && describeTest(test.result)}
+        </p>
+        {access && <p class="error">{access}</p>}
         <p role="status" aria-live="polite" class={notice?.kind === 'saved' ? 'status-ok' : 'error'}>
           {notice?.kind === 'saved' && 'Settings saved.'}
           {notice?.kind === 'failed' && `Could not save: ${notice.message}`}
@@ -290,4 +416,14 @@ function CheckboxField(props: {
       <label for={props.id}>{props.label}</label>
     </div>
   );
+}
+
+function describeTest(result: TestConnectionResult): string {
+  if (!result.ok) return `Test failed: ${result.message}`;
+  const own = result.transportSecure ? 'encrypted' : 'NOT encrypted';
+  const observatory =
+    result.observatoryDomains !== null
+      ? `The observatory answered (${result.observatoryDomains} domains graded).`
+      : `But the observatory did not answer: ${result.observatoryError}`;
+  return `Connected as ${result.boundJid} at ${result.endpoint} (${own}, ${result.mechanism}); ${result.contacts} contacts. ${observatory}`;
 }

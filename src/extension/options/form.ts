@@ -20,10 +20,15 @@ export interface FormValues {
   /** As typed; converted to a number on submit. */
   checkIntervalMinutes: string;
   notifications: boolean;
+  /** Typed only to be sent once to the background; never part of the settings. */
+  password: string;
+  remember: boolean;
 }
 
 export function formFromSettings(settings: Settings): FormValues {
   return {
+    password: '',
+    remember: false,
     jid: settings.jid,
     endpointMode: settings.endpoint.mode,
     endpointUrl: settings.endpoint.mode === 'url' ? settings.endpoint.url : '',

@@ -1,32 +1,76 @@
-// The popup: the not-configured state with a way to the options, or the last check's results.
-import { useEffect, useState } from 'preact/hooks';
-import { LIGHT_LABELS } from '../shared/lights.ts';
-import { type ContactResult, request, type SendMessage, type Status } from '../shared/messages.ts';
+// The popup: the last results at once (worst first, searchable, filterable, each row expanding to its
+// reasons), the progress of a running check, a refresh button, and a clear state for every failure.
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { ContactResult, HopView } from '../shared/check-types.ts';
+import { LIGHT_LABELS, type Light } from '../shared/lights.ts';
+import { request, type SendMessage, type Status } from '../shared/messages.ts';
 import { describeLastCheck } from './last-check.ts';
+import {
+  countByLight,
+  failureView,
+  filterResults,
+  HOP_LABELS,
+  type LightFilter,
+  progressText,
+} from './view-model.ts';
 
 export interface PopupProps {
   send: SendMessage;
   openOptions: () => void;
   now?: () => Date;
+  /** How often a running check's progress is asked for, ms. */
+  pollMs?: number;
 }
 
 type State = { kind: 'loading' } | { kind: 'failed'; message: string } | { kind: 'ready'; status: Status };
 
-export function Popup({ send, openOptions, now = () => new Date() }: PopupProps) {
+const FILTER_ORDER: readonly Light[] = ['red', 'grey', 'yellow', 'green'];
+
+export function Popup({ send, openOptions, now = () => new Date(), pollMs = 400 }: PopupProps) {
   const [state, setState] = useState<State>({ kind: 'loading' });
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const show = useCallback(
+    (status: Status) => {
+      setState({ kind: 'ready', status });
+      if (timer.current) clearTimeout(timer.current);
+      // While a check runs, ask again; the background answers from its own memory, so this is cheap.
+      if (status.cycle.state === 'running') {
+        timer.current = setTimeout(() => {
+          request(send, { type: 'getStatus' }).then(show, fail);
+        }, pollMs);
+      }
+    },
+    [send, pollMs],
+  );
+  const fail = useCallback(
+    (error: unknown) =>
+      setState({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }),
+    [],
+  );
+
   useEffect(() => {
-    request(send, { type: 'getStatus' }).then(
-      (status) => setState({ kind: 'ready', status }),
-      (error: unknown) =>
-        setState({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }),
-    );
-  }, [send]);
+    // Opening the popup shows the stored results at once and starts a check if they are old.
+    request(send, { type: 'runCheck', trigger: 'popup' }).then(show, fail);
+    return () => {
+      if (timer.current) clearTimeout(timer.current);
+    };
+  }, [send, show, fail]);
+
+  const refresh = () => request(send, { type: 'runCheck', trigger: 'refresh' }).then(show, fail);
+  const status = state.kind === 'ready' ? state.status : null;
+  const running = status?.cycle.state === 'running';
 
   return (
     <main>
       <header class="brand">
-        <img src={`icons/${state.kind === 'ready' ? state.status.light : 'grey'}.svg`} alt="" />
+        <img src={`icons/${status?.light ?? 'grey'}.svg`} alt="" />
         <h1>Hoplight</h1>
+        {status?.configured && (
+          <button type="button" class="secondary refresh" onClick={refresh} disabled={running}>
+            {running ? 'Checking…' : 'Check now'}
+          </button>
+        )}
       </header>
       {state.kind === 'loading' && <p role="status">Loading…</p>}
       {state.kind === 'failed' && (
@@ -34,12 +78,41 @@ export function Popup({ send, openOptions, now = () => new Date() }: PopupProps)
           Could not reach the extension's background: {state.message}
         </p>
       )}
-      {state.kind === 'ready' && <StatusView status={state.status} now={now()} openOptions={openOptions} />}
+      {status && <StatusView status={status} now={now()} openOptions={openOptions} retry={refresh} />}
     </main>
   );
 }
 
-function StatusView({ status, now, openOptions }: { status: Status; now: Date; openOptions: () => void }) {
+function StatusView({
+  status,
+  now,
+  openOptions,
+  retry,
+}: {
+  status: Status;
+  now: Date;
+  openOptions: () => void;
+  retry: () => void;
+}) {
+  if (!status.configured) {
+    return (
+      <>
+        {status.problem && (
+          <p role="alert" class="error">
+            {status.problem}
+          </p>
+        )}
+        <h2>Not configured</h2>
+        <p>Set up your XMPP account to see how well each contact's path is protected.</p>
+        <div class="actions">
+          <button type="button" onClick={openOptions}>
+            Open settings
+          </button>
+        </div>
+      </>
+    );
+  }
+  const failure = status.failure && status.cycle.state !== 'running' ? failureView(status.failure) : null;
   return (
     <>
       {status.problem && (
@@ -47,60 +120,166 @@ function StatusView({ status, now, openOptions }: { status: Status; now: Date; o
           {status.problem}
         </p>
       )}
-      {status.configured ? (
-        <>
-          <p>
-            Account: <strong>{status.account}</strong>
-          </p>
-          <p>
-            Last check:{' '}
-            {status.lastCheck ? (
-              <time dateTime={status.lastCheck}>{describeLastCheck(status.lastCheck, now)}</time>
-            ) : (
-              'never'
-            )}
-          </p>
-          <h2 id="results-heading">Contacts</h2>
-          {status.results.length === 0 ? (
-            <p class="muted">No results yet. They appear here after the first check.</p>
-          ) : (
-            <ul class="results" aria-labelledby="results-heading">
-              {status.results.map((result) => (
-                <ResultRow key={result.jid} result={result} />
-              ))}
-            </ul>
-          )}
-          <div class="actions">
-            <button type="button" class="secondary" onClick={openOptions}>
-              Settings
-            </button>
-          </div>
-        </>
-      ) : (
-        <>
-          <h2>Not configured</h2>
-          <p>Set up your XMPP account to see how well each contact's path is protected.</p>
-          <div class="actions">
-            <button type="button" onClick={openOptions}>
-              Open settings
-            </button>
-          </div>
-        </>
+      <p class="account">
+        Account: <strong>{status.account}</strong>
+      </p>
+      <p class="last-check">
+        Last check:{' '}
+        {status.lastCheck ? (
+          <time dateTime={status.lastCheck}>{describeLastCheck(status.lastCheck, now)}</time>
+        ) : (
+          'never'
+        )}
+        {status.stale && <span class="stale"> (stale: the last attempt failed)</span>}
+      </p>
+      <p role="status" class="progress">
+        {status.cycle.state === 'running' ? progressText(status.cycle.progress) : ''}
+      </p>
+      {status.cycle.state === 'interrupted' && !failure && (
+        <p class="notice">The last check was interrupted; it runs again now.</p>
       )}
+      {failure && (
+        <div role="alert" class={`failure failure-${status.failure?.kind}`}>
+          <h2>{failure.title}</h2>
+          <p>{failure.detail}</p>
+          <button
+            type="button"
+            class="secondary"
+            onClick={failure.action === 'settings' ? openOptions : retry}
+          >
+            {failure.action === 'settings' ? 'Open settings' : 'Try again'}
+          </button>
+        </div>
+      )}
+      <Results status={status} />
+      <div class="actions">
+        <button type="button" class="secondary" onClick={openOptions}>
+          Settings
+        </button>
+      </div>
     </>
   );
 }
 
-function ResultRow({ result }: { result: ContactResult }) {
+function Results({ status }: { status: Status }) {
+  const [query, setQuery] = useState('');
+  const [light, setLight] = useState<LightFilter>('all');
+  const { results } = status;
+  if (results.length === 0) {
+    return status.lastCheck ? (
+      <p class="muted empty">Your contact list is empty: there is nobody to check.</p>
+    ) : (
+      <p class="muted">No results yet. They appear here after the first check.</p>
+    );
+  }
+  const counts = countByLight(results);
+  const shown = filterResults(results, query, light);
   return (
-    <li>
-      <img src={`icons/${result.light}.svg`} alt="" />
-      <span class="contact">
-        <span>
-          {result.name ?? result.jid} <span class="visually-hidden">:</span>{' '}
-          <strong>{LIGHT_LABELS[result.light]}</strong>
+    <section aria-labelledby="results-heading">
+      <h2 id="results-heading">Contacts</h2>
+      <div class="filters">
+        <label>
+          <span class="visually-hidden">Search contacts</span>
+          <input
+            type="search"
+            placeholder="Search contacts"
+            value={query}
+            onInput={(e) => setQuery(e.currentTarget.value)}
+          />
+        </label>
+        <label>
+          <span class="visually-hidden">Show contacts with the light</span>
+          <select value={light} onChange={(e) => setLight(e.currentTarget.value as LightFilter)}>
+            <option value="all">All ({results.length})</option>
+            {FILTER_ORDER.map((l) => (
+              <option key={l} value={l}>
+                {LIGHT_LABELS[l]} ({counts[l]})
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {shown.length === 0 ? (
+        <p class="muted">No contact matches.</p>
+      ) : (
+        <ul class="results">
+          {shown.map((result) => (
+            <ResultRow key={result.jid} result={result} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function ResultRow({ result }: { result: ContactResult }) {
+  const [open, setOpen] = useState(false);
+  const detailsId = `details-${result.jid.replace(/[^a-z0-9]/gi, '-')}`;
+  return (
+    <li class={`row light-${result.light}`} data-jid={result.jid}>
+      <button
+        type="button"
+        class="row-head"
+        aria-expanded={open}
+        aria-controls={detailsId}
+        onClick={() => setOpen(!open)}
+      >
+        <img src={`icons/${result.light}.svg`} alt="" />
+        <span class="contact">
+          <span class="name">{result.name ?? result.jid}</span>
+          {result.name !== null && <span class="jid">{result.jid}</span>}
         </span>
-        {result.name !== null && <span class="jid">{result.jid}</span>}
+        <strong class="path-label">{LIGHT_LABELS[result.light]}</strong>
+      </button>
+      <ul class="hops" aria-label="Hops">
+        {result.hops.map((hop) => (
+          <HopChip key={hop.name} hop={hop} />
+        ))}
+        <li class={`hop e2e light-${result.e2e.light}`}>
+          <img src={`icons/${result.e2e.light}.svg`} alt="" />
+          <span>OMEMO: {LIGHT_LABELS[result.e2e.light]}</span>
+        </li>
+      </ul>
+      {/* Always rendered (hidden when closed) so aria-controls names an element that exists. */}
+      <div id={detailsId} class="details" hidden={!open}>
+        {result.hops.length === 0 && (
+          <ul class="reasons">
+            {result.reasons.map((reason) => (
+              <li key={reason}>{reason}</li>
+            ))}
+          </ul>
+        )}
+        {result.hops.map((hop) => (
+          <div key={hop.name} class="hop-details">
+            <h3>
+              {HOP_LABELS[hop.name]}: {LIGHT_LABELS[hop.light]}
+            </h3>
+            <ul class="reasons">
+              {hop.reasons.map((reason) => (
+                <li key={reason}>{reason}</li>
+              ))}
+            </ul>
+          </div>
+        ))}
+        <div class="hop-details">
+          <h3>End-to-end (OMEMO): {LIGHT_LABELS[result.e2e.light]}</h3>
+          <ul class="reasons">
+            {result.e2e.reasons.map((reason) => (
+              <li key={reason}>{reason}</li>
+            ))}
+          </ul>
+        </div>
+      </div>
+    </li>
+  );
+}
+
+function HopChip({ hop }: { hop: HopView }) {
+  return (
+    <li class={`hop light-${hop.light}`} title={hop.reasons[0]}>
+      <img src={`icons/${hop.light}.svg`} alt="" />
+      <span>
+        {HOP_LABELS[hop.name]}: {LIGHT_LABELS[hop.light]}
       </span>
     </li>
   );

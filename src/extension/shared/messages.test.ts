@@ -2,7 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { ProtocolError, parseRequest, type Request, request } from './messages.ts';
 
 describe('parseRequest', () => {
-  it('recognises the three requests', () => {
+  it('recognises the check, credential and connection-test requests', () => {
+    expect(parseRequest({ type: 'runCheck', trigger: 'refresh' })).toEqual({
+      type: 'runCheck',
+      trigger: 'refresh',
+    });
+    expect(parseRequest({ type: 'saveCredentials', password: 'pw', remember: true })).toEqual({
+      type: 'saveCredentials',
+      password: 'pw',
+      remember: true,
+    });
+    expect(parseRequest({ type: 'forgetCredentials' })).toEqual({ type: 'forgetCredentials' });
+    expect(parseRequest({ type: 'testConnection', settings: {}, password: null })).toEqual({
+      type: 'testConnection',
+      settings: {},
+      password: null,
+    });
+  });
+
+  it('recognises the settings requests', () => {
     expect(parseRequest({ type: 'getStatus' })).toEqual({ type: 'getStatus' });
     expect(parseRequest({ type: 'getSettings', extra: 1 })).toEqual({ type: 'getSettings' });
     expect(parseRequest({ type: 'saveSettings', settings: { jid: 'a@b' } })).toEqual({
@@ -20,6 +38,12 @@ describe('parseRequest', () => {
     { type: 'deleteAll' },
     { type: 'saveSettings' },
     { type: 1 },
+    { type: 'runCheck' },
+    { type: 'runCheck', trigger: 'always' },
+    { type: 'saveCredentials', password: 'pw' },
+    { type: 'saveCredentials', password: 7, remember: false },
+    { type: 'testConnection', password: 'pw' },
+    { type: 'testConnection', settings: {}, password: 3 },
   ])('ignores %j', (message) => expect(parseRequest(message)).toBeNull());
 });
 

@@ -1,16 +1,8 @@
 // The one message protocol between the extension pages (popup, options) and the background. Pages
 // import only this module and settings.ts, never background code (DESIGN §6).
+import type { CheckFailure, ContactResult, CycleState, FailureKind } from './check-types.ts';
 import type { Light } from './lights.ts';
 import type { Settings, SettingsError } from './settings.ts';
-
-/** One contact's outcome of the last check; the check cycle fills these in. */
-export interface ContactResult {
-  jid: string;
-  name: string | null;
-  light: Light;
-  /** Sentences for people explaining the light, worst first. */
-  reasons: string[];
-}
 
 export interface Status {
   /** An account is set in the options. */
@@ -25,16 +17,50 @@ export interface Status {
   light: Light;
   /** Something the background could not do (e.g. load the XMPP library), in words; null when all is well. */
   problem: string | null;
+  /** Where the account's secret is: nowhere, this browser session only, or remembered. */
+  credentials: CredentialsState;
+  /** The check cycle now: idle, running (with progress), or interrupted by a worker stop. */
+  cycle: CycleState;
+  /** Why the last attempt failed; null when it succeeded or none ran. */
+  failure: CheckFailure | null;
+  /** The results are older than the last (failed) attempt. */
+  stale: boolean;
 }
+
+export type CredentialsState = 'none' | 'session' | 'remembered';
 
 export type SaveSettingsResult =
   | { saved: true; settings: Settings }
   | { saved: false; errors: SettingsError[] };
 
+export type { ContactResult };
+
+/** The outcome of "Test connection": what worked, or the exact failure. */
+export type TestConnectionResult =
+  | {
+      ok: true;
+      boundJid: string;
+      endpoint: string;
+      mechanism: string;
+      contacts: number;
+      transportSecure: boolean;
+      /** The observatory answered; null when it did not, with the reason in `observatoryError`. */
+      observatoryDomains: number | null;
+      observatoryError: string | null;
+    }
+  | { ok: false; kind: FailureKind; message: string };
+
+/** `popup`: only when the results are older than a few minutes or a run was interrupted. */
+export type CheckTrigger = 'popup' | 'refresh';
+
 export type Request =
   | { type: 'getStatus' }
   | { type: 'getSettings' }
-  | { type: 'saveSettings'; settings: unknown };
+  | { type: 'saveSettings'; settings: unknown }
+  | { type: 'saveCredentials'; password: string; remember: boolean }
+  | { type: 'forgetCredentials' }
+  | { type: 'runCheck'; trigger: CheckTrigger }
+  | { type: 'testConnection'; settings: unknown; password: string | null };
 export type RequestType = Request['type'];
 
 /** What the background answers to each request type. */
@@ -42,23 +68,46 @@ export interface ResponseMap {
   getStatus: Status;
   getSettings: Settings;
   saveSettings: SaveSettingsResult;
+  saveCredentials: CredentialsState;
+  forgetCredentials: CredentialsState;
+  runCheck: Status;
+  testConnection: TestConnectionResult;
 }
 
 /** Every answer is wrapped, so a failure in the background reaches the page as a message, not a hang. */
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: string };
 
-const REQUEST_TYPES: readonly RequestType[] = ['getStatus', 'getSettings', 'saveSettings'];
+const REQUEST_TYPES: readonly RequestType[] = [
+  'getStatus',
+  'getSettings',
+  'saveSettings',
+  'saveCredentials',
+  'forgetCredentials',
+  'runCheck',
+  'testConnection',
+];
 
 /** The request a message carries, or null when it is not one of ours (the background then stays silent). */
 export function parseRequest(message: unknown): Request | null {
   if (typeof message !== 'object' || message === null) return null;
-  const type = (message as { type?: unknown }).type;
-  if (!REQUEST_TYPES.includes(type as RequestType)) return null;
-  if (type === 'saveSettings') {
-    if (!('settings' in message)) return null;
-    return { type, settings: (message as { settings: unknown }).settings };
+  const m = message as Record<string, unknown>;
+  const type = m.type as RequestType;
+  if (!REQUEST_TYPES.includes(type)) return null;
+  switch (type) {
+    case 'saveSettings':
+      return 'settings' in m ? { type, settings: m.settings } : null;
+    case 'saveCredentials':
+      return typeof m.password === 'string' && typeof m.remember === 'boolean'
+        ? { type, password: m.password, remember: m.remember }
+        : null;
+    case 'runCheck':
+      return m.trigger === 'popup' || m.trigger === 'refresh' ? { type, trigger: m.trigger } : null;
+    case 'testConnection':
+      if (!('settings' in m) || (m.password !== null && typeof m.password !== 'string')) return null;
+      return { type, settings: m.settings, password: m.password };
+    default:
+      return { type };
   }
-  return { type: type as 'getStatus' | 'getSettings' };
 }
 
 export class ProtocolError extends Error {

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { domainSummary } from '../../core/testing/fixtures.ts';
+import { contactResults, overallLight, sortWorstFirst } from './contact-paths.ts';
+
+const summaries = new Map([
+  ['good.example', domainSummary('good.example')],
+  ['other.example', domainSummary('other.example')],
+  [
+    'plain.example',
+    domainSummary('plain.example', {
+      c2s: { grade: 'F', gradeIfTrusted: 'F', encryption: 'none', tlsVersions: [], authentication: [] },
+      s2s: { grade: 'F', gradeIfTrusted: 'F', encryption: 'none', tlsVersions: [], authentication: [] },
+    }),
+  ],
+]);
+
+const base = {
+  account: 'alice@good.example',
+  omemo: new Map<string, boolean | null>([['erin@other.example', true]]),
+  summaries,
+  transportSecure: true,
+};
+
+describe('contactResults', () => {
+  it('gives each contact its path, worst first, with hops in path order', () => {
+    const results = contactResults({
+      ...base,
+      contacts: [
+        { jid: 'erin@other.example', name: 'Erin' },
+        { jid: 'bob@good.example', name: 'Bob' },
+        { jid: 'dave@plain.example', name: 'Dave' },
+        { jid: 'zed@unscanned.example', name: null },
+      ],
+    });
+    expect(results.map((r) => [r.jid, r.light])).toEqual([
+      ['dave@plain.example', 'red'],
+      ['zed@unscanned.example', 'grey'],
+      ['bob@good.example', 'green'],
+      ['erin@other.example', 'green'],
+    ]);
+    const erin = results.find((r) => r.jid === 'erin@other.example');
+    expect(erin?.hops.map((h) => h.name)).toEqual(['c2s-local', 's2s', 'c2s-remote']);
+    expect(erin?.e2e.light).toBe('green');
+    // Same domain: no server-to-server hop.
+    expect(results.find((r) => r.jid === 'bob@good.example')?.hops.map((h) => h.name)).toEqual([
+      'c2s-local',
+      'c2s-remote',
+    ]);
+    expect(results[0]?.reasons.join(' ')).toContain('plain.example does not offer encryption to clients');
+    expect(results[1]?.reasons).toEqual(['unscanned.example has not been scanned yet.']);
+  });
+
+  it('makes every path red when the extension itself connects without TLS', () => {
+    const [bob] = contactResults({
+      ...base,
+      transportSecure: false,
+      contacts: [{ jid: 'bob@good.example', name: null }],
+    });
+    expect(bob?.light).toBe('red');
+    expect(bob?.reasons[0]).toContain('Your own connection to good.example is not encrypted');
+  });
+
+  it('greys a contact whose address cannot be graded, and one with malformed data, without failing the rest', () => {
+    const broken = new Map(summaries);
+    broken.set('broken.example', { domain: 'broken.example' } as never);
+    const results = contactResults({
+      ...base,
+      summaries: broken,
+      contacts: [
+        { jid: 'room@127.0.0.1', name: null },
+        { jid: 'x@broken.example', name: null },
+        { jid: 'bob@good.example', name: null },
+      ],
+    });
+    expect(results.map((r) => r.light)).toEqual(['grey', 'grey', 'green']);
+    expect(results.find((r) => r.jid === 'room@127.0.0.1')?.reasons[0]).toContain(
+      'cannot grade this address',
+    );
+    expect(results.find((r) => r.jid === 'x@broken.example')?.reasons[0]).toContain('unusable');
+  });
+
+  it('refuses an account that is not a JID', () => {
+    expect(() => contactResults({ ...base, account: 'not a jid', contacts: [] })).toThrow('is not a JID');
+  });
+});
+
+describe('ordering and the overall light', () => {
+  const row = (jid: string, light: 'red' | 'grey' | 'yellow' | 'green', name: string | null = null) => ({
+    jid,
+    name,
+    light,
+    reasons: [],
+    hops: [],
+    e2e: { light: 'grey' as const, reasons: [] },
+  });
+  it('sorts by light, then name or JID', () => {
+    const sorted = sortWorstFirst([
+      row('b@x', 'green'),
+      row('a@x', 'yellow', 'Zoe'),
+      row('c@x', 'yellow', 'Al'),
+    ]);
+    expect(sorted.map((r) => r.jid)).toEqual(['c@x', 'a@x', 'b@x']);
+  });
+  it('is the worst contact, grey for nobody', () => {
+    expect(overallLight([])).toBe('grey');
+    expect(overallLight([row('a@x', 'green'), row('b@x', 'yellow')])).toBe('yellow');
+  });
+});

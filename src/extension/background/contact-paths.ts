@@ -1,0 +1,87 @@
+// From a roster, OMEMO answers and domain summaries to one result per contact, worst first: the path
+// model (src/core/path.ts) does the judging, this only feeds it and orders the rows. Pure.
+import { parseJid } from '../../core/domain.ts';
+import { compareLights, computePath, worst } from '../../core/path.ts';
+import type { DomainSummary } from '../../core/summary.ts';
+import type { ContactResult } from '../shared/check-types.ts';
+import type { Light } from '../shared/lights.ts';
+
+export interface Contact {
+  jid: string;
+  name: string | null;
+}
+
+export interface ContactPathsInput {
+  /** The user's bare JID. */
+  account: string;
+  contacts: readonly Contact[];
+  /** Per contact JID; missing means unknown. */
+  omemo: ReadonlyMap<string, boolean | null>;
+  summaries: ReadonlyMap<string, DomainSummary>;
+  transportSecure: boolean;
+}
+
+export function contactResults(input: ContactPathsInput): ContactResult[] {
+  const account = parseJid(input.account);
+  if (!account.ok) throw new Error(`The account ${input.account} is not a JID: ${account.error}`);
+  const userDomain = account.jid.domain;
+  const results = input.contacts.map((contact): ContactResult => {
+    const parsed = parseJid(contact.jid);
+    if (!parsed.ok) {
+      return unknownContact(contact, `Hoplight cannot grade this address: ${parsed.error}`);
+    }
+    const contactDomain = parsed.jid.domain;
+    try {
+      const path = computePath({
+        userDomain,
+        contactDomain,
+        user: input.summaries.get(userDomain) ?? null,
+        contact: input.summaries.get(contactDomain) ?? null,
+        transportSecure: input.transportSecure,
+        sameDomain: contactDomain === userDomain,
+        omemo: input.omemo.get(contact.jid) ?? null,
+      });
+      return {
+        jid: contact.jid,
+        name: contact.name,
+        light: path.light,
+        reasons: path.reasons,
+        hops: path.hops.map(({ name, from, to, light, reasons }) => ({ name, from, to, light, reasons })),
+        e2e: { light: path.e2e.light, reasons: path.e2e.reasons },
+      };
+    } catch (error) {
+      // A malformed summary (ShapeError) greys this contact only.
+      return unknownContact(
+        contact,
+        `The observatory's data for ${contactDomain} is unusable: ${String(error)}`,
+      );
+    }
+  });
+  return sortWorstFirst(results);
+}
+
+/** Worst light first, then by name or JID, so the order is stable between checks. */
+export function sortWorstFirst(results: ContactResult[]): ContactResult[] {
+  return [...results].sort(
+    (a, b) =>
+      compareLights(a.light, b.light) ||
+      (a.name ?? a.jid).localeCompare(b.name ?? b.jid) ||
+      a.jid.localeCompare(b.jid),
+  );
+}
+
+/** The toolbar light: the worst contact, grey when there is none. */
+export function overallLight(results: readonly ContactResult[]): Light {
+  return results.length === 0 ? 'grey' : worst(results.map((r) => r.light));
+}
+
+function unknownContact(contact: Contact, reason: string): ContactResult {
+  return {
+    jid: contact.jid,
+    name: contact.name,
+    light: 'grey',
+    reasons: [reason],
+    hops: [],
+    e2e: { light: 'grey', reasons: ['Whether the contact uses OMEMO is not known.'] },
+  };
+}

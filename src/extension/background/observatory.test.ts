@@ -1,0 +1,161 @@
+// The observatory client against a small real HTTP server (fastify on 127.0.0.1, port 0) that speaks
+// the API's snapshot and lookup as documented.
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { domainSummary } from '../../core/testing/fixtures.ts';
+import {
+  apiUrl,
+  LOOKUP_BATCH,
+  lookupSummaries,
+  ObservatoryError,
+  type ObservatoryOptions,
+  refreshSnapshot,
+  summariesFor,
+} from './observatory.ts';
+
+const now = new Date('2026-11-24T18:00:00Z');
+let app: FastifyInstance;
+let base: string;
+let snapshotBody: unknown;
+let lookups: { domains: string[]; scanUnknown: boolean }[];
+let snapshotRequests: (string | undefined)[];
+let lookupStatus = 200;
+
+beforeAll(async () => {
+  app = Fastify();
+  app.get('/api/v1/snapshot', async (request, reply) => {
+    snapshotRequests.push(request.headers['if-none-match']);
+    if (request.headers['if-none-match'] === '"v1"') return reply.code(304).send();
+    return reply.header('etag', '"v1"').send(snapshotBody);
+  });
+  app.post<{ Body: { domains: string[]; scanUnknown: boolean } }>(
+    '/api/v1/lookup',
+    async (request, reply) => {
+      lookups.push(request.body);
+      if (lookupStatus !== 200) return reply.code(lookupStatus).send({ error: 'busy' });
+      return {
+        results: request.body.domains.map((d) => ({
+          input: d,
+          domain: d,
+          status: d.startsWith('known') ? 'fresh' : 'pending',
+          summary: d.startsWith('known') ? domainSummary(d) : null,
+        })),
+        queued: 0,
+        queueFull: false,
+      };
+    },
+  );
+  base = `${await app.listen({ port: 0, host: '127.0.0.1' })}/`;
+});
+afterAll(async () => {
+  await app.close();
+});
+beforeEach(() => {
+  snapshotBody = {
+    rubricVersion: 1,
+    domains: [domainSummary('good.example'), domainSummary('weak.example')],
+  };
+  lookups = [];
+  snapshotRequests = [];
+  lookupStatus = 200;
+});
+
+const options = (): ObservatoryOptions => ({ baseUrl: base, fetch, timeoutMs: 5000 });
+
+describe('apiUrl', () => {
+  it('joins with or without a trailing slash, and under a path', () => {
+    expect(apiUrl('https://o.example', 'api/v1/snapshot')).toBe('https://o.example/api/v1/snapshot');
+    expect(apiUrl('https://o.example/hoplight', 'api/v1/snapshot')).toBe(
+      'https://o.example/hoplight/api/v1/snapshot',
+    );
+  });
+});
+
+describe('refreshSnapshot', () => {
+  it('downloads the snapshot, then revalidates it with its ETag', async () => {
+    const first = await refreshSnapshot(options(), null, now);
+    expect(first.etag).toBe('"v1"');
+    expect(Object.keys(first.domains)).toEqual(['good.example', 'weak.example']);
+    const later = new Date('2026-11-24T19:00:00Z');
+    const second = await refreshSnapshot(options(), first, later);
+    expect(snapshotRequests).toEqual([undefined, '"v1"']);
+    expect(second).toEqual({ ...first, fetchedAt: later.toISOString() });
+  });
+
+  it('skips malformed summaries but keeps the others', async () => {
+    snapshotBody = {
+      rubricVersion: 1,
+      domains: [domainSummary('good.example'), { domain: 'bad.example' }, 7],
+    };
+    const snapshot = await refreshSnapshot(options(), null, now);
+    expect(Object.keys(snapshot.domains)).toEqual(['good.example']);
+  });
+
+  it.each([
+    [{ rubricVersion: 1 }, 'has no list of domains'],
+    ['just text', "The observatory's snapshot is not JSON."],
+  ])('refuses a body without domains (%j)', async (body, message) => {
+    snapshotBody = body;
+    await expect(refreshSnapshot(options(), null, now)).rejects.toThrow(message);
+  });
+
+  it('says the observatory did not answer when nothing listens', async () => {
+    const closed = Fastify();
+    const url = await closed.listen({ port: 0, host: '127.0.0.1' });
+    await closed.close();
+    const error = await refreshSnapshot({ ...options(), baseUrl: url }, null, now).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ObservatoryError);
+    expect((error as Error).message).toContain(`The observatory at ${url} did not answer`);
+  });
+
+  it('reports an HTTP error status', async () => {
+    await expect(
+      refreshSnapshot({ ...options(), baseUrl: `${base}nothing-here/` }, null, now),
+    ).rejects.toThrow("The observatory's snapshot answered HTTP 404.");
+  });
+});
+
+describe('lookupSummaries', () => {
+  it('asks for unknown domains to be scanned and maps the ones without a summary to null', async () => {
+    const found = await lookupSummaries(options(), ['known.example', 'new.example']);
+    expect(lookups).toEqual([{ domains: ['known.example', 'new.example'], scanUnknown: true }]);
+    expect(found.get('known.example')?.domain).toBe('known.example');
+    expect(found.get('new.example')).toBeNull();
+  });
+
+  it('splits long lists into batches the API accepts', async () => {
+    const domains = Array.from({ length: LOOKUP_BATCH + 3 }, (_, i) => `known${i}.example`);
+    const found = await lookupSummaries(options(), domains);
+    expect(lookups.map((l) => l.domains.length)).toEqual([LOOKUP_BATCH, 3]);
+    expect(found.size).toBe(domains.length);
+  });
+
+  it('reports an HTTP error status', async () => {
+    lookupStatus = 429;
+    await expect(lookupSummaries(options(), ['known.example'])).rejects.toThrow(
+      "The observatory's lookup answered HTTP 429.",
+    );
+  });
+});
+
+describe('summariesFor', () => {
+  it('takes what the snapshot has and looks up only the rest', async () => {
+    const snapshot = await refreshSnapshot(options(), null, now);
+    const { summaries, lookedUp } = await summariesFor(
+      options(),
+      ['good.example', 'known.example', 'good.example'],
+      snapshot,
+      false,
+    );
+    expect(lookups).toEqual([{ domains: ['known.example'], scanUnknown: true }]);
+    expect([...summaries.keys()].sort()).toEqual(['good.example', 'known.example']);
+    expect(lookedUp).toBe(1);
+  });
+
+  it('asks the observatory nothing in privacy mode', async () => {
+    const snapshot = await refreshSnapshot(options(), null, now);
+    const { summaries } = await summariesFor(options(), ['good.example', 'known.example'], snapshot, true);
+    expect(lookups).toEqual([]);
+    expect([...summaries.keys()]).toEqual(['good.example']);
+  });
+});

@@ -1,0 +1,143 @@
+// The observatory over HTTP (DESIGN §6: the extension knows it only through its API): the snapshot,
+// revalidated with its ETag, and one lookup for the domains the snapshot lacks.
+import { assertDomainSummary } from '../../core/shape.ts';
+import type { DomainSummary } from '../../core/summary.ts';
+
+export class ObservatoryError extends Error {
+  override name = 'ObservatoryError';
+}
+
+/** The snapshot as storage.local keeps it between checks. */
+export interface SnapshotCache {
+  etag: string | null;
+  fetchedAt: string;
+  /** By normalised domain. */
+  domains: Record<string, DomainSummary>;
+}
+
+export interface ObservatoryOptions {
+  /** Base URL from the settings, e.g. `https://observatory.example/`. */
+  baseUrl: string;
+  fetch: typeof fetch;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** The API allows this many domains per lookup (`MAX_LOOKUP_DOMAINS` on the server). */
+export const LOOKUP_BATCH = 500;
+
+export function apiUrl(baseUrl: string, path: string): string {
+  const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+  return new URL(path, base).toString();
+}
+
+async function call(options: ObservatoryOptions, path: string, init: RequestInit): Promise<Response> {
+  const url = apiUrl(options.baseUrl, path);
+  const signals = [AbortSignal.timeout(options.timeoutMs)];
+  if (options.signal) signals.push(options.signal);
+  try {
+    return await options.fetch(url, { ...init, credentials: 'omit', signal: AbortSignal.any(signals) });
+  } catch (error) {
+    const reason =
+      error instanceof Error && error.name === 'TimeoutError' ? 'no answer in time' : String(error);
+    throw new ObservatoryError(`The observatory at ${options.baseUrl} did not answer (${reason}).`);
+  }
+}
+
+async function json(response: Response, what: string): Promise<unknown> {
+  try {
+    return await response.json();
+  } catch {
+    throw new ObservatoryError(`The observatory's ${what} is not JSON.`);
+  }
+}
+
+/** Valid summaries only: one malformed entry must not hide all the others. */
+function validSummaries(values: unknown[]): DomainSummary[] {
+  return values.filter((value): value is DomainSummary => {
+    try {
+      assertDomainSummary(value);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Fetches the snapshot unless the cached one is still current (HTTP 304 on its ETag). */
+export async function refreshSnapshot(
+  options: ObservatoryOptions,
+  cached: SnapshotCache | null,
+  now: Date,
+): Promise<SnapshotCache> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (cached?.etag) headers['if-none-match'] = cached.etag;
+  const response = await call(options, 'api/v1/snapshot', { headers });
+  if (response.status === 304 && cached) return { ...cached, fetchedAt: now.toISOString() };
+  if (!response.ok) {
+    throw new ObservatoryError(`The observatory's snapshot answered HTTP ${response.status}.`);
+  }
+  const body = (await json(response, 'snapshot')) as { domains?: unknown } | null;
+  if (typeof body !== 'object' || body === null || !Array.isArray(body.domains)) {
+    throw new ObservatoryError("The observatory's snapshot has no list of domains.");
+  }
+  const domains: Record<string, DomainSummary> = {};
+  for (const summary of validSummaries(body.domains)) domains[summary.domain] = summary;
+  return { etag: response.headers.get('etag'), fetchedAt: now.toISOString(), domains };
+}
+
+/**
+ * Summaries of `domains` in one POST per 500; unknown domains are queued for a scan. A domain the
+ * observatory has no summary for maps to null.
+ */
+export async function lookupSummaries(
+  options: ObservatoryOptions,
+  domains: readonly string[],
+): Promise<Map<string, DomainSummary | null>> {
+  const found = new Map<string, DomainSummary | null>();
+  for (let i = 0; i < domains.length; i += LOOKUP_BATCH) {
+    const batch = domains.slice(i, i + LOOKUP_BATCH);
+    const response = await call(options, 'api/v1/lookup', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ domains: batch, scanUnknown: true }),
+    });
+    if (!response.ok)
+      throw new ObservatoryError(`The observatory's lookup answered HTTP ${response.status}.`);
+    const body = (await json(response, 'lookup answer')) as { results?: unknown } | null;
+    if (typeof body !== 'object' || body === null || !Array.isArray(body.results)) {
+      throw new ObservatoryError("The observatory's lookup answer has no results.");
+    }
+    for (const domain of batch) found.set(domain, null);
+    for (const result of body.results as { domain?: unknown; summary?: unknown }[]) {
+      if (typeof result !== 'object' || result === null || typeof result.domain !== 'string') continue;
+      const [summary] = validSummaries([result.summary]);
+      if (summary && found.has(result.domain)) found.set(result.domain, summary);
+    }
+  }
+  return found;
+}
+
+/**
+ * Summaries for every domain: the snapshot first; the ones it lacks by lookup, unless privacy mode
+ * keeps the observatory from learning which domains we ask about.
+ */
+export async function summariesFor(
+  options: ObservatoryOptions,
+  domains: readonly string[],
+  snapshot: SnapshotCache,
+  privacyMode: boolean,
+): Promise<{ summaries: Map<string, DomainSummary>; lookedUp: number }> {
+  const summaries = new Map<string, DomainSummary>();
+  const missing: string[] = [];
+  for (const domain of new Set(domains)) {
+    const known = snapshot.domains[domain];
+    if (known) summaries.set(domain, known);
+    else missing.push(domain);
+  }
+  if (privacyMode || missing.length === 0) return { summaries, lookedUp: 0 };
+  for (const [domain, summary] of await lookupSummaries(options, missing)) {
+    if (summary) summaries.set(domain, summary);
+  }
+  return { summaries, lookedUp: missing.length };
+}
