@@ -83,6 +83,12 @@ export async function runTestssl(target: TestsslTarget): Promise<{ findings: Tes
   }
   try {
     const findings = JSON.parse(await readFile(jsonFile, 'utf8')) as TestsslFinding[];
+    // testssl exits 0 when it gives up (e.g. no STARTTLS offered): an oracle that saw nothing must say so.
+    const gaveUp = findings.find((f) => f.id === 'scanTime' && /interrupted/i.test(f.finding));
+    const fatal = findings.find((f) => f.severity === 'FATAL');
+    if (gaveUp || fatal) {
+      throw new Error(`testssl could not scan ${target.host}:${target.port}: ${(fatal ?? gaveUp)!.finding}`);
+    }
     return { findings, ms: performance.now() - started };
   } finally {
     await rm(dir, { recursive: true, force: true });
