@@ -23,6 +23,7 @@ const CONTACT_DOMAINS = ['good.test', 'other.test', 'weak.test', 'dane.sec.test'
 declare const chrome: {
   runtime: { sendMessage(message: unknown): Promise<unknown> };
   action: { getBadgeText(details: object): Promise<string> };
+  storage: { local: { getBytesInUse(keys: null): Promise<number> } };
 };
 
 async function registerBenchUser(state: LabState, contacts: number): Promise<void> {
@@ -116,6 +117,8 @@ async function main(): Promise<void> {
     const cycleMs = performance.now() - started;
     const badge = await ext.worker.evaluate(() => chrome.action.getBadgeText({}));
     const heapAfter = await workerHeap(ext);
+    // The snapshot lives in the Cache API; storage.local holds settings, results and a few facts.
+    const localBytes = await ext.worker.evaluate(() => chrome.storage.local.getBytesInUse(null));
 
     const popup = await ext.context.newPage();
     await popup.goto(`chrome-extension://${ext.extensionId}/popup.html`);
@@ -138,6 +141,7 @@ async function main(): Promise<void> {
     console.log(
       `service worker JS heap: ${mb(heapBefore)} before, ${mb(heapAfter)} after the cycle (CDP Runtime.getHeapUsage, used)`,
     );
+    console.log(`storage.local in use after the cycle: ${(localBytes / 1024).toFixed(1)} KiB of 10,240 KiB`);
   } finally {
     await ext.close();
     await observatory.stop();

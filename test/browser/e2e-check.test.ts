@@ -234,6 +234,24 @@ describe('the check cycle end to end', () => {
     expect(await ext.worker.evaluate(() => chrome.action.getBadgeText({}))).toBe(String(red));
     const local = await ext.worker.evaluate(() => chrome.storage.local.get(null));
     expect(JSON.stringify(local)).not.toContain(PASSWORD);
+    // The snapshot is in the Cache API with its ETag; storage.local keeps only a few facts about it.
+    expect(local.snapshot).toBeUndefined();
+    expect(local.snapshotFacts).toMatchObject({ domainCount: LAB_DOMAINS.length });
+    const cached = await ext.worker.evaluate(async () => {
+      const cache = await caches.open('hoplight-snapshot');
+      const requests = await cache.keys();
+      const response = requests[0] ? await cache.match(requests[0]) : undefined;
+      return {
+        urls: requests.map((r) => r.url),
+        etag: response?.headers.get('etag') ?? null,
+        domains: Object.keys((await response?.json()) ?? {}).sort(),
+      };
+    });
+    expect(cached).toEqual({
+      urls: [`${observatory.url}/api/v1/snapshot`],
+      etag: expect.stringMatching(/^(W\/)?".+"$/),
+      domains: [...LAB_DOMAINS].sort(),
+    });
     expect(await ext.worker.evaluate(() => chrome.storage.sync.get(null))).toEqual({});
     expect(JSON.stringify(await ext.worker.evaluate(() => chrome.storage.session.get(null)))).toContain(
       PASSWORD,

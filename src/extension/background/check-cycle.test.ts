@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../shared/settings.ts';
 import { type CycleDeps, runCheckCycle } from './check-cycle.ts';
 import { memoryStorage } from './memory-storage.test-support.ts';
+import { memorySnapshotStore } from './snapshot-store.ts';
 
 type Memory = ReturnType<typeof memoryStorage>;
 
@@ -16,6 +17,7 @@ function deps(
     calls,
     local,
     session,
+    snapshots: memorySnapshotStore(),
     checkAccount: async () => {
       calls.push('checkAccount');
       throw new Error('not reached');

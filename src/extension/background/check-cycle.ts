@@ -14,7 +14,8 @@ import {
 } from './credentials.ts';
 import { type Discover, resolveEndpoint } from './endpoint.ts';
 import { failure, failureFrom } from './failure.ts';
-import { refreshSnapshot, type SnapshotCache, summariesFor } from './observatory.ts';
+import { refreshSnapshot, summariesFor } from './observatory.ts';
+import type { SnapshotStore } from './snapshot-store.ts';
 import {
   readCheckResults,
   readSettings,
@@ -27,6 +28,8 @@ import type { AccountCheck, CheckAccountOptions } from './xmpp/session.ts';
 
 export interface CycleDeps extends SecretAreas {
   local: StorageArea;
+  /** The observatory snapshot between checks (the Cache API in the browser: it outgrows storage.local). */
+  snapshots: SnapshotStore;
   checkAccount(options: CheckAccountOptions): Promise<AccountCheck>;
   discover: Discover;
   fetch: typeof fetch;
@@ -40,8 +43,6 @@ export interface CycleDeps extends SecretAreas {
 export type CycleOutcome =
   | { ok: true; checkedAt: string; results: ContactResult[]; previous: ContactResult[]; settings: Settings }
   | { ok: false; failure: CheckFailure; settings: Settings };
-
-const SNAPSHOT_KEY = 'snapshot';
 
 /** Runs one cycle and stores its outcome: new results, or the failure beside the previous results. */
 export async function runCheckCycle(deps: CycleDeps): Promise<CycleOutcome> {
@@ -99,9 +100,11 @@ async function attempt(deps: CycleDeps, settings: Settings): Promise<CycleOutcom
       timeoutMs: deps.timeoutMs,
       ...(deps.signal ? { signal: deps.signal } : {}),
     };
-    const cached = (await deps.local.get([SNAPSHOT_KEY]))[SNAPSHOT_KEY] as SnapshotCache | undefined;
-    const snapshot = await refreshSnapshot(options, cached ?? null, deps.now());
-    await deps.local.set({ [SNAPSHOT_KEY]: snapshot });
+    const cached = await deps.snapshots.read(settings.observatoryUrl);
+    const snapshot = await refreshSnapshot(options, cached, deps.now());
+    // A 304 hands back the cached domains themselves: nothing new to write but the time.
+    const revalidated = cached !== null && snapshot.domains === cached.domains;
+    await deps.snapshots.write(settings.observatoryUrl, snapshot, revalidated);
     const domains = [settings.jid, ...account.roster.map((item) => item.jid)].flatMap((jid) => {
       const parsed = parseJid(jid);
       return parsed.ok ? [parsed.jid.domain] : [];

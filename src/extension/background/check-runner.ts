@@ -5,7 +5,14 @@ import type { CheckPhase, ContactResult, CycleState } from '../shared/check-type
 import type { CheckTrigger } from '../shared/messages.ts';
 import { newlyRed } from './badge.ts';
 import type { CycleOutcome } from './check-cycle.ts';
-import { readCheckResults, readCycle, readFailure, type StorageArea, writeCycle } from './storage.ts';
+import {
+  readCheckResults,
+  readCycle,
+  readFailure,
+  readLastCheck,
+  type StorageArea,
+  writeCycle,
+} from './storage.ts';
 
 /** The popup re-runs a check when the results are older than this. */
 export const POPUP_REFRESH_AFTER_MS = 5 * 60_000;
@@ -98,7 +105,7 @@ export function createCheckRunner(deps: RunnerDeps): CheckRunner {
 async function popupShouldRun(deps: RunnerDeps): Promise<boolean> {
   const cycle = await readCycle(deps.local);
   if (cycle.state !== 'idle') return true;
-  const { lastCheck } = await readCheckResults(deps.local);
+  const lastCheck = await readLastCheck(deps.local);
   if (lastCheck === null) return (await readFailure(deps.local)) === null;
   const age = deps.now().getTime() - new Date(lastCheck).getTime();
   return !(age >= 0 && age < POPUP_REFRESH_AFTER_MS);

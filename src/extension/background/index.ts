@@ -10,6 +10,7 @@ import { testConnection } from './connection-test.ts';
 import { handleRequest } from './handler.ts';
 import { notifyRed } from './notify.ts';
 import { isOwnExtensionPage } from './sender.ts';
+import { cacheSnapshotStore, memorySnapshotStore, type SnapshotStore } from './snapshot-store.ts';
 import { readCheckResults, readFailure, readSettings, type StorageArea } from './storage.ts';
 import { showResults } from './toolbar.ts';
 import { checkXmppAccount, discoverXmppEndpoints, STEP_TIMEOUT_MS } from './xmpp-account.ts';
@@ -18,6 +19,9 @@ const storage: StorageArea = browser.storage.local;
 // Chrome and Firefox 115+ have storage.session; without it the password lives in this worker only.
 const session: StorageArea = browser.storage.session ?? memoryArea();
 let problem: string | null = null;
+// Chrome's service worker and Firefox's event page (a secure context) both have the Cache API.
+const snapshots: SnapshotStore =
+  typeof caches === 'undefined' ? memorySnapshotStore() : cacheSnapshotStore(caches, storage);
 
 const xmpp = {
   checkAccount: checkXmppAccount,
@@ -30,7 +34,7 @@ const xmpp = {
 const runner = createCheckRunner({
   local: storage,
   now: xmpp.now,
-  runCycle: (onProgress) => runCheckCycle({ ...xmpp, local: storage, session, onProgress }),
+  runCycle: (onProgress) => runCheckCycle({ ...xmpp, local: storage, session, snapshots, onProgress }),
   showResults: (results, failure) => showResults(browser.action, results, failure),
   notify: (contacts) => notifyRed(browser.notifications, contacts),
 });

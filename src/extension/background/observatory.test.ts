@@ -22,12 +22,25 @@ let snapshotRequests: (string | undefined)[];
 let lookupStatus = 200;
 
 beforeAll(async () => {
-  app = Fastify();
+  // Closing must not wait for the stalled answers below.
+  app = Fastify({ forceCloseConnections: true });
   app.get('/api/v1/snapshot', async (request, reply) => {
     snapshotRequests.push(request.headers['if-none-match']);
     if (request.headers['if-none-match'] === '"v1"') return reply.code(304).send();
     return reply.header('etag', '"v1"').send(snapshotBody);
   });
+  // Headers at once, then a body that never ends.
+  for (const method of ['GET', 'POST'] as const) {
+    app.route({
+      method,
+      url: method === 'GET' ? '/stalled/api/v1/snapshot' : '/stalled/api/v1/lookup',
+      handler: async (_request, reply) => {
+        reply.hijack();
+        reply.raw.writeHead(200, { 'content-type': 'application/json' });
+        reply.raw.write('{"results":[');
+      },
+    });
+  }
   app.post<{ Body: { domains: string[]; scanUnknown: boolean } }>(
     '/api/v1/lookup',
     async (request, reply) => {
@@ -108,6 +121,18 @@ describe('refreshSnapshot', () => {
     expect((error as Error).message).toContain(`The observatory at ${url} did not answer`);
   });
 
+  it('says the observatory did not answer when the body stalls past the time budget', async () => {
+    const error = await refreshSnapshot(
+      { ...options(), baseUrl: `${base}stalled/`, timeoutMs: 300 },
+      null,
+      now,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ObservatoryError);
+    expect((error as Error).message).toBe(
+      `The observatory at ${base}stalled/ did not answer (no answer in time).`,
+    );
+  });
+
   it('reports an HTTP error status', async () => {
     await expect(
       refreshSnapshot({ ...options(), baseUrl: `${base}nothing-here/` }, null, now),
@@ -128,6 +153,16 @@ describe('lookupSummaries', () => {
     const found = await lookupSummaries(options(), domains);
     expect(lookups.map((l) => l.domains.length)).toEqual([LOOKUP_BATCH, 3]);
     expect(found.size).toBe(domains.length);
+  });
+
+  it('says the observatory did not answer when the body stalls past the time budget', async () => {
+    const error = await lookupSummaries({ ...options(), baseUrl: `${base}stalled/`, timeoutMs: 300 }, [
+      'known.example',
+    ]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ObservatoryError);
+    expect((error as Error).message).toBe(
+      `The observatory at ${base}stalled/ did not answer (no answer in time).`,
+    );
   });
 
   it('reports an HTTP error status', async () => {

@@ -38,16 +38,24 @@ async function call(options: ObservatoryOptions, path: string, init: RequestInit
   try {
     return await options.fetch(url, { ...init, credentials: 'omit', signal: AbortSignal.any(signals) });
   } catch (error) {
-    const reason =
-      error instanceof Error && error.name === 'TimeoutError' ? 'no answer in time' : String(error);
-    throw new ObservatoryError(`The observatory at ${options.baseUrl} did not answer (${reason}).`);
+    throw didNotAnswer(options, error);
   }
 }
 
-async function json(response: Response, what: string): Promise<unknown> {
+function didNotAnswer(options: ObservatoryOptions, error: unknown): ObservatoryError {
+  const reason =
+    error instanceof Error && error.name === 'TimeoutError' ? 'no answer in time' : String(error);
+  return new ObservatoryError(`The observatory at ${options.baseUrl} did not answer (${reason}).`);
+}
+
+/** The body as JSON. The request's time budget covers the body too: a stalled body is no answer. */
+async function json(options: ObservatoryOptions, response: Response, what: string): Promise<unknown> {
   try {
     return await response.json();
-  } catch {
+  } catch (error) {
+    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+      throw didNotAnswer(options, error);
+    }
     throw new ObservatoryError(`The observatory's ${what} is not JSON.`);
   }
 }
@@ -77,7 +85,7 @@ export async function refreshSnapshot(
   if (!response.ok) {
     throw new ObservatoryError(`The observatory's snapshot answered HTTP ${response.status}.`);
   }
-  const body = (await json(response, 'snapshot')) as { domains?: unknown } | null;
+  const body = (await json(options, response, 'snapshot')) as { domains?: unknown } | null;
   if (typeof body !== 'object' || body === null || !Array.isArray(body.domains)) {
     throw new ObservatoryError("The observatory's snapshot has no list of domains.");
   }
@@ -104,7 +112,7 @@ export async function lookupSummaries(
     });
     if (!response.ok)
       throw new ObservatoryError(`The observatory's lookup answered HTTP ${response.status}.`);
-    const body = (await json(response, 'lookup answer')) as { results?: unknown } | null;
+    const body = (await json(options, response, 'lookup answer')) as { results?: unknown } | null;
     if (typeof body !== 'object' || body === null || !Array.isArray(body.results)) {
       throw new ObservatoryError("The observatory's lookup answer has no results.");
     }

@@ -41,6 +41,12 @@ export async function readCheckResults(area: StorageArea): Promise<CheckResults>
   };
 }
 
+/** Only the time of the last check: cheaper than the results, which may be thousands of rows. */
+export async function readLastCheck(area: StorageArea): Promise<string | null> {
+  const lastCheck = (await area.get([LAST_CHECK_KEY]))[LAST_CHECK_KEY];
+  return typeof lastCheck === 'string' ? lastCheck : null;
+}
+
 /** A completed check: results and time replace the old ones, and the last failure is cleared. */
 export async function writeCheckResults(area: StorageArea, checked: CheckResults): Promise<void> {
   await area.set({ [LAST_CHECK_KEY]: checked.lastCheck, [RESULTS_KEY]: checked.results });

@@ -1,12 +1,14 @@
 // The popup: the last results at once (worst first, searchable, filterable, each row expanding to its
 // reasons), the progress of a running check, a refresh button, and a clear state for every failure.
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { ContactResult, HopView } from '../shared/check-types.ts';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { ContactResult } from '../shared/check-types.ts';
 import { LIGHT_LABELS, type Light } from '../shared/lights.ts';
 import { request, type SendMessage, type Status } from '../shared/messages.ts';
 import { describeLastCheck } from './last-check.ts';
+import { markRowsInDom, markStatusReceived } from './render-timing.ts';
 import {
   countByLight,
+  detailsIdFor,
   failureView,
   filterResults,
   HOP_LABELS,
@@ -32,6 +34,7 @@ export function Popup({ send, openOptions, now = () => new Date(), pollMs = 400 
 
   const show = useCallback(
     (status: Status) => {
+      markStatusReceived();
       setState({ kind: 'ready', status });
       if (timer.current) clearTimeout(timer.current);
       // While a check runs, ask again; the background answers from its own memory, so this is cheap.
@@ -165,6 +168,12 @@ function Results({ status }: { status: Status }) {
   const [query, setQuery] = useState('');
   const [light, setLight] = useState<LightFilter>('all');
   const { results } = status;
+  // Memoised: a running check's progress polls re-render the popup, and typing re-renders it per key.
+  const counts = useMemo(() => countByLight(results), [results]);
+  const shown = useMemo(() => filterResults(results, query, light), [results, query, light]);
+  useLayoutEffect(() => {
+    if (shown.length > 0) markRowsInDom();
+  });
   if (results.length === 0) {
     return status.lastCheck ? (
       <p class="muted empty">Your contact list is empty: there is nobody to check.</p>
@@ -172,8 +181,6 @@ function Results({ status }: { status: Status }) {
       <p class="muted">No results yet. They appear here after the first check.</p>
     );
   }
-  const counts = countByLight(results);
-  const shown = filterResults(results, query, light);
   return (
     <section aria-labelledby="results-heading">
       <h2 id="results-heading">Contacts</h2>
@@ -214,73 +221,69 @@ function Results({ status }: { status: Status }) {
 
 function ResultRow({ result }: { result: ContactResult }) {
   const [open, setOpen] = useState(false);
-  const detailsId = `details-${result.jid.replace(/[^a-z0-9]/gi, '-')}`;
+  const detailsId = detailsIdFor(result.jid);
   return (
     <li class={`row light-${result.light}`} data-jid={result.jid}>
       <button
         type="button"
-        class="row-head"
+        class={`row-head lit lit-${result.light}`}
         aria-expanded={open}
         aria-controls={detailsId}
         onClick={() => setOpen(!open)}
       >
-        <img src={`icons/${result.light}.svg`} alt="" />
         <span class="contact">
           <span class="name">{result.name ?? result.jid}</span>
           {result.name !== null && <span class="jid">{result.jid}</span>}
         </span>
         <strong class="path-label">{LIGHT_LABELS[result.light]}</strong>
       </button>
+      {/* Plain elements, not components: a thousand rows of four chips each add up. */}
       <ul class="hops" aria-label="Hops">
         {result.hops.map((hop) => (
-          <HopChip key={hop.name} hop={hop} />
+          <li key={hop.name} class={`hop lit lit-${hop.light}`} title={hop.reasons[0]}>
+            {`${HOP_LABELS[hop.name]}: ${LIGHT_LABELS[hop.light]}`}
+          </li>
         ))}
-        <li class={`hop e2e light-${result.e2e.light}`}>
-          <img src={`icons/${result.e2e.light}.svg`} alt="" />
-          <span>OMEMO: {LIGHT_LABELS[result.e2e.light]}</span>
-        </li>
+        <li class={`hop e2e lit lit-${result.e2e.light}`}>{`OMEMO: ${LIGHT_LABELS[result.e2e.light]}`}</li>
       </ul>
-      {/* Always rendered (hidden when closed) so aria-controls names an element that exists. */}
+      {/* The container always exists so aria-controls names an element; its content only when open. */}
       <div id={detailsId} class="details" hidden={!open}>
-        {result.hops.length === 0 && (
-          <ul class="reasons">
-            {result.reasons.map((reason) => (
-              <li key={reason}>{reason}</li>
-            ))}
-          </ul>
-        )}
-        {result.hops.map((hop) => (
-          <div key={hop.name} class="hop-details">
-            <h3>
-              {HOP_LABELS[hop.name]}: {LIGHT_LABELS[hop.light]}
-            </h3>
-            <ul class="reasons">
-              {hop.reasons.map((reason) => (
-                <li key={reason}>{reason}</li>
-              ))}
-            </ul>
-          </div>
-        ))}
-        <div class="hop-details">
-          <h3>End-to-end (OMEMO): {LIGHT_LABELS[result.e2e.light]}</h3>
-          <ul class="reasons">
-            {result.e2e.reasons.map((reason) => (
-              <li key={reason}>{reason}</li>
-            ))}
-          </ul>
-        </div>
+        {open && <Details result={result} />}
       </div>
     </li>
   );
 }
 
-function HopChip({ hop }: { hop: HopView }) {
+function Details({ result }: { result: ContactResult }) {
   return (
-    <li class={`hop light-${hop.light}`} title={hop.reasons[0]}>
-      <img src={`icons/${hop.light}.svg`} alt="" />
-      <span>
-        {HOP_LABELS[hop.name]}: {LIGHT_LABELS[hop.light]}
-      </span>
-    </li>
+    <>
+      {result.hops.length === 0 && (
+        <ul class="reasons">
+          {result.reasons.map((reason) => (
+            <li key={reason}>{reason}</li>
+          ))}
+        </ul>
+      )}
+      {result.hops.map((hop) => (
+        <div key={hop.name} class="hop-details">
+          <h3>
+            {HOP_LABELS[hop.name]}: {LIGHT_LABELS[hop.light]}
+          </h3>
+          <ul class="reasons">
+            {hop.reasons.map((reason) => (
+              <li key={reason}>{reason}</li>
+            ))}
+          </ul>
+        </div>
+      ))}
+      <div class="hop-details">
+        <h3>End-to-end (OMEMO): {LIGHT_LABELS[result.e2e.light]}</h3>
+        <ul class="reasons">
+          {result.e2e.reasons.map((reason) => (
+            <li key={reason}>{reason}</li>
+          ))}
+        </ul>
+      </div>
+    </>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ContactResult } from '../shared/check-types.ts';
-import { countByLight, failureView, filterResults, progressText } from './view-model.ts';
+import { countByLight, detailsIdFor, failureView, filterResults, progressText } from './view-model.ts';
 
 const row = (jid: string, name: string | null, light: ContactResult['light']): ContactResult => ({
   jid,
@@ -57,5 +57,13 @@ describe('failureView', () => {
     expect(failureView({ kind: 'observatory-unreachable', message: 'down', at }).title).toBe(
       'Observatory unreachable',
     );
+  });
+});
+
+describe('detailsIdFor', () => {
+  it('gives distinct JIDs distinct ids without spaces, even where punctuation differs only', () => {
+    const ids = ['a@b.c', 'a-b@c', 'a.b@c', 'ümlaut@b.c'].map(detailsIdFor);
+    expect(new Set(ids).size).toBe(4);
+    for (const id of ids) expect(id).toMatch(/^details-\S+$/);
   });
 });

@@ -28,6 +28,11 @@ export function countByLight(results: readonly ContactResult[]): Record<Light, n
   return counts;
 }
 
+/** A DOM id for a contact's details, one per JID: percent-encoding is reversible and leaves no spaces. */
+export function detailsIdFor(jid: string): string {
+  return `details-${encodeURIComponent(jid)}`;
+}
+
 export const HOP_LABELS: Record<HopName, string> = {
   'c2s-local': 'You → your server',
   s2s: 'Server → server',
