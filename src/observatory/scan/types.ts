@@ -1,7 +1,7 @@
 // Shared shapes between the scan modules (dns, stream, tls, certificate, dane, posh) and the
 // orchestrator that assembles a DomainReport from them.
 import type { Duplex } from 'node:stream';
-import type { ServiceKind } from '../../core/report.ts';
+import type { ServiceKind, TargetReport } from '../../core/report.ts';
 
 export interface Resolver {
   host: string;
@@ -22,15 +22,12 @@ export interface ScanOptions {
 }
 
 /** One place to connect to for a service, from SRV (RFC 6120 / XEP-0368) or the fallback. */
-export interface DiscoveredTarget {
+export type DiscoveredTarget = Pick<
+  TargetReport,
+  'host' | 'port' | 'directTls' | 'source' | 'priority' | 'weight'
+> & {
   service: ServiceKind;
-  host: string;
-  port: number;
-  directTls: boolean;
-  source: 'srv' | 'fallback';
-  priority: number | null;
-  weight: number | null;
-}
+};
 
 /**
  * Opens a fresh connection positioned where the client's first TLS byte goes: after STARTTLS
