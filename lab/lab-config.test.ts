@@ -1,10 +1,23 @@
 // Pure parts of the lab: Lua output, Prosody storage names, generated configs and zone, ss parsing.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { matchPosh, parsePoshDocument } from '../src/observatory/scan/posh.ts';
 import { dnsmasqConfig, signedZoneText, srvRecords, tlsa311 } from './dns.ts';
 import { luaString, toLua } from './lua.ts';
 import { opensslDate, xmppSubjectAltName } from './pki.ts';
 import { describeConflict, parseSsListeners } from './ports.ts';
-import { accountStore, prosodyConfig, prosodyEncode, prosodyFiles, rosterStore } from './prosody.ts';
+import { POSH_EXPIRES_SECONDS, poshDocument, poshFingerprint, writePoshFolder } from './posh.ts';
+import {
+  accountStore,
+  prosodyCommand,
+  prosodyConfig,
+  prosodyEncode,
+  prosodyFiles,
+  rosterStore,
+} from './prosody.ts';
 import { DOMAINS, type DomainSpec, labEndpoints, SPARE_ADDRESS } from './topology.ts';
 
 const spec = (name: string): DomainSpec => {
@@ -105,6 +118,65 @@ describe('Prosody files', () => {
     expect(plain).toContain('https_ports = {  }');
   });
 
+  it('serves POSH for posh.test on 443 with the web certificate, keeping the XMPP one for c2s/s2s', () => {
+    const files = prosodyFiles('/s', 'posh.test');
+    const cfg = prosodyConfig(spec('posh.test'), files, {
+      certFile: '/x.crt',
+      keyFile: '/x.key',
+      caFile: '/ca',
+      web: { certFile: '/w.crt', keyFile: '/w.key' },
+    });
+    expect(cfg).toContain('interfaces = { "127.0.2.14" }');
+    expect(cfg).toContain('https_ports = { 443 }');
+    expect(cfg).toContain('https_interfaces = { "127.0.2.14" }');
+    expect(cfg).toContain('http_ports = {  }');
+    expect(cfg).toContain('ssl = { ["certificate"] = "/x.crt"; ["key"] = "/x.key"; ["cafile"] = "/ca" }');
+    expect(cfg).toContain('https_ssl = { ["certificate"] = "/w.crt"; ["key"] = "/w.key" }');
+    expect(cfg).toContain('"http_files" }');
+    expect(cfg).toContain('http_files_dir = "/s/prosody/posh.test/posh"');
+    expect(cfg).toContain('http_paths = { ["files"] = "/.well-known/posh" }');
+    expect(cfg).toContain('c2s_require_encryption = true');
+    expect(cfg).toContain('s2s_require_encryption = true');
+    expect(cfg).not.toContain('websocket');
+    expect(files.poshDir).toBe('/s/prosody/posh.test/posh');
+  });
+
+  it('refuses a POSH domain without an HTTPS certificate, and leaves others without HTTPS', () => {
+    const files = prosodyFiles('/s', 'posh.test');
+    expect(() =>
+      prosodyConfig(spec('posh.test'), files, { certFile: '/x.crt', keyFile: '/x.key', caFile: '/ca' }),
+    ).toThrow('lab: posh.test publishes POSH but has no HTTPS certificate');
+    expect(() => prosodyConfig(spec('badposh.test'), files, null)).toThrow(/badposh.test publishes POSH/);
+    const dane = prosodyConfig(spec('dane.sec.test'), prosodyFiles('/s', 'dane.sec.test'), {
+      certFile: '/d.crt',
+      keyFile: '/d.key',
+      caFile: '/ca',
+    });
+    expect(dane).toContain('https_ports = {  }');
+    expect(dane).not.toContain('https_ssl');
+    expect(dane).not.toContain('http_files');
+  });
+
+  it('starts Prosody as its user: runuser, setpriv with only CAP_NET_BIND_SERVICE for 443, or as root', () => {
+    expect(prosodyCommand('/c.lua', true, false)).toEqual({
+      cmd: 'runuser',
+      args: ['-u', 'prosody', '--', 'prosody', '-F', '--config', '/c.lua'],
+      wrapper: true,
+    });
+    const bind = prosodyCommand('/c.lua', true, true);
+    expect(bind.cmd).toBe('setpriv');
+    expect(bind.args).toEqual(
+      expect.arrayContaining(['--reuid=prosody', '--regid=prosody', '--ambient-caps=+net_bind_service']),
+    );
+    expect(bind.args.slice(-5)).toEqual(['--', 'prosody', '-F', '--config', '/c.lua']);
+    expect(bind.wrapper).toBe(false);
+    expect(prosodyCommand('/c.lua', false, true)).toEqual({
+      cmd: 'prosody',
+      args: ['-F', '--config', '/c.lua'],
+      wrapper: false,
+    });
+  });
+
   it('turns on s2s_secure_auth for other.test only', () => {
     const on = DOMAINS.filter((d) => d.s2sSecureAuth).map((d) => d.domain);
     expect(on).toEqual(['other.test']);
@@ -167,6 +239,67 @@ Y9Q6nftm7pe5AiEA/zcVLq8Dc8BxwDaw5I4unKdAxHvHAUx8o6v9tCYegtw=
 -----END CERTIFICATE-----`;
 }
 
+describe('POSH', () => {
+  /** The DER bytes of a PEM certificate, decoded here without node:crypto's X509 parser. */
+  const der = (pem: string) => Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+
+  it('fingerprints the DER certificate with SHA-256 in base64', () => {
+    const expected = createHash('sha256').update(der(CERT_A)).digest('base64');
+    expect(poshFingerprint(CERT_A)).toBe(expected);
+    expect(poshFingerprint(Buffer.from(CERT_A))).toBe(expected);
+    expect(Buffer.from(poshFingerprint(CERT_A), 'base64')).toHaveLength(32);
+  });
+
+  it('writes RFC 7711 documents the scanner accepts: matching for match, not for mismatch', () => {
+    const other = otherCert();
+    const good = poshDocument('match', CERT_A, other);
+    expect(JSON.parse(good)).toEqual({
+      fingerprints: [{ 'sha-256': poshFingerprint(CERT_A) }],
+      expires: POSH_EXPIRES_SECONDS,
+    });
+    const bad = poshDocument('mismatch', CERT_A, other);
+    expect(JSON.parse(bad).fingerprints).toEqual([{ 'sha-256': poshFingerprint(other) }]);
+    for (const [text, matches] of [
+      [good, true],
+      [bad, false],
+    ] as const) {
+      const parsed = parsePoshDocument(text);
+      if (parsed.kind !== 'fingerprints') throw new Error('expected fingerprints');
+      const result = { url: 'u', found: true, fingerprints: parsed.fingerprints, matches: null, error: null };
+      expect(matchPosh(result, [der(CERT_A)]).matches).toBe(matches);
+    }
+  });
+
+  it('says clearly when a certificate cannot be read', () => {
+    expect(() => poshFingerprint('not a certificate')).toThrow(/^lab: cannot read a certificate for POSH/);
+    expect(() => poshDocument('match', '', CERT_A)).toThrow(/cannot read a certificate for POSH/);
+  });
+
+  it('replaces the POSH folder with exactly the client and server documents', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'hoplight-posh-')), 'posh');
+    try {
+      writePoshFolder(dir, 'old');
+      writeFileSync(join(dir, 'stale.json'), '{}');
+      writePoshFolder(dir, 'new\n');
+      expect(readdirSync(dir).sort()).toEqual(['xmpp-client.json', 'xmpp-server.json']);
+      expect(readFileSync(join(dir, 'xmpp-server.json'), 'utf8')).toBe('new\n');
+      expect(statSync(join(dir, 'xmpp-client.json')).mode & 0o777).toBe(0o644);
+    } finally {
+      rmSync(join(dir, '..'), { recursive: true, force: true });
+    }
+  });
+
+  it('gives posh.test and badposh.test their own addresses, SRV records and a POSH trait', () => {
+    const cfg = dnsmasqConfig(DOMAINS);
+    expect(cfg).toContain('host-record=posh.test,127.0.2.14\n');
+    expect(cfg).toContain('host-record=badposh.test,127.0.2.15\n');
+    expect(cfg).toContain('srv-host=_xmpp-server._tcp.posh.test,posh.test,5269,0,5\n');
+    expect(spec('posh.test').traits).toContain('posh:valid');
+    expect(spec('badposh.test').traits).toContain('posh:mismatch');
+    expect(DOMAINS.filter((d) => d.posh !== null).every((d) => d.certificate === 'self-signed')).toBe(true);
+  });
+});
+
 describe('PKI', () => {
   it('names the domain as DNS-ID, both SRV-IDs and an XmppAddr', () => {
     expect(xmppSubjectAltName('good.test')).toBe(
@@ -190,6 +323,9 @@ describe('ports', () => {
     expect(keys).toContain('127.0.2.6:53/udp');
     expect(keys).toContain('127.0.2.2:5281/tcp');
     expect(keys).not.toContain('127.0.2.4:5281/tcp');
+    expect(keys).toContain('127.0.2.14:443/tcp');
+    expect(keys).toContain('127.0.2.15:443/tcp');
+    expect(keys.filter((k) => k.endsWith(':443/tcp'))).toHaveLength(2);
   });
 
   it('reads listeners and their programs out of ss output', () => {

@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { dnsmasqConfig, nsdConfig, prepareSignedZone, signedZoneText, unboundConfig } from './dns.ts';
 import { ensurePki, type Pki } from './pki.ts';
 import { assertPortsFree } from './ports.ts';
+import { poshDocument, writePoshFolder } from './posh.ts';
 import { isOurs, type Started, startDetached, stopProcesses, waitForListener } from './processes.ts';
-import { type Owner, prosodyFiles, writeProsodyInstance } from './prosody.ts';
+import { type Owner, prosodyCommand, prosodyFiles, writeProsodyInstance } from './prosody.ts';
 import {
   type LabDomainState,
   type LabProcess,
@@ -28,6 +29,7 @@ import {
   HTTPS_PORT,
   labEndpoints,
   NSD,
+  POSH_HTTPS_PORT,
   S2S_DIRECT_PORT,
   S2S_PORT,
   SIGNED_ZONE,
@@ -37,8 +39,17 @@ import {
 export type { LabDomainState, LabProcess, LabState } from './state.ts';
 export { readLabState, STATE_FILE } from './state.ts';
 
-const DEBIAN_PACKAGES = 'prosody dnsmasq-base nsd unbound ldnsutils openssl';
-const REQUIRED_COMMANDS = ['prosody', 'dnsmasq', 'nsd', 'unbound', 'ldns-keygen', 'ldns-signzone', 'openssl'];
+const DEBIAN_PACKAGES = 'prosody dnsmasq-base nsd unbound ldnsutils openssl util-linux';
+const REQUIRED_COMMANDS = [
+  'prosody',
+  'dnsmasq',
+  'nsd',
+  'unbound',
+  'ldns-keygen',
+  'ldns-signzone',
+  'openssl',
+  'setpriv',
+];
 const LOCK_FILE = join(STATE_DIR, 'lock');
 
 function commandExists(cmd: string): boolean {
@@ -121,6 +132,7 @@ function domainState(d: DomainSpec, pki: Pki): LabDomainState {
     boshUrl: http ? `http://${d.address}:${HTTP_PORT}/http-bind` : null,
     websocketSecureUrl: http && tls ? `wss://${d.domain}:${HTTPS_PORT}/xmpp-websocket` : null,
     boshSecureUrl: http && tls ? `https://${d.domain}:${HTTPS_PORT}/http-bind` : null,
+    poshPort: d.posh && tls ? POSH_HTTPS_PORT : null,
     traits: [...d.traits],
     users: d.users.map((u) => ({ jid: `${u.localpart}@${d.domain}`, password: u.password })),
     certFile: pki.domains[d.domain]?.certFile ?? null,
@@ -133,6 +145,7 @@ function listenersOf(d: DomainSpec): number[] {
   if (d.directTls && tls) ports.push(C2S_DIRECT_PORT, S2S_DIRECT_PORT);
   if (d.http) ports.push(HTTP_PORT);
   if (d.http && tls) ports.push(HTTPS_PORT);
+  if (d.posh && tls) ports.push(POSH_HTTPS_PORT);
   return ports;
 }
 
@@ -141,9 +154,11 @@ function shareWithProsody(pki: Pki, owner: Owner | null): void {
   for (const dir of [STATE_DIR, pki.dir]) chmodSync(dir, 0o755);
   chmodSync(pki.caFile, 0o644);
   for (const p of Object.values(pki.domains)) {
-    chmodSync(p.certFile, 0o644);
-    if (owner) chownSync(p.keyFile, owner.uid, owner.gid);
-    chmodSync(p.keyFile, 0o600);
+    for (const f of p.web ? [p, p.web] : [p]) {
+      chmodSync(f.certFile, 0o644);
+      if (owner) chownSync(f.keyFile, owner.uid, owner.gid);
+      chmodSync(f.keyFile, 0o600);
+    }
   }
 }
 
@@ -202,10 +217,13 @@ async function startAll(): Promise<LabState> {
 
   for (const d of DOMAINS) {
     const p = pki.domains[d.domain];
-    const tls = p ? { certFile: p.certFile, keyFile: p.keyFile, caFile: pki.caFile } : null;
+    const tls = p ? { certFile: p.certFile, keyFile: p.keyFile, caFile: pki.caFile, web: p.web } : null;
     const pf = prosodyFiles(STATE_DIR, d.domain);
     rmSync(pf.pidFile, { force: true });
     writeProsodyInstance(d, pf, tls, owner);
+    // The CA certificate is the "other" certificate a mismatching document names: real, never served.
+    if (d.posh && p)
+      writePoshFolder(pf.poshDir, poshDocument(d.posh, certs[d.domain]!, readFileSync(pki.caFile)));
   }
 
   const started: Started[] = [];
@@ -237,26 +255,29 @@ async function startAll(): Promise<LabState> {
     const prosodies: { started: Started; pidFile: string; domain: string }[] = [];
     for (const d of DOMAINS) {
       const pf = prosodyFiles(STATE_DIR, d.domain);
+      const how = prosodyCommand(
+        pf.configFile,
+        owner !== null,
+        listenersOf(d).some((port) => port < 1024),
+      );
       const s = startDetached(
         `prosody ${d.domain}`,
-        owner ? 'runuser' : 'prosody',
-        owner
-          ? ['-u', 'prosody', '--', 'prosody', '-F', '--config', pf.configFile]
-          : ['-F', '--config', pf.configFile],
+        how.cmd,
+        how.args,
         join(pf.dir, 'console.log'),
         pf.configFile,
       );
+      s.proc.wrapper = how.wrapper || undefined;
       started.push(s);
       prosodies.push({ started: s, pidFile: pf.pidFile, domain: d.domain });
       for (const port of listenersOf(d)) waits.push(waitForListener(s, d.address, port, pf.logFile));
     }
     await Promise.all(waits);
     const processes: LabProcess[] = started.map((s) => s.proc);
-    if (owner) for (const p of prosodies) p.started.proc.wrapper = true;
     // runuser forwards SIGTERM to Prosody; Prosody's own pid is recorded too, so `down` can check it went.
     for (const p of prosodies) {
       const pid = await readPidFile(p.pidFile, p.started);
-      if (pid !== null)
+      if (pid !== null && pid !== p.started.proc.pid)
         processes.push({ name: `prosody ${p.domain} (server)`, pid, marker: p.started.proc.marker });
     }
     const state: LabState = {
@@ -322,6 +343,7 @@ export function describeLab(state: LabState): string {
     if (d.c2sDirectPort) ports.push(`direct TLS ${d.c2sDirectPort}/${d.s2sDirectPort}`);
     if (d.websocketUrl) ports.push(`ws ${d.websocketUrl}`);
     if (d.boshUrl) ports.push(`bosh ${d.boshUrl}`);
+    if (d.poshPort) ports.push(`POSH https://${domain}/.well-known/posh/ on ${d.address}:${d.poshPort}`);
     lines.push(`${domain.padEnd(18)} ${ports.join('  ')}`);
     lines.push(`${''.padEnd(18)} traits: ${d.traits.join(', ')}`);
     lines.push(`${''.padEnd(18)} users: ${d.users.map((u) => `${u.jid} / ${u.password}`).join(', ')}`);

@@ -20,6 +20,8 @@ const VALID_DAYS = 825;
 export interface DomainPki {
   certFile: string;
   keyFile: string;
+  /** Lab-CA certificate for the domain's HTTPS (POSH) server; only for domains that publish POSH. */
+  web: { certFile: string; keyFile: string } | null;
 }
 
 export interface Pki {
@@ -68,12 +70,12 @@ commonName = supplied
 `;
 }
 
-function leafExtensions(name: string): string {
+function leafExtensions(subjectAltName: string): string {
   return `[leaf]
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature,keyEncipherment
 extendedKeyUsage = serverAuth,clientAuth
-subjectAltName = ${xmppSubjectAltName(name)}
+subjectAltName = ${subjectAltName}
 `;
 }
 
@@ -87,7 +89,7 @@ function keyArgs(keyType: DomainSpec['keyType']): string[] {
 function manifestOf(domains: readonly DomainSpec[]): string {
   const parts = domains
     .filter((d) => d.certificate !== 'none')
-    .map((d) => [d.domain, d.certificate, certificateName(d), d.keyType].join(':'));
+    .map((d) => [d.domain, d.certificate, certificateName(d), d.keyType, d.posh ? 'web' : ''].join(':'));
   return createHash('sha256').update(parts.join('\n')).digest('hex');
 }
 
@@ -106,7 +108,13 @@ function pkiPaths(dir: string, domains: readonly DomainSpec[]): Pki {
   const out: Pki = { dir, caFile: join(dir, 'ca.crt'), caKeyFile: join(dir, 'ca.key'), domains: {} };
   for (const d of domains) {
     if (d.certificate === 'none') continue;
-    out.domains[d.domain] = { certFile: join(dir, `${d.domain}.crt`), keyFile: join(dir, `${d.domain}.key`) };
+    out.domains[d.domain] = {
+      certFile: join(dir, `${d.domain}.crt`),
+      keyFile: join(dir, `${d.domain}.key`),
+      web: d.posh
+        ? { certFile: join(dir, `${d.domain}.web.crt`), keyFile: join(dir, `${d.domain}.web.key`) }
+        : null,
+    };
   }
   return out;
 }
@@ -120,25 +128,35 @@ export function pkiIsReusable(dir: string, domains: readonly DomainSpec[], now =
   return domains.every((d) => {
     const p = paths.domains[d.domain];
     if (!p) return true;
-    return existsSync(p.keyFile) && stillValid(p.certFile, d.certificate === 'expired', now);
+    const web = !p.web || (existsSync(p.web.keyFile) && stillValid(p.web.certFile, false, now));
+    return web && existsSync(p.keyFile) && stillValid(p.certFile, d.certificate === 'expired', now);
   });
 }
 
-async function makeDomainCertificate(pki: Pki, spec: DomainSpec, now: Date): Promise<void> {
-  const p = pki.domains[spec.domain]!;
-  const name = certificateName(spec);
-  await run('openssl', ['genpkey', ...keyArgs(spec.keyType), '-out', p.keyFile]);
-  const extFile = join(pki.dir, `${spec.domain}.ext`);
-  writeFileSync(extFile, leafExtensions(name));
-  if (spec.certificate === 'self-signed') {
+interface LeafRequest {
+  /** File stem under the PKI folder, e.g. `good.test` or `posh.test.web`. */
+  stem: string;
+  files: { certFile: string; keyFile: string };
+  name: string;
+  subjectAltName: string;
+  keyType: DomainSpec['keyType'];
+  issuer: 'self' | 'ca';
+  expired: boolean;
+}
+
+async function makeLeaf(pki: Pki, req: LeafRequest, now: Date): Promise<void> {
+  await run('openssl', ['genpkey', ...keyArgs(req.keyType), '-out', req.files.keyFile]);
+  const extFile = join(pki.dir, `${req.stem}.ext`);
+  writeFileSync(extFile, leafExtensions(req.subjectAltName));
+  if (req.issuer === 'self') {
     await run('openssl', [
       'req',
       '-x509',
       '-new',
       '-key',
-      p.keyFile,
+      req.files.keyFile,
       '-subj',
-      `/CN=${name}`,
+      `/CN=${req.name}`,
       '-days',
       String(VALID_DAYS),
       '-config',
@@ -146,18 +164,17 @@ async function makeDomainCertificate(pki: Pki, spec: DomainSpec, now: Date): Pro
       '-extensions',
       'leaf',
       '-out',
-      p.certFile,
+      req.files.certFile,
     ]);
     return;
   }
-  const csr = join(pki.dir, `${spec.domain}.csr`);
-  await run('openssl', ['req', '-new', '-key', p.keyFile, '-subj', `/CN=${name}`, '-out', csr]);
+  const csr = join(pki.dir, `${req.stem}.csr`);
+  await run('openssl', ['req', '-new', '-key', req.files.keyFile, '-subj', `/CN=${req.name}`, '-out', csr]);
   // `openssl x509 -days` cannot go negative in OpenSSL 3.0; `openssl ca` takes explicit dates.
   const day = 24 * 3600 * 1000;
-  const [start, end] =
-    spec.certificate === 'expired'
-      ? [new Date(now.getTime() - 400 * day), new Date(now.getTime() - 35 * day)]
-      : [new Date(now.getTime() - day), new Date(now.getTime() + VALID_DAYS * day)];
+  const [start, end] = req.expired
+    ? [new Date(now.getTime() - 400 * day), new Date(now.getTime() - 35 * day)]
+    : [new Date(now.getTime() - day), new Date(now.getTime() + VALID_DAYS * day)];
   await run('openssl', [
     'ca',
     '-batch',
@@ -167,7 +184,7 @@ async function makeDomainCertificate(pki: Pki, spec: DomainSpec, now: Date): Pro
     '-in',
     csr,
     '-out',
-    p.certFile,
+    req.files.certFile,
     '-startdate',
     opensslDate(start),
     '-enddate',
@@ -177,6 +194,40 @@ async function makeDomainCertificate(pki: Pki, spec: DomainSpec, now: Date): Pro
     '-extensions',
     'leaf',
   ]);
+}
+
+/** The domain's XMPP certificate, and for a POSH domain its HTTPS certificate (lab CA, DNS-ID only). */
+async function makeDomainCertificates(pki: Pki, spec: DomainSpec, now: Date): Promise<void> {
+  const p = pki.domains[spec.domain]!;
+  const name = certificateName(spec);
+  await makeLeaf(
+    pki,
+    {
+      stem: spec.domain,
+      files: p,
+      name,
+      subjectAltName: xmppSubjectAltName(name),
+      keyType: spec.keyType,
+      issuer: spec.certificate === 'self-signed' ? 'self' : 'ca',
+      expired: spec.certificate === 'expired',
+    },
+    now,
+  );
+  if (p.web) {
+    await makeLeaf(
+      pki,
+      {
+        stem: `${spec.domain}.web`,
+        files: p.web,
+        name: spec.domain,
+        subjectAltName: `DNS:${spec.domain}`,
+        keyType: 'ec',
+        issuer: 'ca',
+        expired: false,
+      },
+      now,
+    );
+  }
 }
 
 /** Makes (or reuses) the lab PKI under `dir`. Returns the paths of every file. */
@@ -217,7 +268,7 @@ export async function ensurePki(
   ]);
   const now = new Date();
   // Sequential: `openssl ca` keeps one index file and serial.
-  for (const d of domains) if (d.certificate !== 'none') await makeDomainCertificate(pki, d, now);
+  for (const d of domains) if (d.certificate !== 'none') await makeDomainCertificates(pki, d, now);
   writeFileSync(join(dir, 'manifest'), manifestOf(domains));
   return { ...pki, reused: false };
 }

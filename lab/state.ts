@@ -26,7 +26,12 @@ export interface LabDomainState {
   /** Same endpoints over HTTPS (5281), by domain name: the certificate is for the name. */
   websocketSecureUrl: string | null;
   boshSecureUrl: string | null;
-  /** Expected properties, e.g. `cert:self-signed`, `tls:1.0+`, `s2s:encryption-optional`, `dane:valid`. */
+  /**
+   * HTTPS port (443) serving RFC 7711 POSH documents under /.well-known/posh/; null without POSH.
+   * Optional so that hand-made states (tests of code that reads the state) need not carry it.
+   */
+  poshPort?: number | null;
+  /** Expected properties, e.g. `cert:self-signed`, `tls:1.0+`, `s2s:encryption-optional`, `dane:valid`, `posh:valid`. */
   traits: string[];
   users: LabUserState[];
   /** PEM file of the certificate the domain serves; null without TLS. */

@@ -30,6 +30,12 @@ export type CertificateKind =
 /** How the signed zone's TLSA records relate to the domain's certificate. */
 export type TlsaKind = 'match' | 'mismatch';
 
+/**
+ * RFC 7711 POSH documents served over HTTPS on 443 (with a lab-CA certificate for the domain):
+ * `match` publishes the SHA-256 of the domain's XMPP certificate, `mismatch` that of another one.
+ */
+export type PoshKind = 'match' | 'mismatch';
+
 export interface LabUser {
   localpart: string;
   password: string;
@@ -62,6 +68,7 @@ export interface DomainSpec {
   /** `_xmpp-client._tcp`/`_xmpp-server._tcp` SRV records; without them clients fall back to the A record. */
   srv: boolean;
   tlsa: TlsaKind | null;
+  posh: PoshKind | null;
   users: LabUser[];
   roster: Record<string, RosterEntry[]>;
   traits: string[];
@@ -73,10 +80,14 @@ export const C2S_DIRECT_PORT = 5223;
 export const S2S_DIRECT_PORT = 5270;
 export const HTTP_PORT = 5280;
 export const HTTPS_PORT = 5281;
+/** POSH is fetched from https://DOMAIN/.well-known/posh/, i.e. the standard HTTPS port. */
+export const POSH_HTTPS_PORT = 443;
 
 const modern = null;
 const weakTls = { protocol: 'tlsv1+', ciphers: 'ALL:@SECLEVEL=0' };
 
+// posh.test and badposh.test are left out on purpose: the extension's end-to-end and BOSH tests count
+// these nine contacts. Adding them is one line each here, with those tests updated in the same change.
 const ALICE_ROSTER: RosterEntry[] = [
   { jid: 'bob@good.test', name: 'Bob', groups: ['Friends'] },
   { jid: 'carol@good.test', groups: [] },
@@ -104,6 +115,7 @@ export const DOMAINS: readonly DomainSpec[] = [
     http: true,
     srv: true,
     tlsa: null,
+    posh: null,
     users: [
       { localpart: 'alice', password: 'alice-good-pw' },
       { localpart: 'bob', password: 'bob-good-pw' },
@@ -135,6 +147,7 @@ export const DOMAINS: readonly DomainSpec[] = [
     http: false,
     srv: true,
     tlsa: null,
+    posh: null,
     users: [
       { localpart: 'bob', password: 'bob-weak-pw' },
       { localpart: 'mallory', password: 'mallory-weak-pw' },
@@ -164,6 +177,7 @@ export const DOMAINS: readonly DomainSpec[] = [
     http: false,
     srv: false,
     tlsa: null,
+    posh: null,
     users: [{ localpart: 'dave', password: 'dave-plain-pw' }],
     roster: {},
     traits: ['tls:none', 'c2s:encryption-none', 's2s:encryption-none', 'sasl:plain-without-tls', 'no-srv'],
@@ -182,6 +196,7 @@ export const DOMAINS: readonly DomainSpec[] = [
     http: false,
     srv: true,
     tlsa: null,
+    posh: null,
     users: [{ localpart: 'erin', password: 'erin-other-pw' }],
     roster: {},
     traits: [
@@ -207,6 +222,7 @@ export const DOMAINS: readonly DomainSpec[] = [
     http: false,
     srv: true,
     tlsa: 'match',
+    posh: null,
     users: [{ localpart: 'heidi', password: 'heidi-dane-pw' }],
     roster: {},
     traits: [
@@ -233,6 +249,7 @@ export const DOMAINS: readonly DomainSpec[] = [
     http: false,
     srv: true,
     tlsa: 'mismatch',
+    posh: null,
     users: [{ localpart: 'ivan', password: 'ivan-badtlsa-pw' }],
     roster: {},
     traits: [
@@ -260,6 +277,7 @@ export const DOMAINS: readonly DomainSpec[] = [
     http: false,
     srv: true,
     tlsa: null,
+    posh: null,
     users: [{ localpart: 'frank', password: 'frank-wrongname-pw' }],
     roster: {},
     traits: ['cert:wrong-name', 'tls:1.2+', 'c2s:encryption-required', 's2s:encryption-required', 'srv'],
@@ -278,9 +296,62 @@ export const DOMAINS: readonly DomainSpec[] = [
     http: false,
     srv: true,
     tlsa: null,
+    posh: null,
     users: [{ localpart: 'grace', password: 'grace-expired-pw' }],
     roster: {},
     traits: ['cert:expired', 'tls:1.2+', 'c2s:encryption-required', 's2s:encryption-required', 'srv'],
+  },
+  {
+    domain: 'posh.test',
+    address: '127.0.2.14',
+    certificate: 'self-signed',
+    keyType: 'ec',
+    tls: modern,
+    c2sRequireEncryption: true,
+    s2sRequireEncryption: true,
+    s2sSecureAuth: false,
+    allowUnencryptedPlain: false,
+    directTls: false,
+    http: false,
+    srv: true,
+    tlsa: null,
+    posh: 'match',
+    users: [{ localpart: 'judy', password: 'judy-posh-pw' }],
+    roster: {},
+    traits: [
+      'cert:self-signed',
+      'tls:1.2+',
+      'c2s:encryption-required',
+      's2s:encryption-required',
+      'posh:valid',
+      'srv',
+    ],
+  },
+  {
+    domain: 'badposh.test',
+    address: '127.0.2.15',
+    certificate: 'self-signed',
+    keyType: 'ec',
+    tls: modern,
+    c2sRequireEncryption: true,
+    s2sRequireEncryption: true,
+    s2sSecureAuth: false,
+    allowUnencryptedPlain: false,
+    directTls: false,
+    http: false,
+    srv: true,
+    tlsa: null,
+    posh: 'mismatch',
+    users: [{ localpart: 'karl', password: 'karl-badposh-pw' }],
+    roster: {},
+    traits: [
+      'cert:self-signed',
+      'tls:1.2+',
+      'c2s:encryption-required',
+      's2s:encryption-required',
+      'posh:mismatch',
+      'srv',
+    ],
   },
 ];
 
@@ -307,6 +378,7 @@ export function labEndpoints(domains: readonly DomainSpec[] = DOMAINS): Endpoint
     const ports = [C2S_PORT, S2S_PORT];
     if (d.directTls) ports.push(C2S_DIRECT_PORT, S2S_DIRECT_PORT);
     if (d.http) ports.push(HTTP_PORT, HTTPS_PORT);
+    if (d.posh) ports.push(POSH_HTTPS_PORT);
     for (const port of ports) out.push({ owner, host: d.address, port, protocol: 'tcp' });
   }
   return out;

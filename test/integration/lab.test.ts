@@ -1,8 +1,11 @@
 // Proves the lab is real: messages cross s2s between live Prosody instances, policies refuse what
 // they should, the signed zone validates through the lab resolver, and the port check names holders.
-import { X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { get } from 'node:https';
 import { createServer, type Server } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import dnsPacket from 'dns-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tlsa311 } from '../../lab/dns.ts';
@@ -99,12 +102,14 @@ describe('lab', () => {
     expect(process.env.HOPLIGHT_LAB_STATE).toBe(STATE_FILE);
     expect(Object.keys(state.domains).sort()).toEqual(
       [
+        'badposh.test',
         'badtlsa.sec.test',
         'dane.sec.test',
         'expired.test',
         'good.test',
         'other.test',
         'plain.test',
+        'posh.test',
         'weak.test',
         'wrongname.test',
       ].sort(),
@@ -113,6 +118,8 @@ describe('lab', () => {
     for (const p of state.processes) expect(isOurs(p), `${p.name} (${p.pid}) alive`).toBe(true);
     expect(state.domains['good.test']!.websocketUrl).toBe('ws://127.0.2.2:5280/xmpp-websocket');
     expect(state.domains['plain.test']!.certFile).toBeNull();
+    expect(state.domains['posh.test']!.poshPort).toBe(443);
+    expect(state.domains['good.test']!.poshPort).toBeNull();
   });
 
   it('leaves a running lab as it is when asked to start again', async () => {
@@ -180,7 +187,10 @@ describe('lab', () => {
     const alice = await open('alice@good.test');
     const roster = await alice.getRoster();
     const domains = new Set(roster.map((i) => i.jid.split('@')[1]));
-    for (const d of Object.keys(state.domains)) expect(domains.has(d), `contact on ${d}`).toBe(true);
+    // Not (yet) the POSH domains: see ALICE_ROSTER in lab/topology.ts.
+    const rosterDomains = Object.keys(state.domains).filter((d) => !d.endsWith('posh.test'));
+    for (const d of rosterDomains) expect(domains.has(d), `contact on ${d}`).toBe(true);
+    expect(roster).toHaveLength(9);
     expect(roster).toContainEqual({
       jid: 'bob@good.test',
       name: 'Bob',
@@ -237,6 +247,76 @@ describe('lab', () => {
         expect(records[0]!.certificate.toString('hex') === certHash).toBe(matches);
       }
     }
+  });
+
+  /** GET over HTTPS to the domain's address, by name (SNI and Host), trusting only the lab CA. */
+  function fetchPosh(
+    domain: string,
+    file: string,
+  ): Promise<{ status: number; type: string; body: string; issuer: string }> {
+    const d = state.domains[domain]!;
+    return new Promise((resolve, reject) => {
+      const req = get(
+        {
+          host: d.address,
+          port: d.poshPort!,
+          servername: domain,
+          path: `/.well-known/posh/${file}`,
+          headers: { host: domain },
+          ca: readFileSync(state.caFile),
+          agent: false,
+        },
+        (res) => {
+          const issuer = String((res.socket as TLSSocket).getPeerCertificate().issuer.CN);
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              type: String(res.headers['content-type']),
+              body: Buffer.concat(chunks).toString('utf8'),
+              issuer,
+            }),
+          );
+        },
+      );
+      req.setTimeout(5_000, () => req.destroy(new Error(`no answer from ${domain}:${d.poshPort}`)));
+      req.on('error', reject);
+    });
+  }
+
+  it('serves POSH over lab-CA HTTPS on 443: posh.test names its self-signed XMPP certificate, badposh.test another', async () => {
+    for (const [domain, matches] of [
+      ['posh.test', true],
+      ['badposh.test', false],
+    ] as const) {
+      const xmppCert = new X509Certificate(readFileSync(state.domains[domain]!.certFile!));
+      expect(xmppCert.verify(xmppCert.publicKey), `${domain} XMPP certificate self-signed`).toBe(true);
+      for (const file of ['xmpp-client.json', 'xmpp-server.json']) {
+        const res = await fetchPosh(domain, file);
+        expect(res.status).toBe(200);
+        expect(res.type).toBe('application/json');
+        expect(res.issuer).toBe('Hoplight Lab CA');
+        const doc = JSON.parse(res.body);
+        expect(doc.expires).toBe(604800);
+        expect(doc.fingerprints).toHaveLength(1);
+        const fingerprint = createHash('sha256').update(xmppCert.raw).digest('base64');
+        expect(
+          doc.fingerprints[0]['sha-256'] === fingerprint,
+          `${domain} ${file} names its certificate`,
+        ).toBe(matches);
+      }
+    }
+    // Nothing else is published: no directory listing, no other file.
+    expect((await fetchPosh('posh.test', '')).status).toBe(403);
+    expect((await fetchPosh('posh.test', 'nothing.json')).status).toBe(404);
+  });
+
+  it('delivers good.test → posh.test over s2s (dialback: Prosody 0.12 has no POSH of its own)', async () => {
+    const [alice, judy] = await Promise.all([open('alice@good.test'), open('judy@posh.test')]);
+    await alice.sendMessage('judy@posh.test', 'hello judy');
+    const got = await judy.waitForMessage('alice@good.test', 'hello judy');
+    expect(got.attrs.from).toMatch(/^alice@good\.test\//);
   });
 
   describe('port check', () => {

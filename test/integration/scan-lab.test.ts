@@ -14,6 +14,8 @@ const DOMAINS = [
   'badtlsa.sec.test',
   'wrongname.test',
   'expired.test',
+  'posh.test',
+  'badposh.test',
 ] as const;
 const A_RANGE: Grade[] = ['A+', 'A', 'A-'];
 
@@ -129,6 +131,47 @@ describe('scanning the lab', () => {
       expect(A_RANGE).toContain(service.gradeIfTrusted);
       expect(codes(service)).toContain('cert.expired');
     }
+  });
+
+  it('accepts POSH for posh.test: a self-signed certificate vouched for by the HTTPS-published fingerprint', () => {
+    for (const service of services('posh.test')) {
+      // TLS 1.3, only forward-secret AEAD suites, encryption required and POSH valid: A+.
+      expect(service.grade, `${service.service} grade`).toBe('A+');
+      expect(service.authentication).toEqual(['posh']);
+      expect(service.encryption).toBe('required');
+      expect(service.posh).toMatchObject({
+        url: `https://posh.test/.well-known/posh/xmpp-${service.service === 'c2s' ? 'client' : 'server'}.json`,
+        found: true,
+        matches: true,
+        error: null,
+      });
+      const certificate = service.targets[0]!.certificate!;
+      expect(certificate.selfSigned).toBe(true);
+      expect(certificate.trusted).toBe(false);
+      // PKIX fails, but POSH rescues it: the finding stays, with low severity instead of high.
+      const untrusted = service.findings.find((f) => f.code === 'cert.untrusted');
+      expect(untrusted?.severity).toBe('low');
+      expect(codes(service)).not.toContain('posh.mismatch');
+    }
+  });
+
+  it('grades badposh.test T: its POSH document names another certificate', () => {
+    for (const service of services('badposh.test')) {
+      expect(service.grade).toBe('T');
+      expect(A_RANGE).toContain(service.gradeIfTrusted);
+      expect(service.authentication).toEqual([]);
+      expect(service.posh).toMatchObject({ found: true, matches: false, error: null });
+      expect(service.posh!.fingerprints).toHaveLength(1);
+      expect(codes(service)).toContain('posh.mismatch');
+      expect(service.findings.find((f) => f.code === 'cert.untrusted')?.severity).toBe('high');
+    }
+  });
+
+  it('finds no POSH document where none is published', () => {
+    const posh = reports.get('good.test')!.services.s2s.posh!;
+    expect(posh.found).toBe(false);
+    expect(posh.matches).toBeNull();
+    expect(posh.error).toMatch(/^cannot fetch https:\/\/good\.test\/\.well-known\/posh\/xmpp-server\.json: /);
   });
 
   it('writes versioned JSON that survives a round trip', () => {
