@@ -3,15 +3,16 @@
 // of 100,000 synthetic domains, the server's RSS under load, and 500 clients for 30 s without a 5xx.
 // The server runs in a child process (bench/api-server.ts) so its RSS is its own.
 // Run: node bench/api.bench.ts [--domains 100000] [--seconds 10] [--soak-seconds 30]
+//        [--server-node-options=--max-old-space-size=96]  (V8 flags for the server process only)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { get as httpGet, type IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { gzipSync } from 'node:zlib';
 import { openStore } from '../src/observatory/store/open-store.ts';
 import { syntheticSummary } from './api-synthetic.ts';
 
@@ -100,17 +101,21 @@ async function seed(path: string, count: number): Promise<string[]> {
       });
       names.push(...batch.map((s) => s.domain));
     }
+    await store.bumpSnapshotCounter();
   } finally {
     await store.close();
   }
   return names;
 }
 
-async function startServer(db: string): Promise<{ child: ChildProcess; url: string }> {
+async function startServer(
+  db: string,
+  serverNodeOptions: string,
+): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
     [join(import.meta.dirname, 'api-server.ts'), '--db', db, '--rate-limit', String(RATE_LIMIT)],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_OPTIONS: serverNodeOptions } },
   );
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const [url] = (await Promise.race([
@@ -123,7 +128,7 @@ async function startServer(db: string): Promise<{ child: ChildProcess; url: stri
 }
 
 /** Samples a process's resident set size (Linux /proc) until stopped; returns the largest, in MB. */
-function sampleRss(pid: number): { stop(): number } {
+function sampleRss(pid: number): { stop(): number; peakSoFar(): number } {
   let max = 0;
   const read = () => {
     try {
@@ -136,12 +141,27 @@ function sampleRss(pid: number): { stop(): number } {
   read();
   const timer = setInterval(read, 100);
   return {
+    peakSoFar: () => Math.round(max),
     stop() {
       clearInterval(timer);
       read();
       return max;
     },
   };
+}
+
+/** GET with `accept-encoding: gzip`, counting the bytes on the wire (fetch would inflate them). */
+async function rawGet(url: string): Promise<{ bytes: number; etag: string }> {
+  const response = await new Promise<IncomingMessage>((resolve, reject) =>
+    httpGet(url, { headers: { 'accept-encoding': 'gzip' } }, resolve).on('error', reject),
+  );
+  let bytes = 0;
+  for await (const chunk of response) bytes += (chunk as Buffer).byteLength;
+  if (response.statusCode !== 200 || response.headers['content-encoding'] !== 'gzip')
+    throw new Error(
+      `${url} answered ${response.statusCode} ${response.headers['content-encoding'] ?? 'plain'}`,
+    );
+  return { bytes, etag: String(response.headers.etag ?? '') };
 }
 
 interface Row {
@@ -166,6 +186,8 @@ export async function benchApi(opts: {
   domains: number;
   seconds: number;
   soakSeconds: number;
+  /** NODE_OPTIONS of the server process only, e.g. `--max-old-space-size=96` (default none). */
+  serverNodeOptions: string;
 }): Promise<Row[]> {
   const dir = mkdtempSync(join(tmpdir(), 'hoplight-bench-'));
   let server: { child: ChildProcess; url: string } | null = null;
@@ -176,49 +198,36 @@ export async function benchApi(opts: {
     console.log(
       `seeded ${names.length.toLocaleString('en')} synthetic domains in ${Math.round(performance.now() - seedStart)} ms`,
     );
-    server = await startServer(db);
+    server = await startServer(db, opts.serverNodeOptions);
     const { url } = server;
     const rss = sampleRss(server.child.pid as number);
+    console.log(`(serve RSS at start, before any request: ${rss.peakSoFar()} MB)`);
     const rows: Row[] = [];
     const random = () => names[Math.floor(Math.random() * names.length)] as string;
 
     // The snapshot first: its bodies are built once per tag, as every later client would find them.
-    const compact = await fetch(`${url}/api/v1/snapshot?format=compact`, {
-      headers: { 'accept-encoding': 'gzip' },
-    });
-    const compactBytes = (await compact.arrayBuffer()).byteLength;
-    const full = await fetch(`${url}/api/v1/snapshot`, { headers: { 'accept-encoding': 'gzip' } });
-    const fullBytes = (await full.arrayBuffer()).byteLength;
-    // fetch inflates what it reads; the size on the wire is the server's gzip, measured again here.
-    const wire = async (path: string) => {
-      const res = await fetch(`${url}${path}`, { headers: { 'accept-encoding': 'identity' } });
-      return gzipSync(Buffer.from(await res.arrayBuffer())).byteLength;
-    };
-    const compactGzip =
-      compact.headers.get('content-encoding') === 'gzip'
-        ? await wire('/api/v1/snapshot?format=compact')
-        : compactBytes;
+    const compact = await rawGet(`${url}/api/v1/snapshot?format=compact`);
     rows.push(
       row(
         `snapshot ?format=compact, ${names.length.toLocaleString('en')} domains, gzip`,
-        compactGzip / 1e6,
+        compact.bytes / 1e6,
         'MB',
         2,
         'below',
       ),
     );
-    console.log(
-      `(full snapshot, same domains, gzip: ${((full.headers.get('content-encoding') === 'gzip' ? await wire('/api/v1/snapshot') : fullBytes) / 1e6).toFixed(2)} MB)`,
-    );
-
+    const full = await rawGet(`${url}/api/v1/snapshot`);
+    console.log(`(full snapshot, same domains, gzip: ${(full.bytes / 1e6).toFixed(2)} MB)`);
+    console.log(`(serve RSS peak after building both snapshots: ${rss.peakSoFar()} MB)`);
     const one = await autocannon({
       url: `${url}/api/v1/domains/${names[7]}`,
-      connections: 10,
+      // 50 clients: with fewer, autocannon on the other core is the bottleneck, not the server.
+      connections: 50,
       duration: opts.seconds,
     });
     rows.push(
       row(
-        'GET /api/v1/domains/{d}, same domain, 10 clients',
+        'GET /api/v1/domains/{d}, same domain, 50 clients',
         Math.round(one.requests.average),
         'req/s',
         10_000,
@@ -227,7 +236,7 @@ export async function benchApi(opts: {
     );
     const many = await autocannon({
       url,
-      connections: 10,
+      connections: 50,
       duration: opts.seconds,
       requests: [{ setupRequest: (req) => ({ ...req, path: `/api/v1/domains/${random()}` }) }],
     });
@@ -235,6 +244,7 @@ export async function benchApi(opts: {
       `(GET /api/v1/domains/{d}, random domains: ${Math.round(many.requests.average).toLocaleString('en')} req/s)`,
     );
 
+    console.log(`(serve RSS peak after the GET runs: ${rss.peakSoFar()} MB)`);
     const lookupBody = JSON.stringify({ domains: Array.from({ length: 500 }, random) });
     const lookup = await autocannon({
       url: `${url}/api/v1/lookup`,
@@ -249,6 +259,7 @@ export async function benchApi(opts: {
       `(lookup of 500: p50 ${lookup.latency.p50} ms, ${Math.round(lookup.requests.average)} req/s, non-2xx ${lookup.non2xx})`,
     );
 
+    console.log(`(serve RSS peak after the lookup run: ${rss.peakSoFar()} MB)`);
     const soak = await autocannon({
       url,
       connections: 500,
@@ -264,12 +275,17 @@ export async function benchApi(opts: {
             body: JSON.stringify({ domains: Array.from({ length: 20 }, random) }),
           }),
         },
-        { method: 'GET', path: '/api/v1/snapshot?format=compact', headers: { 'accept-encoding': 'gzip' } },
+        // Extensions revalidate their copy of the snapshot: 304 unless it changed.
+        {
+          method: 'GET',
+          path: '/api/v1/snapshot?format=compact',
+          headers: { 'accept-encoding': 'gzip', 'if-none-match': compact.etag },
+        },
       ],
     });
     rows.push(
       row(
-        `500 clients × ${opts.soakSeconds} s (domain, lookup of 20, snapshot): 5xx`,
+        `500 clients × ${opts.soakSeconds} s (domain, lookup of 20, snapshot 304): 5xx`,
         soak['5xx'],
         'responses',
         1,
@@ -277,7 +293,7 @@ export async function benchApi(opts: {
       ),
     );
     console.log(
-      `(soak: ${soak.requests.total.toLocaleString('en')} requests, ${Math.round(soak.requests.average)} req/s, p99 ${soak.latency.p99} ms, non-2xx ${soak.non2xx}, errors ${soak.errors}, timeouts ${soak.timeouts})`,
+      `(soak: ${soak.requests.total.toLocaleString('en')} requests, ${Math.round(soak.requests.average)} req/s, p99 ${soak.latency.p99} ms, non-2xx (the 304s) ${soak.non2xx}, errors ${soak.errors}, timeouts ${soak.timeouts})`,
     );
     rows.push(row('serve RSS, peak under all of the above', Math.round(rss.stop()), 'MB', 200, 'below'));
     return rows;
@@ -291,13 +307,28 @@ export async function benchApi(opts: {
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({
-    options: {
-      domains: { type: 'string', default: '100000' },
-      seconds: { type: 'string', default: '10' },
-      'soak-seconds': { type: 'string', default: '30' },
-    },
-  });
+  let values: { domains: string; seconds: string; 'soak-seconds': string; 'server-node-options': string };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        domains: { type: 'string', default: '100000' },
+        seconds: { type: 'string', default: '10' },
+        'soak-seconds': { type: 'string', default: '30' },
+        'server-node-options': { type: 'string', default: '' },
+      },
+    }));
+  } catch (error) {
+    console.error(
+      `${(error as Error).message}\nusage: node bench/api.bench.ts [--domains N] [--seconds N] [--soak-seconds N] [--server-node-options=FLAGS]`,
+    );
+    process.exit(2);
+  }
+  for (const name of ['domains', 'seconds', 'soak-seconds'] as const) {
+    if (!(Number(values[name]) > 0)) {
+      console.error(`--${name} wants a positive number, got "${values[name]}".`);
+      process.exit(2);
+    }
+  }
   console.log(
     `API benchmark on SQLite, server in a child process; per-client rate limit raised to ${RATE_LIMIT.toLocaleString('en')}/min ` +
       '(every benchmark client is 127.0.0.1; the default of 300/min would answer 429).',
@@ -306,6 +337,7 @@ if (import.meta.main) {
     domains: Number(values.domains),
     seconds: Number(values.seconds),
     soakSeconds: Number(values['soak-seconds']),
+    serverNodeOptions: values['server-node-options'],
   });
   console.table(rows);
 }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainReport } from '../../src/core/report.ts';
 import { RUBRIC_VERSION } from '../../src/core/rubric.ts';
 import { buildServer } from '../../src/observatory/api/server.ts';
+import { decodeSnapshot } from '../../src/observatory/api/snapshot-codec.ts';
 import { createQueue } from '../../src/observatory/queue/create-queue.ts';
 import type { ScanFn, ScanQueue } from '../../src/observatory/queue/types.ts';
 import { startWorker, type Worker } from '../../src/observatory/queue/worker.ts';
@@ -342,6 +343,33 @@ export function apiSuite(backend: Backend, scanner: () => Promise<ScanFn>): void
       expect(changed.statusCode).toBe(200);
       expect(changed.headers.etag).not.toBe(etag);
       expect(changed.json().domains).toHaveLength(4);
+    });
+
+    it('serves the same summaries packed with ?format=compact, with its own ETag', async () => {
+      const full = (await app.inject({ method: 'GET', url: '/api/v1/snapshot' })).json();
+      const compact = await app.inject({
+        method: 'GET',
+        url: '/api/v1/snapshot?format=compact',
+        headers: { 'accept-encoding': 'gzip' },
+      });
+      expect(compact.statusCode).toBe(200);
+      expect(compact.headers['content-encoding']).toBe('gzip');
+      const packed = JSON.parse(gunzipSync(compact.rawPayload).toString('utf8'));
+      expect(packed.format).toBe('hoplight-snapshot-compact');
+      expect(decodeSnapshot(packed)).toEqual(full.domains);
+      const etag = compact.headers.etag as string;
+      expect(etag).toMatch(/-compact"$/);
+      const again = await app.inject({
+        method: 'GET',
+        url: '/api/v1/snapshot?format=compact',
+        headers: { 'if-none-match': etag },
+      });
+      expect(again.statusCode).toBe(304);
+      const plain = await app.inject({ method: 'GET', url: '/api/v1/snapshot?format=compact' });
+      expect(plain.json()).toEqual(packed);
+      const bad = await app.inject({ method: 'GET', url: '/api/v1/snapshot?format=xml' });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().error).toBe('invalid_request');
     });
 
     it('re-grades stored reports made by an older rubric without rescanning', async () => {

@@ -1,7 +1,7 @@
 // What the API answers about one domain, from its stored state: pure.
 import type { DomainSummary } from '../../core/summary.ts';
 import { type DomainStatus, domainStatus } from '../store/domain-status.ts';
-import type { DomainState, ScanInfo } from '../store/store.ts';
+import type { DomainState, ScanInfo, StoredDomainState } from '../store/store.ts';
 
 export interface DomainView {
   domain: string;
@@ -35,4 +35,24 @@ export function toDomainView(
             error: lastScan.error,
           },
   };
+}
+
+/**
+ * The same view as JSON text, with the stored summary text spliced in as it is: the hot API routes
+ * send this, so a summary is neither parsed nor re-serialised per request.
+ */
+export function domainViewJson(
+  domain: string,
+  state: StoredDomainState | null,
+  now: Date,
+  freshForMs: number,
+): string {
+  const { summary: _none, ...view } = toDomainView(
+    domain,
+    state === null ? null : { ...state, summary: null },
+    now,
+    freshForMs,
+  );
+  const rest = JSON.stringify(view);
+  return `${rest.slice(0, -1)},"summary":${state?.summaryJson ?? 'null'}}`;
 }

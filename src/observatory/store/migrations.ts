@@ -1,5 +1,5 @@
 // One migration list for SQLite and PostgreSQL: only column types both understand (text, integer).
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': {
@@ -72,6 +72,23 @@ const migrations: Record<string, Migration> = {
     async down(db: Kysely<unknown>) {
       for (const table of ['scan_jobs', 'domains', 'scans', 'reports'])
         await db.schema.dropTable(table).execute();
+    },
+  },
+  // One counter bumped with every summary change: the snapshot's ETag reads one row instead of summing
+  // a column over every domain on each request.
+  '0002-counters': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('counters')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'integer', (c) => c.notNull())
+        .execute();
+      await sql`insert into counters (name, value) select 'snapshot', coalesce(sum(revision), 0) from domains`.execute(
+        db,
+      );
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('counters').execute();
     },
   },
 };

@@ -19,7 +19,7 @@ describe('openStore', () => {
       .selectFrom('kysely_migration' as never)
       .select('name' as never)
       .execute();
-    expect(migrations).toEqual([{ name: '0001-initial' }]);
+    expect(migrations).toEqual([{ name: '0001-initial' }, { name: '0002-counters' }]);
     await second.close();
   });
 

@@ -2,7 +2,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import { migrateToLatest } from './migrations.ts';
 import type { Schema } from './schema.ts';
 import { openSqliteDatabase } from './sqlite-adapter.ts';
@@ -22,6 +21,8 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
     if (!/^postgres(ql)?:\/\//.test(opts.databaseUrl)) {
       throw new Error('DATABASE_URL must be a postgres:// or postgresql:// URL');
     }
+    // Loaded only for PostgreSQL: a SQLite `serve` keeps the client's memory (about 12 MB) to itself.
+    const { default: pg } = await import('pg');
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
     // An idle connection dropped by the server must not crash the process; the pool reconnects.
     pool.on('error', (error) => process.emitWarning(`PostgreSQL connection lost: ${error.message}`));

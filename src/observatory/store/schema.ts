@@ -57,7 +57,14 @@ export interface ScanJobsTable {
   updated_at: string;
 }
 
+/** Named counters; `snapshot` is bumped with every change to any domain's summary. */
+export interface CountersTable {
+  name: string;
+  value: number;
+}
+
 export interface Schema {
+  counters: CountersTable;
   reports: ReportsTable;
   scans: ScansTable;
   domains: DomainsTable;

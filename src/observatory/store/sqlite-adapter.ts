@@ -1,6 +1,9 @@
 // Kysely's SqliteDialect expects a better-sqlite3-like database; Node 24's built-in `node:sqlite`
 // needs no native build, so this small adapter maps one onto the other.
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+
+const MAX_CACHED_STATEMENTS = 500;
+
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
 /** Opens a SQLite file (or `:memory:`) tuned for one writer and many readers across processes. */
@@ -10,10 +13,23 @@ export function openSqliteDatabase(path: string): SqliteDatabase {
   db.exec(
     'PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;',
   );
+  // Kysely prepares every query it runs; compiling the same SQL again costs more than running it, so
+  // statements are kept by their text (bounded: `in (…)` lists make one text per list length).
+  const statements = new Map<string, StatementSync>();
+  const prepared = (sql: string): StatementSync => {
+    let statement = statements.get(sql);
+    if (statement === undefined) {
+      statement = db.prepare(sql);
+      if (statements.size >= MAX_CACHED_STATEMENTS)
+        statements.delete(statements.keys().next().value as string);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
   return {
     close: () => db.close(),
     prepare(sql: string): SqliteStatement {
-      const statement = db.prepare(sql);
+      const statement = prepared(sql);
       const params = (parameters: ReadonlyArray<unknown>) => parameters.map(toSqlValue);
       return {
         reader: statement.columns().length > 0,

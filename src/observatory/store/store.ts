@@ -1,8 +1,8 @@
 // The observatory's storage: reports, scan history and per-domain state, over kysely, the same
 // queries on SQLite and PostgreSQL.
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { summarize } from '../../core/grade-report.ts';
-import type { DomainReport } from '../../core/report.ts';
+import type { DomainReport, Grade } from '../../core/report.ts';
 import { RUBRIC_VERSION } from '../../core/rubric.ts';
 import type { DomainSummary } from '../../core/summary.ts';
 import { cooldownRemainingMs } from './domain-status.ts';
@@ -32,11 +32,27 @@ export interface DomainState {
   lastRequestedAt: string | null;
 }
 
+/** DomainState with the summary as the JSON text stored for it. */
+export interface StoredDomainState extends Omit<DomainState, 'summary'> {
+  summaryJson: string | null;
+}
+
 export interface ScanView extends ScanInfo {
   report: DomainReport | null;
 }
 
 export type CooldownResult = { ok: true } | { ok: false; retryAfterMs: number };
+
+/** One line of a domain's scan history. Grades are those stored with the report (null until done). */
+export interface ScanHistoryEntry {
+  id: string;
+  status: ScanStatus;
+  requestedAt: string;
+  finishedAt: string | null;
+  error: string | null;
+  c2sGrade: Grade | null;
+  s2sGrade: Grade | null;
+}
 
 export interface StoreStats {
   domains: number;
@@ -69,38 +85,77 @@ export class Store {
   /** Known domains among `domains`, re-graded first when the rubric changed since they were stored. */
   async getDomains(domains: readonly string[]): Promise<Map<string, DomainState>> {
     const result = new Map<string, DomainState>();
+    for (const [domain, { summaryJson, ...state }] of await this.getDomainRows(domains)) {
+      result.set(domain, {
+        ...state,
+        summary: summaryJson === null ? null : (JSON.parse(summaryJson) as DomainSummary),
+      });
+    }
+    return result;
+  }
+
+  /**
+   * As getDomains, with each summary as its stored JSON text: the API sends it as it is, without
+   * parsing and re-serialising it on every request.
+   */
+  async getDomainRows(domains: readonly string[]): Promise<Map<string, StoredDomainState>> {
+    const result = new Map<string, StoredDomainState>();
     if (domains.length === 0) return result;
-    let rows = await this.db
-      .selectFrom('domains')
-      .selectAll()
-      .where('domain', 'in', [...domains])
-      .execute();
+    const unique = [...new Set(domains)];
+    let rows = await this.selectDomainRows(unique);
     // Only the requested domains are re-graded here; the snapshot re-grades everything.
     const stale = rows.filter(needsRegrade).flatMap((r) => (r.report_id === null ? [] : [r.report_id]));
     if (stale.length > 0) {
       await this.regradeReports(stale);
-      rows = await this.db
-        .selectFrom('domains')
-        .selectAll()
-        .where('domain', 'in', [...domains])
-        .execute();
+      rows = await this.selectDomainRows(unique);
     }
-    const scanIds = rows.map((r) => r.last_scan_id).filter((id): id is string => id !== null);
-    const scans = scanIds.length
-      ? await this.db.selectFrom('scans').selectAll().where('id', 'in', scanIds).execute()
-      : [];
-    const scansById = new Map(scans.map((s) => [s.id, toScanInfo(s)]));
     for (const row of rows) {
       result.set(row.domain, {
         domain: row.domain,
-        summary: row.summary === null ? null : (JSON.parse(row.summary) as DomainSummary),
+        summaryJson: row.summary,
         scannedAt: row.scanned_at,
         reportId: row.report_id,
-        lastScan: row.last_scan_id === null ? null : (scansById.get(row.last_scan_id) ?? null),
+        lastScan:
+          row.scan_id === null
+            ? null
+            : {
+                id: row.scan_id,
+                domain: row.domain,
+                status: row.scan_status as ScanStatus,
+                requestedAt: row.scan_requested_at as string,
+                startedAt: row.scan_started_at,
+                finishedAt: row.scan_finished_at,
+                attempts: Number(row.scan_attempts),
+                error: row.scan_error,
+              },
         lastRequestedAt: row.last_requested_at,
       });
     }
     return result;
+  }
+
+  // One query for the domain rows and their last scans (a join, rather than two round trips).
+  private selectDomainRows(domains: string[]) {
+    return this.db
+      .selectFrom('domains')
+      .leftJoin('scans', 'scans.id', 'domains.last_scan_id')
+      .select([
+        'domains.domain',
+        'domains.summary',
+        'domains.scanned_at',
+        'domains.report_id',
+        'domains.rubric_version',
+        'domains.last_requested_at',
+        'scans.id as scan_id',
+        'scans.status as scan_status',
+        'scans.requested_at as scan_requested_at',
+        'scans.started_at as scan_started_at',
+        'scans.finished_at as scan_finished_at',
+        'scans.attempts as scan_attempts',
+        'scans.error as scan_error',
+      ])
+      .where('domains.domain', 'in', domains)
+      .execute();
   }
 
   /** A scan with its full report (re-graded and saved back when the rubric changed). */
@@ -123,6 +178,36 @@ export class Store {
       }
     }
     return { ...toScanInfo(row), report };
+  }
+
+  /** The domain's scans, newest first, with each finished scan's grades (for the history on its page). */
+  async scanHistory(domain: string, limit = 20): Promise<ScanHistoryEntry[]> {
+    const rows = await this.db
+      .selectFrom('scans')
+      .leftJoin('reports', 'reports.id', 'scans.report_id')
+      .select([
+        'scans.id',
+        'scans.status',
+        'scans.requested_at',
+        'scans.finished_at',
+        'scans.error',
+        'reports.c2s_grade',
+        'reports.s2s_grade',
+      ])
+      .where('scans.domain', '=', domain)
+      .orderBy('scans.requested_at', 'desc')
+      .orderBy('scans.id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      status: r.status,
+      requestedAt: r.requested_at,
+      finishedAt: r.finished_at,
+      error: r.error,
+      c2sGrade: (r.c2s_grade ?? null) as Grade | null,
+      s2sGrade: (r.s2s_grade ?? null) as Grade | null,
+    }));
   }
 
   /** Milliseconds before `domain` may be rescanned (0: now), without claiming anything. */
@@ -231,15 +316,15 @@ export class Store {
     return Number(row.n);
   }
 
-  /** A validator that changes whenever any summary in the snapshot does. */
+  /** A validator that changes whenever any summary in the snapshot does (one row read). */
   async snapshotTag(): Promise<string> {
     if (await this.hasStaleGrades()) await this.regradeStale();
     const row = await this.db
-      .selectFrom('domains')
-      .select((eb) => [eb.fn.countAll().as('n'), eb.fn.coalesce(eb.fn.sum('revision'), sql.lit(0)).as('r')])
-      .where('summary', 'is not', null)
+      .selectFrom('counters')
+      .select('value')
+      .where('name', '=', 'snapshot')
       .executeTakeFirstOrThrow();
-    return `"${RUBRIC_VERSION}-${Number(row.n)}-${Number(row.r)}"`;
+    return `"${RUBRIC_VERSION}-${Number(row.value)}"`;
   }
 
   /** Every known summary, ordered by domain. */
@@ -252,6 +337,28 @@ export class Store {
       .orderBy('domain')
       .execute();
     return rows.map((r) => JSON.parse(r.summary as string) as DomainSummary);
+  }
+
+  /**
+   * Every known summary as its stored JSON text, ordered by domain, a page at a time: the snapshot is
+   * built without holding every parsed summary in memory at once.
+   */
+  async *snapshotPages(pageSize = 100): AsyncGenerator<{ domain: string; summary: string }[]> {
+    if (await this.hasStaleGrades()) await this.regradeStale();
+    let after = '';
+    for (;;) {
+      const rows = await this.db
+        .selectFrom('domains')
+        .select(['domain', 'summary'])
+        .where('summary', 'is not', null)
+        .where('domain', '>', after)
+        .orderBy('domain')
+        .limit(pageSize)
+        .execute();
+      if (rows.length === 0) return;
+      yield rows as { domain: string; summary: string }[];
+      after = rows[rows.length - 1]?.domain ?? after;
+    }
   }
 
   async stats(): Promise<StoreStats> {
@@ -359,11 +466,21 @@ export class Store {
       update = update.where((eb) =>
         eb.or([eb('scanned_at', 'is', null), eb('scanned_at', '<=', report.scannedAt)]),
       );
-    await update.execute();
+    const updated = await update.executeTakeFirst();
+    if (Number(updated.numUpdatedRows) > 0) await this.bumpSnapshotCounter(db);
+  }
+
+  /** Marks the snapshot as changed; callers run it in the transaction that changed a summary. */
+  async bumpSnapshotCounter(db: Db = this.db): Promise<void> {
+    await db
+      .updateTable('counters')
+      .set((eb) => ({ value: eb('value', '+', 1) }))
+      .where('name', '=', 'snapshot')
+      .execute();
   }
 }
 
-function needsRegrade(row: DomainRow): boolean {
+function needsRegrade(row: Pick<DomainRow, 'rubric_version'>): boolean {
   return row.rubric_version !== null && row.rubric_version < RUBRIC_VERSION;
 }
 

@@ -13,6 +13,7 @@ export function renderPage(title: string, body: VNode | VNode[]): string {
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>${title} · Hoplight observatory</title>
       <link rel="stylesheet" href="/assets/site.css" />
+      <link rel="icon" href="/assets/icon.svg" type="image/svg+xml" />
     </head>
     <body>
       <header>
@@ -25,6 +26,10 @@ export function renderPage(title: string, body: VNode | VNode[]): string {
   return `<!doctype html>${renderToString(doc as VNode)}`;
 }
 
+/** The site icon (browsers ask for one; without it every page logs a 404): three hop lights. */
+export const ICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 16"><circle cx="8" cy="8" r="7" fill="#1a7f37"/><circle cx="24" cy="8" r="7" fill="#9a6700"/><circle cx="40" cy="8" r="7" fill="#cf222e"/></svg>';
+
 /** Strict: only our own stylesheet and images, no scripts, no framing, forms only to us. */
 export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -36,17 +41,21 @@ header { display: flex; justify-content: space-between; align-items: baseline; b
 header nav a { margin-left: 1rem; }
 .brand { font-weight: 700; text-decoration: none; }
 form.search { display: flex; gap: .5rem; margin: 2rem 0; }
-form.search input { flex: 1; font-size: 1.1rem; padding: .4rem .6rem; }
+form.search input:not([type=submit]) { flex: 1; font-size: 1.1rem; padding: .4rem .6rem; }
 button, input[type=submit] { font-size: 1rem; padding: .4rem .9rem; }
 .grade { display: inline-block; min-width: 2.6em; text-align: center; font-weight: 700; border-radius: .3rem; padding: .1rem .4rem; color: #fff; }
 .grade-good { background: var(--green); } .grade-fair { background: var(--yellow); } .grade-bad { background: var(--red); } .grade-none { background: var(--grey); }
 .services { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap: 1rem; }
 .service { border: 1px solid #8884; border-radius: .5rem; padding: 1rem; }
-.finding { margin: .6rem 0; } .finding .fix { margin: .2rem 0 0 1rem; }
+.finding { margin: .6rem 0; overflow-wrap: anywhere; } .finding .fix { margin: .2rem 0 0 1rem; }
 .sev { font-size: .8rem; text-transform: uppercase; font-weight: 700; margin-right: .4rem; }
 .sev-critical, .sev-high { color: var(--red); } .sev-medium { color: var(--yellow); } .sev-low, .sev-info { color: var(--grey); }
 .error { color: var(--red); }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; } dt { font-weight: 600; } dd { margin: 0; }
-svg.chart text { font: 12px system-ui, sans-serif; fill: currentColor; }
+table.history { border-collapse: collapse; } table.history th, table.history td { text-align: left; padding: .2rem .8rem .2rem 0; border-bottom: 1px solid #8884; }
+svg.chart text { font: 14px system-ui, sans-serif; fill: currentColor; }
+figure { margin: 1.5rem 0; } figcaption { font-weight: 600; margin-bottom: .3rem; }
+code { font-size: .9em; background: #8882; border-radius: .2rem; padding: 0 .2rem; }
+form.rescan { margin: 1rem 0; }
 `;

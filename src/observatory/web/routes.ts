@@ -6,7 +6,7 @@ import type { ApiContext } from '../api/context.ts';
 import { toDomainView } from '../api/domain-view.ts';
 import { requestScan } from '../queue/request-scan.ts';
 import { badgeSvg } from './badge.ts';
-import { CONTENT_SECURITY_POLICY, renderPage, SITE_CSS } from './html.ts';
+import { CONTENT_SECURITY_POLICY, ICON_SVG, renderPage, SITE_CSS } from './html.ts';
 import { domainView, messageView, searchView, statsView } from './views.ts';
 
 const NOTICES: Record<string, string> = {
@@ -41,6 +41,13 @@ export async function webRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
       reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(SITE_CSS),
     );
 
+    // Browsers also ask for /favicon.ico where no page names an icon (e.g. a badge opened alone).
+    for (const path of ['/assets/icon.svg', '/favicon.ico']) {
+      pages.get(path, async (_request, reply) =>
+        reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(ICON_SVG),
+      );
+    }
+
     pages.get('/', async (_request, reply) => send(reply, 200, 'Search', searchView() as VNode));
 
     pages.get<{ Querystring: { domain?: string } }>('/search', async (request, reply) => {
@@ -60,7 +67,8 @@ export async function webRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
         const view = toDomainView(parsed.domain, state, ctx.now(), ctx.freshForMs);
         const report = state?.reportId ? ((await ctx.store.getScan(state.reportId))?.report ?? null) : null;
         const notice = NOTICES[request.query.notice ?? ''] ?? null;
-        return send(reply, 200, parsed.domain, domainView(view, report, notice) as VNode);
+        const history = await ctx.store.scanHistory(parsed.domain);
+        return send(reply, 200, parsed.domain, domainView(view, report, notice, history) as VNode);
       },
     );
 

@@ -2,7 +2,7 @@
 import { GRADE_ORDER } from '../../core/grades.ts';
 import type { DomainReport, Finding, Grade, ServiceReport } from '../../core/report.ts';
 import type { DomainView } from '../api/domain-view.ts';
-import type { StoreStats } from '../store/store.ts';
+import type { ScanHistoryEntry, StoreStats } from '../store/store.ts';
 import { gradeTone } from './badge.ts';
 import { html } from './html.ts';
 
@@ -24,10 +24,16 @@ export function searchView(input = '', error: string | null = null) {
     <p>Enter an XMPP domain to see how its servers protect client (c2s) and server-to-server (s2s) connections.</p>
     <form class="search" method="get" action="/search" role="search">
       <label for="domain" class="visually-hidden">Domain</label>
-      <input id="domain" name="domain" value=${input} placeholder="example.org" required maxlength="1024" />
+      <input id="domain" name="domain" value=${input} placeholder="example.org" required maxlength="1024"
+        aria-invalid=${error ? 'true' : undefined} aria-describedby=${error ? 'domain-error' : undefined} />
       <input type="submit" value="Look up" />
     </form>
-    ${error ? html`<p class="error" role="alert">${error}</p>` : null}`;
+    ${error ? html`<p id="domain-error" class="error" role="alert">${error}</p>` : null}`;
+}
+
+/** Findings quote configuration in `backticks`; shown as code so an operator can copy it exactly. */
+export function withCode(text: string) {
+  return text.split('`').map((part, i) => (i % 2 === 1 ? html`<code>${part}</code>` : part));
 }
 
 function findingsView(findings: readonly Finding[]) {
@@ -42,8 +48,8 @@ function findingsView(findings: readonly Finding[]) {
   return html`<div>
     ${unique.map(
       (f) => html`<div class="finding">
-        <span class=${`sev sev-${f.severity}`}>${f.severity}</span>${f.message}
-        ${f.fix ? html`<div class="fix">Fix: ${f.fix}</div>` : null}
+        <span class=${`sev sev-${f.severity}`}>${f.severity}</span>${withCode(f.message)}
+        ${f.fix ? html`<div class="fix">Fix: ${withCode(f.fix)}</div>` : null}
       </div>`,
     )}
   </div>`;
@@ -64,9 +70,41 @@ function serviceView(title: string, service: ServiceReport) {
   </section>`;
 }
 
-export function domainView(view: DomainView, report: DomainReport | null, notice: string | null) {
+const SCAN_STATUS_TEXT = { queued: 'queued', running: 'running', done: 'done', failed: 'failed' } as const;
+
+/** Scans of the domain, newest first: when, what became of each, and the grades it gave. */
+function historyView(history: readonly ScanHistoryEntry[]) {
+  if (history.length === 0) return html`<p>No scans yet.</p>`;
+  return html`<table class="history">
+    <caption class="visually-hidden">Scans of this domain, newest first</caption>
+    <thead><tr><th scope="col">Requested</th><th scope="col">Finished</th><th scope="col">Result</th><th scope="col">c2s</th><th scope="col">s2s</th></tr></thead>
+    <tbody>
+      ${history.map(
+        (h) => html`<tr>
+          <td><time datetime=${h.requestedAt}>${shortTime(h.requestedAt)}</time></td>
+          <td>${h.finishedAt ? html`<time datetime=${h.finishedAt}>${shortTime(h.finishedAt)}</time>` : '–'}</td>
+          <td>${h.status === 'failed' && h.error ? `failed: ${h.error}` : SCAN_STATUS_TEXT[h.status]}</td>
+          <td>${h.status === 'done' ? gradeLabel(h.c2sGrade, null) : '–'}</td>
+          <td>${h.status === 'done' ? gradeLabel(h.s2sGrade, null) : '–'}</td>
+        </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
+/** `2026-11-24 18:07 UTC`: the stored ISO time, shortened for people (UTC, so no locale guessing). */
+export function shortTime(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+export function domainView(
+  view: DomainView,
+  report: DomainReport | null,
+  notice: string | null,
+  history: readonly ScanHistoryEntry[] = [],
+) {
   return html`<h1>${view.domain}</h1>
-    <p>${STATUS_TEXT[view.status]} ${view.scannedAt ? `Report of ${view.scannedAt}.` : ''}</p>
+    <p>${STATUS_TEXT[view.status]} ${view.scannedAt ? `Report of ${shortTime(view.scannedAt)}.` : ''}</p>
     ${view.lastScan?.status === 'failed' && view.lastScan.error ? html`<p class="error">Last scan: ${view.lastScan.error}</p>` : null}
     ${notice ? html`<p role="status">${notice}</p>` : null}
     ${
@@ -77,21 +115,31 @@ export function domainView(view: DomainView, report: DomainReport | null, notice
           </div>`
         : null
     }
-    <form method="post" action=${`/d/${encodeURIComponent(view.domain)}/scan`}>
+    <form class="rescan" method="post" action=${`/d/${encodeURIComponent(view.domain)}/scan`}>
       <input type="submit" value=${report ? 'Rescan' : 'Scan now'} />
     </form>
-    <h3>Badge</h3>
-    <p><img src=${`/badge/${encodeURIComponent(view.domain)}.svg`} alt=${`XMPP grades of ${view.domain}`} /></p>`;
+    <h2>History</h2>
+    ${historyView(history)}
+    <h2>Badge</h2>
+    <p>
+      <img src=${`/badge/${encodeURIComponent(view.domain)}.svg${view.scannedAt ? `?at=${encodeURIComponent(view.scannedAt)}` : ''}`}
+        alt=${`XMPP grades of ${view.domain}`} width="166" height="20" />
+    </p>
+    <p>Embed it: <code>${`<img src="/badge/${encodeURIComponent(view.domain)}.svg" alt="XMPP grades of ${view.domain}">`}</code></p>`;
 }
 
 /** A horizontal bar chart in inline SVG (no script, no external library). */
 function barChart(title: string, counts: Record<string, number>) {
   const keys = [...GRADE_ORDER, 'none'].filter((k) => (counts[k] ?? 0) > 0);
   const max = Math.max(1, ...keys.map((k) => counts[k] ?? 0));
+  const total = Math.max(
+    1,
+    keys.reduce((sum, k) => sum + (counts[k] ?? 0), 0),
+  );
   const row = 22;
   return html`<figure>
     <figcaption>${title}</figcaption>
-    <svg class="chart" width="420" height=${keys.length * row + 4} role="img" aria-label=${`${title}: ${keys.map((k) => `${k} ${counts[k]}`).join(', ')}`}>
+    <svg class="chart" width="480" height=${keys.length * row + 4} role="img" aria-label=${`${title}: ${keys.map((k) => `${k} ${counts[k]}`).join(', ')}`}>
       ${keys.map((k, i) => {
         const width = Math.round(((counts[k] ?? 0) / max) * 300);
         const tone = gradeTone(k === 'none' ? null : (k as Grade));
@@ -99,7 +147,7 @@ function barChart(title: string, counts: Record<string, number>) {
         return html`<g>
           <text x="0" y=${i * row + 15}>${k}</text>
           <rect x="40" y=${i * row + 3} width=${width} height="16" fill=${fill}></rect>
-          <text x=${46 + width} y=${i * row + 15}>${counts[k]}</text>
+          <text x=${46 + width} y=${i * row + 15}>${counts[k]} (${Math.round(((counts[k] ?? 0) / total) * 100)}%)</text>
         </g>`;
       })}
     </svg>
@@ -116,7 +164,11 @@ export function statsView(stats: StoreStats, queueDepth: number) {
       <dt>Rubric version</dt><dd>${stats.rubricVersion}</dd>
     </dl>
     ${barChart('Client connections (c2s) by grade', stats.grades.c2s)}
-    ${barChart('Server connections (s2s) by grade', stats.grades.s2s)}`;
+    ${barChart('Server connections (s2s) by grade', stats.grades.s2s)}
+    <p>
+      A+ to F grade the TLS a server offers (rubric version ${stats.rubricVersion}). T: the certificate does not
+      authenticate the domain and neither DANE nor POSH does. "none": no server could be reached.
+    </p>`;
 }
 
 export function messageView(title: string, message: string) {

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { normalizeDomain } from '../../../core/domain.ts';
 import { requestScan } from '../../queue/request-scan.ts';
 import type { ApiContext } from '../context.ts';
-import { type DomainView, toDomainView } from '../domain-view.ts';
+import { domainViewJson } from '../domain-view.ts';
 import { errorBodySchema } from '../errors.ts';
 import { domainInputSchema, domainViewSchema, MAX_LOOKUP_DOMAINS } from '../schemas.ts';
 
@@ -11,8 +11,6 @@ interface LookupBody {
   domains: string[];
   scanUnknown?: boolean;
 }
-
-type LookupResult = { input: string } & (DomainView | { domain: null; status: 'invalid'; error: string });
 
 export function lookupRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.post<{ Body: LookupBody }>(
@@ -66,33 +64,43 @@ export function lookupRoutes(app: FastifyInstance, ctx: ApiContext): void {
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const parsed = request.body.domains.map((input) => ({ input, result: normalizeDomain(input) }));
       const valid = [...new Set(parsed.flatMap((p) => (p.result.ok ? [p.result.domain] : [])))];
-      const states = await ctx.store.getDomains(valid);
+      const states = await ctx.store.getDomainRows(valid);
       const now = ctx.now();
-      const views = new Map(
-        valid.map((d) => [d, toDomainView(d, states.get(d) ?? null, now, ctx.freshForMs)]),
-      );
       let queued = 0;
       let queueFull = false;
       if (request.body.scanUnknown) {
-        for (const [domain, view] of views) {
-          if (view.status !== 'unknown' || queueFull) continue;
+        // Unknown: never scanned and no scan asked for (a row may exist from a refused request).
+        const unknown = valid.filter((d) => {
+          const state = states.get(d);
+          return !state || (state.scannedAt === null && state.lastScan === null);
+        });
+        const touched: string[] = [];
+        for (const domain of unknown) {
           const outcome = await requestScan(ctx.store, ctx.queue, domain, ctx.limits, now);
-          if (outcome.kind === 'queue-full') queueFull = true;
-          else if (outcome.kind === 'queued' || outcome.kind === 'existing') {
-            if (outcome.kind === 'queued') queued++;
-            views.set(domain, toDomainView(domain, await ctx.store.getDomain(domain), now, ctx.freshForMs));
+          if (outcome.kind === 'queue-full') {
+            queueFull = true;
+            break;
           }
+          if (outcome.kind === 'queued') queued++;
+          if (outcome.kind === 'queued' || outcome.kind === 'existing') touched.push(domain);
         }
+        for (const [domain, state] of await ctx.store.getDomainRows(touched)) states.set(domain, state);
       }
-      const results: LookupResult[] = parsed.map(({ input, result }) =>
-        result.ok
-          ? { input, ...(views.get(result.domain) as DomainView) }
-          : { input, domain: null, status: 'invalid', error: result.error },
+      // Built as text around each stored summary (domainViewJson): no per-request re-serialisation.
+      const views = new Map(
+        valid.map((d) => [d, domainViewJson(d, states.get(d) ?? null, now, ctx.freshForMs)]),
       );
-      return { results, queued, queueFull };
+      const results = parsed.map(({ input, result }) =>
+        result.ok
+          ? `{"input":${JSON.stringify(input)},${(views.get(result.domain) as string).slice(1)}`
+          : JSON.stringify({ input, domain: null, status: 'invalid', error: result.error }),
+      );
+      return reply
+        .type('application/json; charset=utf-8')
+        .send(`{"results":[${results.join(',')}],"queued":${queued},"queueFull":${queueFull}}`);
     },
   );
 }
