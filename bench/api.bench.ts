@@ -1,9 +1,10 @@
 // The observatory API on SQLite against the issue's targets, printed (never asserted): cached
 // `GET /api/v1/domains/{d}` throughput, `POST /api/v1/lookup` of 500 domains p99, the compact snapshot
 // of 100,000 synthetic domains, the server's RSS under load, and 500 clients for 30 s without a 5xx.
-// The server runs in a child process (bench/api-server.ts) so its RSS is its own.
+// The server is the real `hoplight-observatory serve` in a child process, so its RSS is its own.
 // Run: node bench/api.bench.ts [--domains 100000] [--seconds 10] [--soak-seconds 30]
-//        [--server-node-options=--max-old-space-size=96]  (V8 flags for the server process only)
+//        [--server-node-options=FLAGS]  (V8 flags for the server process only; default: those `npm start` uses)
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { SERVE_V8_FLAGS } from '../src/observatory/commands/serve-flags.ts';
 import { openStore } from '../src/observatory/store/open-store.ts';
 import { syntheticSummary } from './api-synthetic.ts';
 
@@ -114,16 +116,29 @@ async function startServer(
 ): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    [join(import.meta.dirname, 'api-server.ts'), '--db', db, '--rate-limit', String(RATE_LIMIT)],
+    [
+      join(import.meta.dirname, '../bin/hoplight-observatory.js'),
+      'serve',
+      '--workers',
+      '0',
+      '--port',
+      '0',
+      '--db',
+      db,
+      '--rate-limit',
+      String(RATE_LIMIT),
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_OPTIONS: serverNodeOptions } },
   );
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  const [url] = (await Promise.race([
+  const [banner] = (await Promise.race([
     once(lines, 'line'),
     once(child, 'exit').then(([code]) => {
       throw new Error(`the benchmark server exited (${code}) before listening`);
     }),
   ])) as [string];
+  const url = /(http:\/\/\S+)/.exec(banner)?.[1];
+  if (!url) throw new Error(`the benchmark server's banner names no URL: ${banner}`);
   return { child, url };
 }
 
@@ -186,7 +201,7 @@ export async function benchApi(opts: {
   domains: number;
   seconds: number;
   soakSeconds: number;
-  /** NODE_OPTIONS of the server process only, e.g. `--max-old-space-size=96` (default none). */
+  /** NODE_OPTIONS of the server process only (the CLI default: the flags `npm start` gives `serve`). */
   serverNodeOptions: string;
 }): Promise<Row[]> {
   const dir = mkdtempSync(join(tmpdir(), 'hoplight-bench-'));
@@ -314,7 +329,7 @@ if (import.meta.main) {
         domains: { type: 'string', default: '100000' },
         seconds: { type: 'string', default: '10' },
         'soak-seconds': { type: 'string', default: '30' },
-        'server-node-options': { type: 'string', default: '' },
+        'server-node-options': { type: 'string', default: SERVE_V8_FLAGS.join(' ') },
       },
     }));
   } catch (error) {
@@ -331,7 +346,8 @@ if (import.meta.main) {
   }
   console.log(
     `API benchmark on SQLite, server in a child process; per-client rate limit raised to ${RATE_LIMIT.toLocaleString('en')}/min ` +
-      '(every benchmark client is 127.0.0.1; the default of 300/min would answer 429).',
+      '(every benchmark client is 127.0.0.1; the default of 300/min would answer 429); ' +
+      `server V8 flags: ${values['server-node-options'] || 'none'}.`,
   );
   const rows = await benchApi({
     domains: Number(values.domains),

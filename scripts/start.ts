@@ -1,8 +1,8 @@
 // `npm start`: build both extensions, then run the observatory (API and pages) on an embedded SQLite
 // database under ./data/. Extra arguments go to `serve` (e.g. `npm start -- --port 9000`).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { main } from '../src/observatory/cli.ts';
+import { SERVE_V8_FLAGS } from '../src/observatory/commands/serve-flags.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const build = spawnSync(process.execPath, [resolve(root, 'scripts/build-extension.ts')], {
@@ -17,4 +17,11 @@ console.log(
   `Extensions built:\n  Chrome:  ${resolve(root, 'dist/chrome')}  (chrome://extensions → Load unpacked)\n` +
     `  Firefox: ${resolve(root, 'dist/firefox')}  (about:debugging → Load Temporary Add-on → manifest.json)\n`,
 );
-process.exitCode = await main(['serve', ...process.argv.slice(2)]);
+// `serve` gets its own process so its V8 heap flags apply from the start.
+const serve = spawn(
+  process.execPath,
+  [...SERVE_V8_FLAGS, resolve(root, 'bin/hoplight-observatory.js'), 'serve', ...process.argv.slice(2)],
+  { cwd: root, stdio: 'inherit' },
+);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => serve.kill(signal));
+serve.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

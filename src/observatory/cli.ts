@@ -24,6 +24,7 @@ Serve and worker options (and the scan options above, for the scans they run):
   --host ADDR            serve: listen address (default 127.0.0.1, or $HOST)
   --db FILE              SQLite file (default ./data/hoplight.sqlite); DATABASE_URL selects PostgreSQL
   --workers N            scans at once in this process (serve on SQLite: 4; serve on PostgreSQL: 0)
+  --rate-limit N         serve: API requests per client per minute (default 300)
 `;
 
 export async function main(argv: string[]): Promise<number> {

@@ -14,6 +14,7 @@ import { buildScanOptions, SCAN_OPTION_SPEC, UsageError } from './scan.ts';
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_RATE_LIMIT = 300;
 
 export interface RunningService {
   store: Store;
@@ -33,6 +34,8 @@ export interface ServiceArgs {
   databaseUrl?: string;
   /** Scans at once in this process; 0 on `serve` with PostgreSQL. */
   workers: number;
+  /** API requests per client (IP) per minute. */
+  rateLimit: number;
   scan: Awaited<ReturnType<typeof buildScanOptions>>;
 }
 
@@ -45,6 +48,7 @@ function parseServiceArgs(mode: 'serve' | 'worker', argv: string[]) {
         host: { type: 'string' },
         db: { type: 'string' },
         workers: { type: 'string' },
+        'rate-limit': { type: 'string' },
         ...SCAN_OPTION_SPEC,
       },
     }).values;
@@ -63,6 +67,12 @@ export async function resolveServiceArgs(mode: 'serve' | 'worker', argv: string[
   if (!Number.isInteger(workers) || workers < 0)
     throw new UsageError(`--workers wants a whole number, got "${values.workers}".`);
   if (mode === 'worker' && workers === 0) throw new UsageError('worker: --workers must be at least 1.');
+  const rateLimit = Number(values['rate-limit'] ?? DEFAULT_RATE_LIMIT);
+  if (!Number.isInteger(rateLimit) || rateLimit < 1) {
+    throw new UsageError(
+      `--rate-limit wants requests per minute (1 or more), got "${values['rate-limit']}".`,
+    );
+  }
   return {
     mode,
     port,
@@ -70,6 +80,7 @@ export async function resolveServiceArgs(mode: 'serve' | 'worker', argv: string[
     sqlitePath: values.db,
     databaseUrl,
     workers,
+    rateLimit,
     scan: await buildScanOptions(values),
   };
 }
@@ -94,7 +105,7 @@ export async function startService(args: ServiceArgs): Promise<RunningService> {
     }
     let url: string | null = null;
     if (args.mode === 'serve') {
-      app = await buildServer({ store, queue });
+      app = await buildServer({ store, queue, rateLimit: { max: args.rateLimit, timeWindowMs: 60_000 } });
       url = await app.listen({ port: args.port, host: args.host });
     }
     return { store, queue, app, worker, url, stop };
