@@ -59,7 +59,7 @@ describe('observatory pages in Chromium', () => {
     }
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('domain');
     await page.keyboard.type('Weak.Test');
-    await Promise.all([page.waitForURL(`${observatory.url}/d/weak.test`), page.keyboard.press('Enter')]);
+    await Promise.all([page.waitForURL(`${observatory.url}/domain/weak.test`), page.keyboard.press('Enter')]);
     await expect
       .poll(() => page.getByRole('heading', { level: 1, name: 'weak.test' }).isVisible())
       .toBe(true);
@@ -69,11 +69,14 @@ describe('observatory pages in Chromium', () => {
     const scanButton = page.getByRole('button', { name: 'Scan now' });
     for (let i = 0; i < 10 && !(await scanButton.evaluate((b) => b === document.activeElement)); i++)
       await page.keyboard.press('Tab');
-    await Promise.all([page.waitForURL(/\/d\/weak\.test\?notice=queued$/), page.keyboard.press('Enter')]);
+    await Promise.all([
+      page.waitForURL(/\/domain\/weak\.test\?notice=queued$/),
+      page.keyboard.press('Enter'),
+    ]);
     expect(await page.getByRole('status').textContent()).toBe('The scan is queued.');
 
     await observatory.scan(['weak.test']);
-    await page.goto(`${observatory.url}/d/weak.test`, { waitUntil: 'load' });
+    await page.goto(`${observatory.url}/domain/weak.test`, { waitUntil: 'load' });
     const main = (await page.textContent('main')) ?? '';
     // weak.test offers TLS 1.0 and 1.1 on purpose: capped at B at best, and the page says what to fix.
     expect(main).toContain('TLS 1.0');
@@ -86,7 +89,7 @@ describe('observatory pages in Chromium', () => {
   });
 
   it('shows good.test’s report, its history and its badge', async () => {
-    const watched = await open('/d/good.test');
+    const watched = await open('/domain/good.test');
     const { page } = watched;
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('good.test');
     expect(await page.getByRole('heading', { name: /Client connections \(c2s\) A/ }).count()).toBe(1);

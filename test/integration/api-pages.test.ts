@@ -57,26 +57,26 @@ describe('pages', () => {
       url: `/search?domain=${encodeURIComponent('Bücher.Example')}`,
     });
     expect(ok.statusCode).toBe(303);
-    expect(ok.headers.location).toBe('/d/xn--bcher-kva.example');
+    expect(ok.headers.location).toBe('/domain/xn--bcher-kva.example');
     const bad = await app.inject({ method: 'GET', url: '/search?domain=192.0.2.1' });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('is an IP address');
   });
 
   it('queues a scan from the form and shows the report with what to fix', async () => {
-    const before = await app.inject({ method: 'GET', url: '/d/good.test' });
+    const before = await app.inject({ method: 'GET', url: '/domain/good.test' });
     expect(before.body).toContain('Never scanned.');
     const post = await app.inject({
       method: 'POST',
-      url: '/d/good.test/scan',
+      url: '/domain/good.test/scan',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       payload: '',
     });
     expect(post.statusCode).toBe(303);
-    expect(post.headers.location).toBe('/d/good.test?notice=queued');
+    expect(post.headers.location).toBe('/domain/good.test?notice=queued');
     const state = await store.getDomain('good.test');
     await waitForScan(app, state?.lastScan?.id as string);
-    const page = await app.inject({ method: 'GET', url: '/d/good.test' });
+    const page = await app.inject({ method: 'GET', url: '/domain/good.test' });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Client connections (c2s)');
     expect(page.body).toContain('What to fix');

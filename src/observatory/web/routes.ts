@@ -54,11 +54,11 @@ export async function webRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
       const input = typeof request.query.domain === 'string' ? request.query.domain : '';
       const parsed = normalizeDomain(input);
       if (!parsed.ok) return send(reply, 400, 'Search', searchView(input, parsed.error) as VNode);
-      return reply.redirect(`/d/${encodeURIComponent(parsed.domain)}`, 303);
+      return reply.redirect(`/domain/${encodeURIComponent(parsed.domain)}`, 303);
     });
 
     pages.get<{ Params: { domain: string }; Querystring: { notice?: string } }>(
-      '/d/:domain',
+      '/domain/:domain',
       async (request, reply) => {
         const parsed = normalizeDomain(request.params.domain);
         if (!parsed.ok)
@@ -72,12 +72,12 @@ export async function webRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
       },
     );
 
-    pages.post<{ Params: { domain: string } }>('/d/:domain/scan', async (request, reply) => {
+    pages.post<{ Params: { domain: string } }>('/domain/:domain/scan', async (request, reply) => {
       const parsed = normalizeDomain(request.params.domain);
       if (!parsed.ok)
         return send(reply, 400, 'Not a domain', messageView('Not a domain', parsed.error) as VNode);
       const outcome = await requestScan(ctx.store, ctx.queue, parsed.domain, ctx.limits, ctx.now());
-      return reply.redirect(`/d/${encodeURIComponent(parsed.domain)}?notice=${outcome.kind}`, 303);
+      return reply.redirect(`/domain/${encodeURIComponent(parsed.domain)}?notice=${outcome.kind}`, 303);
     });
 
     pages.get('/stats', async (_request, reply) => {

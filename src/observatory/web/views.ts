@@ -115,7 +115,7 @@ export function domainView(
           </div>`
         : null
     }
-    <form class="rescan" method="post" action=${`/d/${encodeURIComponent(view.domain)}/scan`}>
+    <form class="rescan" method="post" action=${`/domain/${encodeURIComponent(view.domain)}/scan`}>
       <input type="submit" value=${report ? 'Rescan' : 'Scan now'} />
     </form>
     <h2>History</h2>
