@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabState } from '../../lab/state.ts';
 import { type ExtensionBrowser, launchExtension } from '../support/browser.ts';
+import { ACCOUNT, LAB_DOMAINS, PASSWORD } from '../support/e2e-account.ts';
 import { startTestObservatory, type TestObservatory } from '../support/observatory-for-tests.ts';
 import { build, SCREENSHOTS } from './build-once.ts';
 
@@ -38,20 +39,8 @@ interface StatusReply {
   };
 }
 
-const ACCOUNT = 'alice@good.test';
-const PASSWORD = 'alice-good-pw';
 const WSS = 'wss://good.test:5281/xmpp-websocket';
 const BOSH = 'https://good.test:5281/http-bind';
-const LAB_DOMAINS = [
-  'good.test',
-  'weak.test',
-  'plain.test',
-  'other.test',
-  'wrongname.test',
-  'expired.test',
-  'dane.sec.test',
-  'badtlsa.sec.test',
-];
 
 /** Base64 SHA-256 of a certificate's public key, as --ignore-certificate-errors-spki-list wants it. */
 function spkiHash(pem: string): string {

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabState } from '../../lab/state.ts';
 import type { DomainSummary } from '../../src/core/summary.ts';
 import { type ExtensionBrowser, launchExtension } from '../support/browser.ts';
+import { ACCOUNT, LAB_DOMAINS, PASSWORD } from '../support/e2e-account.ts';
 import { startTestObservatory, type TestObservatory } from '../support/observatory-for-tests.ts';
 import { build, SCREENSHOTS } from './build-once.ts';
 
@@ -22,19 +23,6 @@ declare const chrome: {
     getAll(): Promise<Record<string, boolean>>;
   };
 };
-
-const ACCOUNT = 'alice@good.test';
-const PASSWORD = 'alice-good-pw';
-const LAB_DOMAINS = [
-  'good.test',
-  'weak.test',
-  'plain.test',
-  'other.test',
-  'wrongname.test',
-  'expired.test',
-  'dane.sec.test',
-  'badtlsa.sec.test',
-];
 
 /** How the scripted observatory answers `GET /api/v1/snapshot`; everything else goes to the real one. */
 type Mode =
