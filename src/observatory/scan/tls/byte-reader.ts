@@ -82,3 +82,19 @@ export function vec(lengthBytes: 1 | 2 | 3, ...parts: Uint8Array[]): Buffer {
   if (body.length >= 2 ** (8 * lengthBytes)) throw new RangeError(`vector of ${body.length} bytes too long`);
   return Buffer.concat([uint(body.length, lengthBytes), body]);
 }
+
+/** The optional extensions block that ends a hello: type → data, refusing duplicates (RFC 8446 §4.2). */
+export function readExtensions(r: ByteReader, message: string): Map<number, Uint8Array> {
+  const extensions = new Map<number, Uint8Array>();
+  if (r.remaining > 0) {
+    const er = r.sub(2, 'extensions');
+    while (er.remaining > 0) {
+      const type = er.u16('extension type');
+      const data = er.vector(2, `extension ${type}`);
+      if (extensions.has(type)) throw new TlsParseError(`${message}: duplicate extension ${type}`);
+      extensions.set(type, data);
+    }
+  }
+  r.expectEnd('extensions');
+  return extensions;
+}

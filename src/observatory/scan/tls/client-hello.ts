@@ -3,7 +3,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { TlsVersion } from '../../../core/report.ts';
-import { ByteReader, TlsParseError, uint, vec } from './byte-reader.ts';
+import { ByteReader, readExtensions, uint, vec } from './byte-reader.ts';
 import {
   ContentType,
   ExtensionType,
@@ -134,17 +134,7 @@ export function parseClientHello(body: Uint8Array): ParsedClientHello {
   r.vector(1, 'session_id');
   const suites = u16s(r.sub(2, 'cipher_suites'), 'cipher suite');
   const compressionMethods = [...r.vector(1, 'compression_methods')];
-  const extensions = new Map<number, Uint8Array>();
-  if (r.remaining > 0) {
-    const er = r.sub(2, 'extensions');
-    while (er.remaining > 0) {
-      const type = er.u16('extension type');
-      const data = er.vector(2, `extension ${type}`);
-      if (extensions.has(type)) throw new TlsParseError(`ClientHello: duplicate extension ${type}`);
-      extensions.set(type, data);
-    }
-  }
-  r.expectEnd('extensions');
+  const extensions = readExtensions(r, 'ClientHello');
   let serverName: string | null = null;
   const sni = extensions.get(ExtensionType.serverName);
   if (sni) {

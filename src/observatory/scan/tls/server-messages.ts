@@ -1,5 +1,5 @@
 // Parsers for the server's first flight: ServerHello / HelloRetryRequest, Certificate, ServerKeyExchange.
-import { ByteReader, TlsParseError } from './byte-reader.ts';
+import { ByteReader, readExtensions, TlsParseError } from './byte-reader.ts';
 import { ExtensionType, HRR_RANDOM } from './protocol.ts';
 
 export interface ServerHello {
@@ -25,17 +25,7 @@ export function parseServerHello(body: Uint8Array): ServerHello {
     throw new TlsParseError(`ServerHello: session_id of ${sessionId.length} bytes (max 32)`);
   const suite = r.u16('cipher_suite');
   const compressionMethod = r.u8('compression_method');
-  const extensions = new Map<number, Uint8Array>();
-  if (r.remaining > 0) {
-    const er = r.sub(2, 'extensions');
-    while (er.remaining > 0) {
-      const type = er.u16('extension type');
-      const data = er.vector(2, `extension ${type}`);
-      if (extensions.has(type)) throw new TlsParseError(`ServerHello: duplicate extension ${type}`);
-      extensions.set(type, data);
-    }
-  }
-  r.expectEnd('extensions');
+  const extensions = readExtensions(r, 'ServerHello');
   const helloRetryRequest = Buffer.from(random).equals(HRR_RANDOM);
   let version = legacyVersion;
   const sv = extensions.get(ExtensionType.supportedVersions);
