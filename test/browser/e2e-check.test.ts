@@ -5,17 +5,15 @@
 // observatory.
 import { createHash, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabState } from '../../lab/state.ts';
+import { seriousViolations } from '../support/axe.ts';
 import { type ExtensionBrowser, launchExtension } from '../support/browser.ts';
 import { ACCOUNT, LAB_DOMAINS, PASSWORD } from '../support/e2e-account.ts';
 import { startTestObservatory, type TestObservatory } from '../support/observatory-for-tests.ts';
 import { build, SCREENSHOTS } from './build-once.ts';
-
-const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 declare const chrome: {
   runtime: { sendMessage(message: unknown): Promise<unknown> };
@@ -46,25 +44,6 @@ const BOSH = 'https://good.test:5281/http-bind';
 function spkiHash(pem: string): string {
   const der = new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' });
   return createHash('sha256').update(der).digest('base64');
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      globalThis as unknown as {
-        axe: {
-          run(): Promise<{
-            violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
-          }>;
-        };
-      }
-    ).axe;
-    return (await axe.run()).violations;
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
 function send(page: Page, message: unknown): Promise<unknown> {

@@ -1,7 +1,5 @@
 // Debian's Chromium without the extension, for the observatory's own pages: a page that records every
 // console error, failed request and HTTP error it meets, and an axe-core check.
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { CHROMIUM } from './browser.ts';
 
@@ -33,24 +31,4 @@ export async function watchedPage(browser: Browser): Promise<WatchedPage> {
   return { page, problems };
 }
 
-const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-/** Serious and critical axe-core violations on the page, as readable lines. */
-export async function seriousViolations(page: Page): Promise<string[]> {
-  // page.evaluate goes through the DevTools protocol, which the pages' CSP (no scripts) does not block.
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe;
-    return (await axe.run()).violations;
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
+export { seriousViolations } from './axe.ts';
