@@ -19,6 +19,7 @@
 import { isAGrade } from './grades.ts';
 import type { Grade, LetterGrade, TlsVersion } from './report.ts';
 import { TLS_VERSIONS } from './report.ts';
+import type { S2sObservation, SoftwareVersion } from './observation.ts';
 import { assertDomainSummary } from './shape.ts';
 import type { DomainSummary, ServiceSummary } from './summary.ts';
 
@@ -56,6 +57,12 @@ export interface PathInput {
   sameDomain: boolean;
   /** The contact publishes OMEMO device lists; null when unknown. */
   omemo: boolean | null;
+  /** What the user's own server said when asked to reach the contact's domain; null: not observed. */
+  observation?: S2sObservation | null;
+  /** XEP-0092 of the user's own server, when it answered. */
+  userSoftware?: SoftwareVersion | null;
+  /** For the freshness of the summaries; defaults to the current time. */
+  now?: Date;
 }
 
 export interface PathResult {
