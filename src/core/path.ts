@@ -17,9 +17,9 @@
 // - e2e is not a hop and does not count towards the path light: OMEMO published → green, not
 //   published → yellow (servers can read the messages), unknown → grey.
 import { isAGrade } from './grades.ts';
+import type { S2sObservation, SoftwareVersion } from './observation.ts';
 import type { Grade, LetterGrade, TlsVersion } from './report.ts';
 import { TLS_VERSIONS } from './report.ts';
-import type { S2sObservation, SoftwareVersion } from './observation.ts';
 import { assertDomainSummary } from './shape.ts';
 import type { DomainSummary, ServiceSummary } from './summary.ts';
 
