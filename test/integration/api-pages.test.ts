@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer } from '../../src/observatory/api/server.ts';
+import { buildServer } from '../../src/observatory/http/server.ts';
 import { createQueue } from '../../src/observatory/queue/create-queue.ts';
 import type { ScanQueue } from '../../src/observatory/queue/types.ts';
 import { startWorker, type Worker } from '../../src/observatory/queue/worker.ts';

@@ -1,5 +1,12 @@
 // The observatory over HTTP (DESIGN §6: the extension knows it only through its API): the snapshot,
 // revalidated with its ETag, and one lookup for the domains the snapshot lacks.
+
+import {
+  type LookupRequest,
+  type LookupResponse,
+  MAX_LOOKUP_DOMAINS,
+  type SnapshotResponse,
+} from '../../core/observatory-api.ts';
 import { assertDomainSummary } from '../../core/shape.ts';
 import type { DomainSummary } from '../../core/summary.ts';
 
@@ -23,8 +30,8 @@ export interface ObservatoryOptions {
   signal?: AbortSignal;
 }
 
-/** The API allows this many domains per lookup (`MAX_LOOKUP_DOMAINS` on the server). */
-export const LOOKUP_BATCH = 500;
+/** The API allows this many domains per lookup. */
+export const LOOKUP_BATCH = MAX_LOOKUP_DOMAINS;
 
 export function apiUrl(baseUrl: string, path: string): string {
   const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
@@ -85,7 +92,7 @@ export async function refreshSnapshot(
   if (!response.ok) {
     throw new ObservatoryError(`The observatory's snapshot answered HTTP ${response.status}.`);
   }
-  const body = (await json(options, response, 'snapshot')) as { domains?: unknown } | null;
+  const body = (await json(options, response, 'snapshot')) as Partial<SnapshotResponse> | null;
   if (typeof body !== 'object' || body === null || !Array.isArray(body.domains)) {
     throw new ObservatoryError("The observatory's snapshot has no list of domains.");
   }
@@ -95,7 +102,7 @@ export async function refreshSnapshot(
 }
 
 /**
- * Summaries of `domains` in one POST per 500; unknown domains are queued for a scan. A domain the
+ * Summaries of `domains` in one POST per `MAX_LOOKUP_DOMAINS`; unknown domains are queued for a scan. A domain the
  * observatory has no summary for maps to null.
  */
 export async function lookupSummaries(
@@ -108,16 +115,17 @@ export async function lookupSummaries(
     const response = await call(options, 'api/v1/lookup', {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ domains: batch, scanUnknown: true }),
+      body: JSON.stringify({ domains: batch, scanUnknown: true } satisfies LookupRequest),
     });
     if (!response.ok)
       throw new ObservatoryError(`The observatory's lookup answered HTTP ${response.status}.`);
-    const body = (await json(options, response, 'lookup answer')) as { results?: unknown } | null;
+    // Checked field by field below: an answer is untrusted until each part has the shape it claims.
+    const body = (await json(options, response, 'lookup answer')) as Partial<LookupResponse> | null;
     if (typeof body !== 'object' || body === null || !Array.isArray(body.results)) {
       throw new ObservatoryError("The observatory's lookup answer has no results.");
     }
     for (const domain of batch) found.set(domain, null);
-    for (const result of body.results as { domain?: unknown; summary?: unknown }[]) {
+    for (const result of body.results as { [K in 'domain' | 'summary']?: unknown }[]) {
       if (typeof result !== 'object' || result === null || typeof result.domain !== 'string') continue;
       const [summary] = validSummaries([result.summary]);
       if (summary && found.has(result.domain)) found.set(result.domain, summary);

@@ -1,6 +1,6 @@
 // Turns a client's domain into the stored form, or the API's 400.
 import { normalizeDomain } from '../../core/domain.ts';
-import { ApiError } from './errors.ts';
+import { ApiError } from '../http/errors.ts';
 
 export function parseDomainOrThrow(input: string): string {
   const result = normalizeDomain(input);

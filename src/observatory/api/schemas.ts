@@ -1,6 +1,8 @@
 // JSON schemas of the API v1: they validate requests, shape responses and make the OpenAPI document.
+// The limit and the enums come from src/core/observatory-api.ts, which the extension's client uses too.
+import { DOMAIN_STATUSES, MAX_LOOKUP_DOMAINS, SCAN_STATUSES } from '../../core/observatory-api.ts';
 
-export const MAX_LOOKUP_DOMAINS = 500;
+export { MAX_LOOKUP_DOMAINS };
 /** Longer than any domain (253 octets, or its Unicode form); longer input is refused before parsing. */
 export const MAX_DOMAIN_INPUT = 1024;
 
@@ -8,7 +10,7 @@ const nullableString = { type: ['string', 'null'] } as const;
 
 export const domainStatusSchema = {
   type: 'string',
-  enum: ['fresh', 'stale', 'pending', 'failed', 'unknown'],
+  enum: [...DOMAIN_STATUSES],
   description:
     'fresh/stale: a report exists (younger/older than the freshness window); pending: no report yet, a scan is queued or running; failed: no report, the last scan failed; unknown: never scanned.',
 } as const;
@@ -22,7 +24,7 @@ export const scanInfoSchema = {
   required: ['id', 'status', 'requestedAt', 'startedAt', 'finishedAt', 'error'],
   properties: {
     id: { type: 'string', format: 'uuid' },
-    status: { type: 'string', enum: ['queued', 'running', 'done', 'failed'] },
+    status: { type: 'string', enum: [...SCAN_STATUSES] },
     requestedAt: { type: 'string' },
     startedAt: nullableString,
     finishedAt: nullableString,

@@ -3,7 +3,7 @@
 // PostgreSQL it only enqueues and `worker` processes (any number, anywhere) take the jobs.
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../api/server.ts';
+import { buildServer } from '../http/server.ts';
 import { createQueue } from '../queue/create-queue.ts';
 import type { ScanQueue } from '../queue/types.ts';
 import { startWorker, type Worker } from '../queue/worker.ts';

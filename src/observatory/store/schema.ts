@@ -2,7 +2,9 @@
 // so they sort and compare the same way as text on both databases.
 import type { Generated, Insertable, Selectable } from 'kysely';
 
-export type ScanStatus = 'queued' | 'running' | 'done' | 'failed';
+export type { ScanStatus } from '../../core/observatory-api.ts';
+
+import type { ScanStatus } from '../../core/observatory-api.ts';
 
 /** One row per completed scan: the full report JSON, with the fields the API filters on. */
 export interface ReportsTable {

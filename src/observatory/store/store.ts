@@ -5,7 +5,7 @@ import { summarize } from '../../core/grade-report.ts';
 import type { DomainReport, Grade } from '../../core/report.ts';
 import { RUBRIC_VERSION } from '../../core/rubric.ts';
 import type { DomainSummary } from '../../core/summary.ts';
-import { cooldownRemainingMs } from './domain-status.ts';
+import { cooldownRemainingMs } from './cooldown.ts';
 import { withCurrentGrades } from './regrade.ts';
 import type { DomainRow, ScanRow, ScanStatus, Schema } from './schema.ts';
 

@@ -2,8 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { VNode } from 'preact';
 import { normalizeDomain } from '../../core/domain.ts';
-import type { ApiContext } from '../api/context.ts';
-import { toDomainView } from '../api/domain-view.ts';
+import type { HttpContext } from '../http/context.ts';
+import { toDomainView } from '../http/domain-view.ts';
 import { requestScan } from '../queue/request-scan.ts';
 import { badgeSvg } from './badge.ts';
 import { CONTENT_SECURITY_POLICY, ICON_SVG, renderPage, SITE_CSS } from './html.ts';
@@ -16,7 +16,7 @@ const NOTICES: Record<string, string> = {
   'queue-full': 'The scan queue is full; try again later.',
 };
 
-export async function webRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+export async function webRoutes(app: FastifyInstance, ctx: HttpContext): Promise<void> {
   await app.register(async (pages) => {
     // Forms post urlencoded; parsed here only, so the JSON API still refuses anything else.
     pages.addContentTypeParser(

@@ -1,7 +1,7 @@
 import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { describe, expect, it } from 'vitest';
-import type { DomainView } from '../api/domain-view.ts';
+import type { DomainView } from '../http/domain-view.ts';
 import { domainView, shortTime, withCode } from './views.ts';
 
 const render = (node: unknown) => renderToString(node as VNode);

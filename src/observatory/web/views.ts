@@ -1,7 +1,7 @@
 // The pages' markup, as functions of plain data: no I/O here.
 import { GRADE_ORDER } from '../../core/grades.ts';
 import type { DomainReport, Finding, Grade, ServiceReport } from '../../core/report.ts';
-import type { DomainView } from '../api/domain-view.ts';
+import type { DomainView } from '../http/domain-view.ts';
 import type { ScanHistoryEntry, StoreStats } from '../store/store.ts';
 import { gradeTone } from './badge.ts';
 import { html } from './html.ts';

@@ -1,12 +1,12 @@
 // GET /api/v1/domains/{domain}: one domain's summary and status.
 import type { FastifyInstance } from 'fastify';
-import type { ApiContext } from '../context.ts';
-import { domainViewJson } from '../domain-view.ts';
-import { errorBodySchema } from '../errors.ts';
+import type { HttpContext } from '../../http/context.ts';
+import { domainViewJson } from '../../http/domain-view.ts';
+import { errorBodySchema } from '../../http/errors.ts';
 import { parseDomainOrThrow } from '../parse-domain.ts';
 import { domainInputSchema, domainViewSchema } from '../schemas.ts';
 
-export function domainRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function domainRoutes(app: FastifyInstance, ctx: HttpContext): void {
   app.get<{ Params: { domain: string } }>(
     '/api/v1/domains/:domain',
     {

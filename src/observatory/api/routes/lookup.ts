@@ -1,19 +1,15 @@
 // POST /api/v1/lookup: many domains in one call, optionally queueing scans of unknown ones.
 import type { FastifyInstance } from 'fastify';
 import { normalizeDomain } from '../../../core/domain.ts';
+import type { LookupRequest } from '../../../core/observatory-api.ts';
+import type { HttpContext } from '../../http/context.ts';
+import { domainViewJson } from '../../http/domain-view.ts';
+import { errorBodySchema } from '../../http/errors.ts';
 import { requestScan } from '../../queue/request-scan.ts';
-import type { ApiContext } from '../context.ts';
-import { domainViewJson } from '../domain-view.ts';
-import { errorBodySchema } from '../errors.ts';
 import { domainInputSchema, domainViewSchema, MAX_LOOKUP_DOMAINS } from '../schemas.ts';
 
-interface LookupBody {
-  domains: string[];
-  scanUnknown?: boolean;
-}
-
-export function lookupRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.post<{ Body: LookupBody }>(
+export function lookupRoutes(app: FastifyInstance, ctx: HttpContext): void {
+  app.post<{ Body: LookupRequest }>(
     '/api/v1/lookup',
     {
       schema: {

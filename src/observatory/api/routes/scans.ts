@@ -1,14 +1,14 @@
 // POST /api/v1/scans (queue a rescan) and GET /api/v1/scans/{id} (its state and full report).
 import type { FastifyInstance } from 'fastify';
+import type { HttpContext } from '../../http/context.ts';
+import { ApiError, errorBodySchema } from '../../http/errors.ts';
 import { requestScan } from '../../queue/request-scan.ts';
-import type { ApiContext } from '../context.ts';
-import { ApiError, errorBodySchema } from '../errors.ts';
 import { parseDomainOrThrow } from '../parse-domain.ts';
 import { domainInputSchema, scanInfoSchema } from '../schemas.ts';
 
 const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 
-export function scanRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function scanRoutes(app: FastifyInstance, ctx: HttpContext): void {
   app.post<{ Body: { domain: string } }>(
     '/api/v1/scans',
     {

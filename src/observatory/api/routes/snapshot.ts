@@ -6,8 +6,8 @@ import { createGunzip, createGzip, gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { RUBRIC_VERSION } from '../../../core/rubric.ts';
 import type { DomainSummary } from '../../../core/summary.ts';
+import type { HttpContext } from '../../http/context.ts';
 import type { Store } from '../../store/store.ts';
-import type { ApiContext } from '../context.ts';
 import { summarySchema } from '../schemas.ts';
 import { CompactSnapshotBuilder } from '../snapshot-codec.ts';
 
@@ -20,7 +20,7 @@ interface Built {
   plain: Buffer | null;
 }
 
-export function snapshotRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function snapshotRoutes(app: FastifyInstance, ctx: HttpContext): void {
   // Bodies only change with the tag, so each is built once per tag (a cache, not state: the tag is read
   // from the database on every request, so several `serve` processes stay consistent). Concurrent
   // requests for a tag not built yet share one build.

@@ -1,10 +1,10 @@
 // GET /api/v1/stats: network statistics and the queue's state.
 import type { FastifyInstance } from 'fastify';
-import type { ApiContext } from '../context.ts';
+import type { HttpContext } from '../../http/context.ts';
 
 const countMap = { type: 'object', additionalProperties: { type: 'integer' } } as const;
 
-export function statsRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function statsRoutes(app: FastifyInstance, ctx: HttpContext): void {
   app.get(
     '/api/v1/stats',
     {

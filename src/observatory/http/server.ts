@@ -1,21 +1,17 @@
-// Builds the observatory's HTTP API v1 (not listening: the caller listens).
+// The observatory's HTTP shell: fastify with CORS, rate limit, compression and one error shape, mounting
+// the JSON API and the pages for people (built, not listening: the caller listens).
 import compress from '@fastify/compress';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { apiRoutes } from '../api/routes.ts';
 import { DEFAULT_SCAN_LIMITS, type ScanLimits } from '../queue/request-scan.ts';
 import type { ScanQueue } from '../queue/types.ts';
 import type { Store } from '../store/store.ts';
 import { webRoutes } from '../web/routes.ts';
-import type { ApiContext } from './context.ts';
+import type { HttpContext } from './context.ts';
 import { ApiError, handleError } from './errors.ts';
 import { isExtensionOrigin } from './extension-origin.ts';
-import { createOpenApiCollector } from './openapi.ts';
-import { domainRoutes } from './routes/domains.ts';
-import { lookupRoutes } from './routes/lookup.ts';
-import { scanRoutes } from './routes/scans.ts';
-import { snapshotRoutes } from './routes/snapshot.ts';
-import { statsRoutes } from './routes/stats.ts';
 
 export interface BuildServerOptions {
   store: Store;
@@ -39,7 +35,7 @@ export interface BuildServerOptions {
 }
 
 export async function buildServer(opts: BuildServerOptions): Promise<FastifyInstance> {
-  const ctx: ApiContext = {
+  const ctx: HttpContext = {
     store: opts.store,
     queue: opts.queue,
     limits: { ...DEFAULT_SCAN_LIMITS, ...opts.limits },
@@ -81,14 +77,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
   });
   await app.register(compress, { global: true, threshold: 1024 });
 
-  const openapi = createOpenApiCollector();
-  app.addHook('onRoute', openapi.onRoute);
-  domainRoutes(app, ctx);
-  lookupRoutes(app, ctx);
-  scanRoutes(app, ctx);
-  snapshotRoutes(app, ctx);
-  statsRoutes(app, ctx);
-  app.get('/api/v1/openapi.json', async () => openapi.document());
+  apiRoutes(app, ctx);
   if (opts.pages ?? true) await webRoutes(app, ctx);
   return app;
 }

@@ -1,7 +1,7 @@
 // What the API says about a domain's data: a pure function of the stored rows and the clock.
-import type { ScanStatus } from './schema.ts';
+import type { DomainStatus, ScanStatus } from '../../core/observatory-api.ts';
 
-export type DomainStatus = 'fresh' | 'stale' | 'pending' | 'failed' | 'unknown';
+export type { DomainStatus };
 
 export interface DomainStatusInput {
   /** When the latest stored report was made; null when there is none. */
@@ -31,10 +31,4 @@ export function domainStatus(input: DomainStatusInput): DomainStatus {
     default:
       return 'unknown';
   }
-}
-
-/** Milliseconds left before `domain` may be rescanned; 0 when allowed now. */
-export function cooldownRemainingMs(lastRequestedAt: string | null, now: Date, cooldownMs: number): number {
-  if (lastRequestedAt === null) return 0;
-  return Math.max(0, Date.parse(lastRequestedAt) + cooldownMs - now.getTime());
 }

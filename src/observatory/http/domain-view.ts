@@ -1,15 +1,9 @@
 // What the API answers about one domain, from its stored state: pure.
-import type { DomainSummary } from '../../core/summary.ts';
-import { type DomainStatus, domainStatus } from '../store/domain-status.ts';
-import type { DomainState, ScanInfo, StoredDomainState } from '../store/store.ts';
+import type { DomainView } from '../../core/observatory-api.ts';
+import type { DomainState, StoredDomainState } from '../store/store.ts';
+import { domainStatus } from './domain-status.ts';
 
-export interface DomainView {
-  domain: string;
-  status: DomainStatus;
-  scannedAt: string | null;
-  summary: DomainSummary | null;
-  lastScan: Omit<ScanInfo, 'domain' | 'attempts'> | null;
-}
+export type { DomainView };
 
 export function toDomainView(
   domain: string,

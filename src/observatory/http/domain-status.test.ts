@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cooldownRemainingMs, domainStatus } from './domain-status.ts';
+import { domainStatus } from './domain-status.ts';
 
 const now = new Date('2026-11-24T12:00:00.000Z');
 const day = 86_400_000;
@@ -26,16 +26,5 @@ describe('domainStatus', () => {
     expect(domainStatus({ ...base, lastScan: { status: 'running' } })).toBe('pending');
     expect(domainStatus({ ...base, lastScan: { status: 'failed' } })).toBe('failed');
     expect(domainStatus({ ...base, lastScan: null })).toBe('unknown');
-  });
-});
-
-describe('cooldownRemainingMs', () => {
-  it('is zero without a previous request or after the cooldown', () => {
-    expect(cooldownRemainingMs(null, now, 3_600_000)).toBe(0);
-    expect(cooldownRemainingMs('2026-11-24T10:00:00.000Z', now, 3_600_000)).toBe(0);
-  });
-
-  it('counts down from the last request', () => {
-    expect(cooldownRemainingMs('2026-11-24T11:30:00.000Z', now, 3_600_000)).toBe(1_800_000);
   });
 });

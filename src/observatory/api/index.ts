@@ -1,1 +1,0 @@
-export { type BuildServerOptions, buildServer } from './server.ts';
