@@ -8,6 +8,7 @@ Commands:
   scan --file LIST       scan every domain in LIST (one per line), one report file each
   serve                  run the JSON API and the pages
   worker                 run scan workers only (with DATABASE_URL, PostgreSQL)
+  regrade                re-grade stored reports made by an older rubric (serve and worker do it at start)
 
 Scan options:
   --json                 print the versioned JSON report instead of the text one
@@ -22,7 +23,7 @@ Scan options:
 Serve and worker options (and the scan options above, for the scans they run):
   --port N               serve: listen port (default 8080, or $PORT)
   --host ADDR            serve: listen address (default 127.0.0.1, or $HOST)
-  --db FILE              SQLite file (default ./data/hoplight.sqlite); DATABASE_URL selects PostgreSQL
+  --db FILE              SQLite file (default ./data/hoplight.sqlite); DATABASE_URL selects PostgreSQL (also regrade)
   --workers N            scans at once in this process (serve on SQLite: 4; serve on PostgreSQL: 0)
   --rate-limit N         serve: API requests per client per minute (default 300)
 `;
@@ -32,6 +33,10 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'scan':
       return scanCommand(rest);
+    case 'regrade': {
+      const { regradeCommand } = await import('./commands/regrade.ts');
+      return regradeCommand(rest);
+    }
     case 'serve':
     case 'worker': {
       const { serviceCommand } = await import('./commands/service.ts');

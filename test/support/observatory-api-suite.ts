@@ -10,6 +10,7 @@ import { buildServer } from '../../src/observatory/http/server.ts';
 import { createQueue } from '../../src/observatory/queue/create-queue.ts';
 import type { ScanFn, ScanQueue } from '../../src/observatory/queue/types.ts';
 import { startWorker, type Worker } from '../../src/observatory/queue/worker.ts';
+import { regradeStored } from '../../src/observatory/regrade.ts';
 import type { Store } from '../../src/observatory/store/store.ts';
 import { type CountingScan, counting, fixedReport } from './observatory-scan.ts';
 
@@ -395,6 +396,14 @@ export function apiSuite(backend: Backend, scanner: () => Promise<ScanFn>): void
         .execute();
       const callsBefore = scans.total();
 
+      // Reads never write: before the re-grade the stored grade is what the API shows.
+      const unread = (await app.inject({ method: 'GET', url: '/api/v1/domains/delta.test' })).json();
+      expect(unread.summary.services.c2s.grade).toBe('F');
+      const unreadScan = (await app.inject({ method: 'GET', url: `/api/v1/scans/${reportId}` })).json();
+      expect(unreadScan.report.rubricVersion).toBe(RUBRIC_VERSION - 1);
+      // What `serve` and `worker` run at start-up and the `regrade` command runs.
+      expect(await regradeStored(store)).toBe(1);
+
       const regraded = (await app.inject({ method: 'GET', url: '/api/v1/domains/delta.test' })).json();
       expect(regraded.summary.services.c2s.grade).toBe('A');
       expect(regraded.summary.rubricVersion).toBe(RUBRIC_VERSION);
@@ -410,7 +419,7 @@ export function apiSuite(backend: Backend, scanner: () => Promise<ScanFn>): void
       expect(scans.total()).toBe(callsBefore);
     });
 
-    it('re-grades every stale report before serving the snapshot, with a new ETag', async () => {
+    it('re-grades every stale report on regrade, and the snapshot then has a new ETag', async () => {
       const before = await app.inject({ method: 'GET', url: '/api/v1/snapshot' });
       const rows = await store.db.selectFrom('reports').select(['id', 'report']).execute();
       for (const row of rows) {
@@ -428,6 +437,7 @@ export function apiSuite(backend: Backend, scanner: () => Promise<ScanFn>): void
         .execute();
       const callsBefore = scans.total();
 
+      expect(await regradeStored(store)).toBe(rows.length);
       const after = await app.inject({ method: 'GET', url: '/api/v1/snapshot' });
       expect(after.headers.etag).not.toBe(before.headers.etag);
       expect(after.json().domains.map((d: { rubricVersion: number }) => d.rubricVersion)).toEqual([

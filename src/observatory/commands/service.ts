@@ -7,6 +7,7 @@ import { buildServer } from '../http/server.ts';
 import { createQueue } from '../queue/create-queue.ts';
 import type { ScanQueue } from '../queue/types.ts';
 import { startWorker, type Worker } from '../queue/worker.ts';
+import { regradeStored } from '../regrade.ts';
 import { scanDomain } from '../scan/scan-domain.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
@@ -98,6 +99,8 @@ export async function startService(args: ServiceArgs): Promise<RunningService> {
     await store.close();
   };
   try {
+    // Reads never grade: reports stored under an older rubric are re-graded once, before anything is served.
+    await regradeStored(store);
     if (args.workers > 0) {
       worker = await startWorker(store, queue, (domain) => scanDomain(domain, args.scan), {
         concurrency: args.workers,

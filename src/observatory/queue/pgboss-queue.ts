@@ -168,7 +168,7 @@ export class PgBossScanQueue implements ScanQueue {
     } catch (error) {
       outcome = { kind: 'failed', error: error instanceof Error ? error.message : String(error) };
     }
-    if (outcome.kind === 'done') await this.#store.completeScan(job.id, outcome.report, new Date());
+    if (outcome.kind === 'done') await this.#store.completeScan(job.id, outcome.graded, new Date());
     else if (outcome.kind === 'failed') await this.#store.failScan(job.id, outcome.error, new Date());
   }
 }

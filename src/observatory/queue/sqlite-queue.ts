@@ -144,7 +144,7 @@ export class SqliteScanQueue implements ScanQueue {
   async #commit(id: string, outcome: JobOutcome): Promise<void> {
     const now = new Date();
     await this.#store.db.transaction().execute(async (trx) => {
-      if (outcome.kind === 'done') await this.#store.completeScan(id, outcome.report, now, trx);
+      if (outcome.kind === 'done') await this.#store.completeScan(id, outcome.graded, now, trx);
       else if (outcome.kind === 'failed') await this.#store.failScan(id, outcome.error, now, trx);
       const state = outcome.kind === 'failed' ? 'failed' : 'done';
       await trx

@@ -1,5 +1,6 @@
 // The queue's contract, the same for the SQLite job table and for pg-boss on PostgreSQL.
 import type { DomainReport } from '../../core/report.ts';
+import type { GradedReport } from '../store/records.ts';
 
 /** The scanner as the queue sees it: injected, so the queue knows nothing of how a scan works. */
 export type ScanFn = (domain: string) => Promise<DomainReport>;
@@ -12,7 +13,8 @@ export interface ScanJob {
 
 /** What running one job came to; the backend commits it together with the job's own state. */
 export type JobOutcome =
-  | { kind: 'done'; report: DomainReport }
+  /** The report graded for storage (../regrade.ts): the store grades nothing. */
+  | { kind: 'done'; graded: GradedReport }
   | { kind: 'failed'; error: string }
   /** The scan had already finished (e.g. a retry after the commit): nothing to do. */
   | { kind: 'skipped' };

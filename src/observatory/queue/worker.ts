@@ -1,5 +1,6 @@
-// A scan worker: takes jobs from the queue, runs the injected scanner, and lets the queue commit
-// the report or the failure together with the job.
+// A scan worker: takes jobs from the queue, runs the injected scanner, grades the report for storage
+// and lets the queue commit it, or the failure, together with the job.
+import { gradedForStorage } from '../regrade.ts';
 import type { Store } from '../store/store.ts';
 import type { Consumer, JobOutcome, ScanFn, ScanJob, ScanQueue } from './types.ts';
 
@@ -39,7 +40,7 @@ async function runScan(store: Store, scan: ScanFn, job: ScanJob): Promise<JobOut
         error: `The scanner returned a report for ${report.domain}, not ${job.domain}.`,
       };
     }
-    return { kind: 'done', report };
+    return { kind: 'done', graded: gradedForStorage(report) };
   } catch (error) {
     return { kind: 'failed', error: error instanceof Error ? error.message : String(error) };
   }

@@ -4,6 +4,7 @@ import type { VNode } from 'preact';
 import { normalizeDomain } from '../../core/domain.ts';
 import type { HttpContext } from '../http/context.ts';
 import { toDomainView } from '../http/domain-view.ts';
+import { observatoryStats } from '../http/observatory-stats.ts';
 import { requestScan } from '../queue/request-scan.ts';
 import { badgeSvg } from './badge.ts';
 import { CONTENT_SECURITY_POLICY, ICON_SVG, renderPage, SITE_CSS } from './html.ts';
@@ -81,7 +82,7 @@ export async function webRoutes(app: FastifyInstance, ctx: HttpContext): Promise
     });
 
     pages.get('/stats', async (_request, reply) => {
-      const stats = await ctx.store.stats();
+      const stats = await observatoryStats(ctx.store);
       return send(reply, 200, 'Statistics', statsView(stats, stats.scans.queued) as VNode);
     });
 

@@ -2,7 +2,8 @@
 import { GRADE_ORDER } from '../../core/grades.ts';
 import type { DomainReport, Finding, Grade, ServiceReport } from '../../core/report.ts';
 import type { DomainView } from '../http/domain-view.ts';
-import type { ScanHistoryEntry, StoreStats } from '../store/store.ts';
+import type { ObservatoryStats } from '../http/observatory-stats.ts';
+import type { ScanHistoryEntry } from '../store/store.ts';
 import { gradeTone } from './badge.ts';
 import { html } from './html.ts';
 
@@ -154,7 +155,7 @@ function barChart(title: string, counts: Record<string, number>) {
   </figure>`;
 }
 
-export function statsView(stats: StoreStats, queueDepth: number) {
+export function statsView(stats: ObservatoryStats, queueDepth: number) {
   return html`<h1>Network statistics</h1>
     <dl>
       <dt>Domains with a report</dt><dd>${stats.scanned}</dd>

@@ -77,7 +77,8 @@ export function snapshotRoutes(app: FastifyInstance, ctx: HttpContext): void {
     },
     async (request, reply) => {
       const format = request.query.format ?? 'full';
-      const base = await ctx.store.snapshotTag();
+      // The rubric version is part of the tag: a new rubric changes every summary.
+      const base = `"${RUBRIC_VERSION}-${await ctx.store.snapshotRevision()}"`;
       // A different representation needs a different validator (RFC 9110 §8.8.3).
       const tag = format === 'full' ? base : `${base.slice(0, -1)}-compact"`;
       void reply

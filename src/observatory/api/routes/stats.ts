@@ -1,6 +1,7 @@
 // GET /api/v1/stats: network statistics and the queue's state.
 import type { FastifyInstance } from 'fastify';
 import type { HttpContext } from '../../http/context.ts';
+import { observatoryStats } from '../../http/observatory-stats.ts';
 
 const countMap = { type: 'object', additionalProperties: { type: 'integer' } } as const;
 
@@ -43,7 +44,7 @@ export function statsRoutes(app: FastifyInstance, ctx: HttpContext): void {
       },
     },
     async () => {
-      const stats = await ctx.store.stats();
+      const stats = await observatoryStats(ctx.store);
       return {
         ...stats,
         queue: { backend: ctx.queue.backend, depth: stats.scans.queued, max: ctx.limits.maxQueued },

@@ -1,0 +1,124 @@
+// Per-domain state: the latest report's summary and grades, the last scan, and the rescan cooldown.
+import { cooldownRemainingMs } from './cooldown.ts';
+import type { CooldownResult, Db, GradedReport, StoredDomainState } from './records.ts';
+import type { ScanStatus } from './schema.ts';
+import { bumpSnapshotCounter } from './snapshot.ts';
+
+/** Known domains among `domains`, each summary as its stored JSON text, as stored (reads never write). */
+export async function selectDomainStates(
+  db: Db,
+  domains: readonly string[],
+): Promise<Map<string, StoredDomainState>> {
+  const result = new Map<string, StoredDomainState>();
+  if (domains.length === 0) return result;
+  // One query for the domain rows and their last scans (a join, rather than two round trips).
+  const rows = await db
+    .selectFrom('domains')
+    .leftJoin('scans', 'scans.id', 'domains.last_scan_id')
+    .select([
+      'domains.domain',
+      'domains.summary',
+      'domains.scanned_at',
+      'domains.report_id',
+      'domains.last_requested_at',
+      'scans.id as scan_id',
+      'scans.status as scan_status',
+      'scans.requested_at as scan_requested_at',
+      'scans.started_at as scan_started_at',
+      'scans.finished_at as scan_finished_at',
+      'scans.attempts as scan_attempts',
+      'scans.error as scan_error',
+    ])
+    .where('domains.domain', 'in', [...new Set(domains)])
+    .execute();
+  for (const row of rows) {
+    result.set(row.domain, {
+      domain: row.domain,
+      summaryJson: row.summary,
+      scannedAt: row.scanned_at,
+      reportId: row.report_id,
+      lastScan:
+        row.scan_id === null
+          ? null
+          : {
+              id: row.scan_id,
+              domain: row.domain,
+              status: row.scan_status as ScanStatus,
+              requestedAt: row.scan_requested_at as string,
+              startedAt: row.scan_started_at,
+              finishedAt: row.scan_finished_at,
+              attempts: Number(row.scan_attempts),
+              error: row.scan_error,
+            },
+      lastRequestedAt: row.last_requested_at,
+    });
+  }
+  return result;
+}
+
+/** Milliseconds before `domain` may be rescanned (0: now), without claiming anything. */
+export async function cooldownRemaining(db: Db, domain: string, now: Date, cooldownMs: number) {
+  const row = await db
+    .selectFrom('domains')
+    .select('last_requested_at')
+    .where('domain', '=', domain)
+    .executeTakeFirst();
+  return cooldownRemainingMs(row?.last_requested_at ?? null, now, cooldownMs);
+}
+
+/**
+ * Claims the right to scan `domain` now: one conditional UPDATE, so two concurrent requests
+ * (even from two `serve` processes) cannot both pass the cooldown.
+ */
+export async function claimCooldown(
+  db: Db,
+  domain: string,
+  now: Date,
+  cooldownMs: number,
+): Promise<CooldownResult> {
+  await ensureDomain(db, domain);
+  const threshold = new Date(now.getTime() - cooldownMs).toISOString();
+  const updated = await db
+    .updateTable('domains')
+    .set({ last_requested_at: now.toISOString() })
+    .where('domain', '=', domain)
+    .where((eb) => eb.or([eb('last_requested_at', 'is', null), eb('last_requested_at', '<=', threshold)]))
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 1) return { ok: true };
+  return { ok: false, retryAfterMs: Math.max(1, await cooldownRemaining(db, domain, now, cooldownMs)) };
+}
+
+export async function ensureDomain(db: Db, domain: string): Promise<void> {
+  await db
+    .insertInto('domains')
+    .values({ domain })
+    .onConflict((oc) => oc.column('domain').doNothing())
+    .execute();
+}
+
+/**
+ * Makes report `id` the domain's latest, with its grades and summary. Unless `force`, an older report
+ * finishing late does not replace a newer one.
+ */
+export async function pointDomainAt(db: Db, id: string, graded: GradedReport, force = false): Promise<void> {
+  const { report, summary } = graded;
+  await ensureDomain(db, report.domain);
+  let update = db
+    .updateTable('domains')
+    .set((eb) => ({
+      report_id: id,
+      scanned_at: report.scannedAt,
+      rubric_version: report.rubricVersion,
+      c2s_grade: report.services.c2s.grade,
+      s2s_grade: report.services.s2s.grade,
+      summary: JSON.stringify(summary),
+      revision: eb('revision', '+', 1),
+    }))
+    .where('domain', '=', report.domain);
+  if (!force)
+    update = update.where((eb) =>
+      eb.or([eb('scanned_at', 'is', null), eb('scanned_at', '<=', report.scannedAt)]),
+    );
+  const updated = await update.executeTakeFirst();
+  if (Number(updated.numUpdatedRows) > 0) await bumpSnapshotCounter(db);
+}
