@@ -4,6 +4,7 @@
 // after it has been consumed and the socket can be handed to TLS intact.
 import type { Duplex } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { withDeadline } from '../../../core/deadline.ts';
 import { StreamProbeError } from './errors.ts';
 import {
   DEFAULT_READER_LIMITS,
@@ -110,7 +111,7 @@ export class XmppSession {
    * The next event from the server. Queued events come first, so an element that arrived just
    * before the connection closed is still seen.
    */
-  async next(deadline: Deadline): Promise<StreamEvent> {
+  async next(deadline: StepDeadline): Promise<StreamEvent> {
     for (;;) {
       const e = this.#events.shift();
       if (e) return e;
@@ -119,7 +120,7 @@ export class XmppSession {
       if (again) return again;
       if (this.#failure) throw this.#failure;
       if (this.#closed && this.#pending.length === 0) throw this.#closed;
-      await deadline.race(new Promise<void>((resolve) => (this.#wake = resolve)));
+      await deadline(new Promise<void>((resolve) => (this.#wake = resolve)));
     }
   }
 
@@ -151,44 +152,27 @@ export class XmppSession {
   }
 }
 
-/** The time budget of one protocol step, with the caller's AbortSignal folded in. */
-export class Deadline {
-  readonly #step: string;
-  readonly #ms: number;
-  readonly #signal: AbortSignal | undefined;
-  readonly #until: number;
+/** Bounds a promise by what is left of one protocol step's budget. */
+export type StepDeadline = <T>(p: Promise<T>) => Promise<T>;
 
-  constructor(step: string, ms: number, signal?: AbortSignal) {
-    this.#step = step;
-    this.#ms = ms;
-    this.#signal = signal;
-    this.#until = Date.now() + ms;
-  }
-
-  /** Resolves with `p`, or rejects when the step's time is up or the signal fires. */
-  race<T>(p: Promise<T>): Promise<T> {
-    if (this.#signal?.aborted) return Promise.reject(abortedError());
-    const left = this.#until - Date.now();
-    if (left <= 0) return Promise.reject(this.timeoutError());
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => finish(() => reject(this.timeoutError())), left);
-      const onAbort = () => finish(() => reject(abortedError()));
-      this.#signal?.addEventListener('abort', onAbort, { once: true });
-      const finish = (fn: () => void) => {
-        clearTimeout(timer);
-        this.#signal?.removeEventListener('abort', onAbort);
-        fn();
-      };
-      p.then(
-        (v) => finish(() => resolve(v)),
-        (e: unknown) => finish(() => reject(e)),
-      );
-    });
-  }
-
-  timeoutError(): StreamProbeError {
-    return new StreamProbeError('timeout', `no complete answer to ${this.#step} within ${this.#ms} ms`);
-  }
+/**
+ * The time budget of one protocol step, shared by every read within it and bounded by withDeadline;
+ * the caller's AbortSignal folded in.
+ */
+export function stepDeadline(step: string, ms: number, signal?: AbortSignal): StepDeadline {
+  const until = Date.now() + ms;
+  const timeoutError = () => new StreamProbeError('timeout', `no complete answer to ${step} within ${ms} ms`);
+  return async <T>(p: Promise<T>): Promise<T> => {
+    if (signal?.aborted) throw abortedError();
+    const left = until - Date.now();
+    if (left <= 0) throw timeoutError();
+    try {
+      return await withDeadline(p, { ms: left, what: step, signal, onTimeout: timeoutError });
+    } catch (error) {
+      if (signal?.aborted && error === signal.reason) throw abortedError();
+      throw error;
+    }
+  };
 }
 
 export function abortedError(): StreamProbeError {

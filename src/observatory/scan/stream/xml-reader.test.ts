@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { StreamProbeError } from './errors.ts';
 import { readFeatures, streamErrorFrom } from './features.ts';
-import { Deadline, XmppSession } from './session.ts';
+import { stepDeadline, XmppSession } from './session.ts';
 import { type StreamEvent, XmppStreamReader } from './xml-reader.ts';
 
 const HEADER =
@@ -103,7 +103,7 @@ describe('XmppSession', () => {
     const cut = text.indexOf(Buffer.from('\u{1F600}')) + 2;
     socket.write(text.subarray(0, cut));
     socket.write(text.subarray(cut));
-    const deadline = new Deadline('test', 1000);
+    const deadline = stepDeadline('test', 1000);
     expect((await session.next(deadline)).type).toBe('open');
     const e = await session.next(deadline);
     expect(e.type === 'element' && e.element.getChildText('x')).toBe('h\u00e9llo \u{1F600}');
@@ -116,7 +116,7 @@ describe('XmppSession', () => {
     const socket = new PassThrough();
     const session = new XmppSession(socket);
     socket.end(`${HEADER}<stream:features/>`);
-    const deadline = new Deadline('test', 1000);
+    const deadline = stepDeadline('test', 1000);
     expect((await session.next(deadline)).type).toBe('open');
     expect((await session.next(deadline)).type).toBe('element');
     await expect(session.next(deadline)).rejects.toMatchObject({ code: 'closed' });
