@@ -48,8 +48,11 @@ export interface PathInput {
   /** null: not scanned yet, pending, or the lookup failed. */
   user: DomainSummary | null;
   contact: DomainSummary | null;
-  /** The extension reaches the user's server over `wss:`/`https:`. */
-  transportSecure: boolean;
+  /**
+   * The extension reaches the user's server over `wss:`/`https:`; null when there is no such
+   * connection (an operator's domain-to-domain path): the hop is then judged by the report alone.
+   */
+  transportSecure: boolean | null;
   /** The contact's account is on the user's own domain: no s2s hop. */
   sameDomain: boolean;
   /** The contact publishes OMEMO device lists; null when unknown. */
@@ -109,27 +112,23 @@ function sameServer(user: DomainSummary | null, contact: DomainSummary | null): 
 
 /**
  * The extension's own connection is this hop, observed: over wss:/https: a browser insists on TLS 1.2
- * or newer and a certificate it verifies. The domain's c2s report adds what every client meets.
+ * or newer and a certificate it verifies. The domain's c2s report adds what every client meets; for an
+ * operator's domain-to-domain path (no connection) the report alone decides.
  */
 function localHop(ctx: Context): HopResult {
   const { userDomain, transportSecure, user } = ctx.input;
   const identity: Hop = { name: 'c2s-local', from: 'you', to: userDomain };
+  const report = c2sVerdicts({ domain: userDomain, summary: user, ...ctx });
+  if (transportSecure === null) return { ...identity, ...judge(report, () => c2sGreen(userDomain, user)) };
+  // An unknown or stale report cannot grey what the connection itself shows.
+  const known = report.filter((v) => v.light !== 'grey');
   if (!transportSecure) {
     const reason = `Your own connection to ${userDomain} is not encrypted (the extension connects over ws: or http:).`;
-    return {
-      ...identity,
-      ...judge([verdict('red', reason), ...reportVerdicts(ctx, userDomain, user)], () => reason),
-    };
+    return { ...identity, ...judge([verdict('red', reason), ...known], () => reason) };
   }
   const own = `Your connection to ${userDomain} is encrypted, with a certificate your browser verified.`;
-  // An unknown or stale report cannot grey what the connection itself shows.
-  const known = reportVerdicts(ctx, userDomain, user).filter((v) => v.light !== 'grey');
-  const fresh = 'service' in knownService(userDomain, user, 'c2s', ctx.now, ctx.freshForMs);
+  const fresh = report.length === known.length && user !== null;
   return { ...identity, ...judge(known, () => (fresh ? c2sGreen(userDomain, user) : own)) };
-}
-
-function reportVerdicts(ctx: Context, domain: string, summary: DomainSummary | null): Verdict[] {
-  return summary === null ? [] : c2sVerdicts({ domain, summary, ...ctx });
 }
 
 const KIND_WORDS: Record<Exclude<ContactKind, 'account'>, (domain: string) => string> = {

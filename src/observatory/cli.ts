@@ -6,11 +6,12 @@ const USAGE = `Usage: hoplight-observatory <command> [options]
 Commands:
   scan DOMAIN            scan one XMPP domain and print its report
   scan --file LIST       scan every domain in LIST (one per line), one report file each
+  path FROM TO           scan two domains and print the path between them: hops, lights, reasons
   serve                  run the JSON API and the pages
   worker                 run scan workers only (with DATABASE_URL, PostgreSQL)
 
 Scan options:
-  --json                 print the versioned JSON report instead of the text one
+  --json                 print the versioned JSON report (or path) instead of the text one
   --resolver HOST[:PORT] DNS resolver to ask (default: the system's first nameserver)
   --ca FILE              extra trust anchor (PEM), besides Mozilla's roots
   --allow-private        allow targets on loopback, private or other non-public addresses
@@ -32,6 +33,10 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'scan':
       return scanCommand(rest);
+    case 'path': {
+      const { pathCommand } = await import('./commands/path.ts');
+      return pathCommand(rest);
+    }
     case 'serve':
     case 'worker': {
       const { serviceCommand } = await import('./commands/service.ts');

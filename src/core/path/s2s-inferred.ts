@@ -159,8 +159,8 @@ function suiteVerdicts(suite: CipherSuite, direction: string): Verdict[] {
 /**
  * The receiver authenticates the initiator: by certificate (SASL EXTERNAL) when the initiator's
  * certificate is valid and its software presents it, else by dialback, which trusts DNS; a receiver
- * that refuses unauthenticated peers, or offers no dialback, then refuses the link. The initiator also
- * checks the receiver's certificate, and refuses it too when it insists on authentication.
+ * that refuses unauthenticated peers, or offers no dialback, then refuses the link. (The initiator's
+ * check of the receiver's certificate is the same fact as the other direction's, judged there.)
  */
 function authenticationVerdicts(initiator: Side, receiver: Side): Verdict[] {
   const verdicts: Verdict[] = [];
@@ -202,20 +202,6 @@ function authenticationVerdicts(initiator: Side, receiver: Side): Verdict[] {
         ),
       );
     }
-  }
-  if (!certificateValidFor(receiver, initiator)) {
-    verdicts.push(
-      initiator.service.refusesUnauthenticated === true
-        ? verdict(
-            'red',
-            `${initiator.domain} refuses servers it cannot verify, and ${receiver.domain}'s certificate is not valid: messages from ${initiator.domain} bounce.`,
-            true,
-          )
-        : verdict(
-            'yellow',
-            `${initiator.domain} cannot verify ${receiver.domain}: ${notValidWords(receiver, initiator)}.`,
-          ),
-    );
   }
   return verdicts;
 }
