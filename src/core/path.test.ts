@@ -532,6 +532,31 @@ describe('what the contact is', () => {
   });
 });
 
+describe('undeliverable: a red about delivery, not protection', () => {
+  it('is set by an observed failure and by a predicted bounce, not by plaintext or weak TLS', () => {
+    expect(path({ observation: observed('no-such-domain') }).undeliverable).toBe(true);
+    const noService = path({
+      contact: domainSummary('other.test', { s2s: { availability: 'none', noService: 'nxdomain' } }),
+    });
+    expect(noService.undeliverable).toBe(true);
+    expect(hopOf(noService, 's2s').undeliverable).toBe(true);
+    const plaintext = path({
+      user: domainSummary('good.test', { s2s: { encryption: 'optional' } }),
+      contact: domainSummary('other.test', { s2s: { encryption: 'none', tlsVersions: [], suites: [] } }),
+    });
+    expect(plaintext.light).toBe('red');
+    expect(plaintext.undeliverable).toBe(false);
+  });
+
+  it('is cleared when the user’s server reached the domain after all', () => {
+    const result = path({
+      contact: domainSummary('other.test', { s2s: { availability: 'none', noService: 'refused' } }),
+      observation: observed('ok'),
+    });
+    expect(result.undeliverable).toBe(false);
+  });
+});
+
 describe('path light', () => {
   const contact = (services: Services): DomainSummary => domainSummary('other.test', services);
 

@@ -31,6 +31,8 @@ export interface HopResult extends Hop {
   light: Light;
   /** Short sentences for people, worst first; never empty. */
   reasons: string[];
+  /** Messages bounce or cannot be delivered on this hop (always red). */
+  undeliverable: boolean;
 }
 
 export interface E2eResult {
@@ -75,6 +77,8 @@ export interface PathResult {
   /** The reasons of the hops that set the path light. */
   reasons: string[];
   kind: ContactKind;
+  /** Some hop bounces messages or cannot deliver them: the contact cannot be reached now. */
+  undeliverable: boolean;
 }
 
 interface Context {
@@ -99,6 +103,7 @@ export function computePath(input: PathInput): PathResult {
     e2e: e2e(input.omemo),
     reasons: [...new Set(hops.filter((h) => h.light === light).flatMap((h) => h.reasons))],
     kind,
+    undeliverable: hops.some((h) => h.undeliverable),
   };
 }
 
@@ -143,7 +148,9 @@ const KIND_WORDS: Record<Exclude<ContactKind, 'account'>, (domain: string) => st
 function remoteHop(ctx: Context, kind: ContactKind): HopResult {
   const { contactDomain, sameDomain, contact, user } = ctx.input;
   const identity: Hop = { name: 'c2s-remote', from: contactDomain, to: 'contact' };
-  if (kind !== 'account') return { ...identity, light: 'grey', reasons: [KIND_WORDS[kind](contactDomain)] };
+  if (kind !== 'account') {
+    return { ...identity, light: 'grey', reasons: [KIND_WORDS[kind](contactDomain)], undeliverable: false };
+  }
   const summary = sameDomain ? (contact ?? user) : contact;
   return {
     ...identity,
