@@ -26,6 +26,8 @@ export interface PathReport {
   /** The reasons of the hops that set the light. */
   reasons: string[];
   kind: ContactKind;
+  /** Messages between the two bounce or cannot be delivered. */
+  undeliverable: boolean;
 }
 
 export function pathReport(
@@ -54,6 +56,7 @@ export function pathReport(
     ),
     reasons: result.reasons,
     kind: result.kind,
+    undeliverable: result.undeliverable,
   };
 }
 

@@ -4,6 +4,7 @@ import type { HttpContext } from '../http/context.ts';
 import { createOpenApiCollector } from './openapi.ts';
 import { domainRoutes } from './routes/domains.ts';
 import { lookupRoutes } from './routes/lookup.ts';
+import { pathRoutes } from './routes/path.ts';
 import { scanRoutes } from './routes/scans.ts';
 import { snapshotRoutes } from './routes/snapshot.ts';
 import { statsRoutes } from './routes/stats.ts';
@@ -13,6 +14,7 @@ export function apiRoutes(app: FastifyInstance, ctx: HttpContext): void {
   app.addHook('onRoute', openapi.onRoute);
   domainRoutes(app, ctx);
   lookupRoutes(app, ctx);
+  pathRoutes(app, ctx);
   scanRoutes(app, ctx);
   snapshotRoutes(app, ctx);
   statsRoutes(app, ctx);

@@ -46,3 +46,59 @@ export const domainViewSchema = {
 } as const;
 
 export const domainInputSchema = { type: 'string', minLength: 1, maxLength: MAX_DOMAIN_INPUT } as const;
+
+const lightSchema = { type: 'string', enum: ['green', 'yellow', 'red', 'grey'] } as const;
+const pathEndSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['domain', 'scannedAt'],
+  properties: { domain: { type: 'string' }, scannedAt: nullableString },
+} as const;
+
+/** `PathReport` from src/core/path-report.ts (version 1). */
+export const pathReportSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'pathReportVersion',
+    'from',
+    'to',
+    'computedAt',
+    'light',
+    'hops',
+    'reasons',
+    'kind',
+    'undeliverable',
+  ],
+  properties: {
+    pathReportVersion: { type: 'integer', const: 1 },
+    from: pathEndSchema,
+    to: pathEndSchema,
+    computedAt: { type: 'string' },
+    light: lightSchema,
+    hops: {
+      type: 'array',
+      description:
+        "FROM's clients → FROM → TO → TO's clients; no s2s hop for one domain or one shared server.",
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'from', 'to', 'light', 'reasons', 'undeliverable'],
+        properties: {
+          name: { type: 'string', enum: ['c2s-local', 's2s', 'c2s-remote'] },
+          from: { type: 'string' },
+          to: { type: 'string' },
+          light: lightSchema,
+          reasons: { type: 'array', items: { type: 'string' } },
+          undeliverable: { type: 'boolean' },
+        },
+      },
+    },
+    reasons: { type: 'array', items: { type: 'string' } },
+    kind: { type: 'string', enum: ['account', 'group-chat', 'gateway', 'component'] },
+    undeliverable: {
+      type: 'boolean',
+      description: 'Messages between the two bounce or cannot be delivered.',
+    },
+  },
+} as const;

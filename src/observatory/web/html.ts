@@ -58,4 +58,9 @@ svg.chart text { font: 14px system-ui, sans-serif; fill: currentColor; }
 figure { margin: 1.5rem 0; } figcaption { font-weight: 600; margin-bottom: .3rem; }
 code { font-size: .9em; background: #8882; border-radius: .2rem; padding: 0 .2rem; }
 form.rescan { margin: 1rem 0; }
+.light { display: inline-block; font-weight: 700; border-radius: .3rem; padding: .05rem .5rem; color: #fff; }
+.light-green { background: var(--green); } .light-yellow { background: var(--yellow); } .light-red { background: var(--red); } .light-grey { background: var(--grey); }
+ol.hops { padding-left: 1.2rem; } ol.hops h2 { font-size: 1.05rem; overflow-wrap: anywhere; }
+form.path-form { display: grid; grid-template-columns: max-content 1fr; gap: .4rem .8rem; align-items: center; margin: 1rem 0; max-width: 36rem; }
+form.path-form input[type=submit] { grid-column: 2; justify-self: start; }
 `;

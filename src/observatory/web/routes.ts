@@ -5,9 +5,11 @@ import { normalizeDomain } from '../../core/domain.ts';
 import type { HttpContext } from '../http/context.ts';
 import { toDomainView } from '../http/domain-view.ts';
 import { observatoryStats } from '../http/observatory-stats.ts';
+import { storedPath } from '../http/path-view.ts';
 import { requestScan } from '../queue/request-scan.ts';
 import { badgeSvg } from './badge.ts';
 import { CONTENT_SECURITY_POLICY, ICON_SVG, renderPage, SITE_CSS } from './html.ts';
+import { pathFormView, pathView } from './path-page.ts';
 import { domainView, messageView, searchView, statsView } from './views.ts';
 
 const NOTICES: Record<string, string> = {
@@ -79,6 +81,34 @@ export async function webRoutes(app: FastifyInstance, ctx: HttpContext): Promise
         return send(reply, 400, 'Not a domain', messageView('Not a domain', parsed.error) as VNode);
       const outcome = await requestScan(ctx.store, ctx.queue, parsed.domain, ctx.limits, ctx.now());
       return reply.redirect(`/domain/${encodeURIComponent(parsed.domain)}?notice=${outcome.kind}`, 303);
+    });
+
+    pages.get<{ Querystring: { from?: string; to?: string } }>('/path', async (request, reply) => {
+      const values = {
+        from: typeof request.query.from === 'string' ? request.query.from : '',
+        to: typeof request.query.to === 'string' ? request.query.to : '',
+      };
+      if (values.from === '' && values.to === '') return send(reply, 200, 'Path', pathFormView() as VNode);
+      const from = normalizeDomain(values.from);
+      const to = normalizeDomain(values.to);
+      if (!from.ok || !to.ok) {
+        const error = !from.ok
+          ? `Your domain: ${from.error}`
+          : `Their domain: ${(to as { error: string }).error}`;
+        return send(reply, 400, 'Path', pathFormView(values, error) as VNode);
+      }
+      return reply.redirect(`/path/${encodeURIComponent(from.domain)}/${encodeURIComponent(to.domain)}`, 303);
+    });
+
+    pages.get<{ Params: { from: string; to: string } }>('/path/:from/:to', async (request, reply) => {
+      const from = normalizeDomain(request.params.from);
+      const to = normalizeDomain(request.params.to);
+      if (!from.ok || !to.ok) {
+        const error = !from.ok ? from.error : (to as { error: string }).error;
+        return send(reply, 400, 'Not a domain', messageView('Not a domain', error) as VNode);
+      }
+      const report = await storedPath(ctx, from.domain, to.domain);
+      return send(reply, 200, `${from.domain} → ${to.domain}`, pathView(report) as VNode);
     });
 
     pages.get('/stats', async (_request, reply) => {
