@@ -36,11 +36,20 @@ function streamTarget(ctx: TargetContext): StreamTarget & { directTls: boolean }
   return { host, port, address: ctx.address, directTls };
 }
 
+/**
+ * The `from` of the observatory's s2s streams: a name that can never be verified (RFC 6761), so that
+ * what a server does with a peer it cannot authenticate shows after TLS.
+ */
+export const S2S_PROBE_FROM = 'observatory.hoplight.invalid';
+
 /** The XMPP stream: header and features before and after TLS, the chain and the negotiated TLS. */
 export const streamProbe: Probe<TargetContext, StreamProbeResult> = {
   name: 'stream',
   run: (ctx) =>
-    probeStream(streamTarget(ctx), ctx.domain, ctx.target.service, { timeoutMs: ctx.options.timeoutMs }),
+    probeStream(streamTarget(ctx), ctx.domain, ctx.target.service, {
+      timeoutMs: ctx.options.timeoutMs,
+      ...(ctx.target.service === 's2s' ? { from: S2S_PROBE_FROM } : {}),
+    }),
 };
 
 /** TLS versions, suites and groups, one ClientHello at a time over fresh connections. */

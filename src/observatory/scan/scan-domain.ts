@@ -1,6 +1,7 @@
 // The orchestrator: discovery → per target stream, TLS, certificate, DANE → per service POSH and
 // policy → a DomainReport of facts, graded by the pure rubric. Knows neither storage nor HTTP serving.
 import { normalizeDomain } from '../../core/domain.ts';
+import { errorText } from '../../core/error-text.ts';
 import { gradeReport } from '../../core/grade-report.ts';
 import {
   type DomainReport,
@@ -10,6 +11,7 @@ import {
   REPORT_VERSION,
   type ServiceKind,
   type ServiceReport,
+  type TargetFailure,
   type TargetReport,
 } from '../../core/report.ts';
 import { RUBRIC_VERSION } from '../../core/rubric.ts';
@@ -17,9 +19,9 @@ import { SCANNER_VERSION } from '../version.ts';
 import { classifyAddress } from './addresses.ts';
 import { daneFindings, matchDane } from './dane.ts';
 import { discoverTargets } from './discovery.ts';
-import { queryAddresses } from './dns.ts';
+import { DnsError, queryAddresses } from './dns.ts';
 import { matchPosh } from './posh.ts';
-import { attempt } from './probe.ts';
+import { type AttemptStatus, attempt } from './probe.ts';
 import {
   certificateProbe,
   poshProbe,
@@ -81,7 +83,7 @@ async function scanService(
     }
   }
   const [scanned, posh] = await Promise.all([
-    Promise.all(located.map((t) => scanTarget(domain, t.target, t.addresses, t.dnssec, t.error, options))),
+    Promise.all(located.map((t) => scanTarget(domain, t.target, t.addresses, t.dnssec, t.failed, options))),
     poshProbe.run({ domain, service, options }),
   ]);
   const targets = scanned.map((t) => t.report);
@@ -108,23 +110,49 @@ async function scanService(
   };
 }
 
+/** Why a target cannot be reached, as a sentence and as the kind the path model reads. */
+interface LocateFailure {
+  error: string;
+  failure: TargetFailure;
+}
+
 async function locate(
   target: DiscoveredTarget,
   options: ScanOptions,
-): Promise<{ addresses: string[]; dnssec: boolean; error: string | null }> {
+): Promise<{ addresses: string[]; dnssec: boolean; failed: LocateFailure | null }> {
   try {
     const answer = await queryAddresses(target.host, options);
-    if (answer.addresses.length === 0)
-      return { addresses: [], dnssec: answer.dnssec, error: `${target.host} has no address` };
-    return { addresses: answer.addresses, dnssec: answer.dnssec, error: null };
+    if (answer.addresses.length === 0) {
+      return {
+        addresses: [],
+        dnssec: answer.dnssec,
+        failed: { error: `${target.host} has no address`, failure: 'no-address' },
+      };
+    }
+    return { addresses: answer.addresses, dnssec: answer.dnssec, failed: null };
   } catch (err) {
+    const nxdomain = err instanceof DnsError && err.code === 'NXDOMAIN';
     return {
       addresses: [],
       dnssec: false,
-      error: `cannot resolve ${target.host}: ${(err as Error).message}`,
+      failed: {
+        error: `cannot resolve ${target.host}: ${errorText(err)}`,
+        failure: nxdomain
+          ? 'nxdomain'
+          : err instanceof DnsError && err.code === 'TIMEOUT'
+            ? 'timeout'
+            : 'error',
+      },
     };
   }
 }
+
+/** The kind of a failed stream attempt: refused connections mean no service, time-outs are unknown. */
+const ATTEMPT_FAILURE: Record<Exclude<AttemptStatus, 'ok'>, TargetFailure> = {
+  refused: 'refused',
+  'timed-out': 'timeout',
+  error: 'error',
+};
 
 /** Plaintext is possible when any STARTTLS target lets a client go on without TLS. */
 export function encryptionPolicy(targets: TargetReport[]): Encryption {
@@ -179,7 +207,7 @@ async function scanTarget(
   target: DiscoveredTarget,
   addresses: string[],
   dnssec: boolean,
-  locateError: string | null,
+  locateFailure: LocateFailure | null,
   options: ScanOptions,
 ): Promise<ScannedTarget> {
   const started = performance.now();
@@ -188,7 +216,11 @@ async function scanTarget(
   const done = (
     facts: Partial<Pick<TargetReport, 'stream' | 'tls' | 'certificate' | 'dane'>>,
     error: string | null,
-    { reachable = false, peerChain = null as Uint8Array[] | null } = {},
+    {
+      reachable = false,
+      peerChain = null as Uint8Array[] | null,
+      failure = (error === null ? null : 'error') as TargetFailure | null,
+    } = {},
   ): ScannedTarget => {
     if (error && !reachable) findings.push(unreachable(domain, target, where, error));
     const report: TargetReport = {
@@ -196,17 +228,21 @@ async function scanTarget(
       ...facts,
       status: error ? 'error' : 'ok',
       error,
+      failure: error ? failure : null,
       findings,
       durationMs: Math.round(performance.now() - started),
     };
     return { report, peerChain };
   };
   const address = addresses[0];
-  if (locateError || address === undefined) return done({}, locateError ?? `${target.host} has no address`);
+  if (locateFailure) return done({}, locateFailure.error, { failure: locateFailure.failure });
+  if (address === undefined) return done({}, `${target.host} has no address`, { failure: 'no-address' });
   const ctx: TargetContext = { domain, target, address, options };
 
   const streamAttempt = await attempt(streamProbe, ctx);
-  if (streamAttempt.status !== 'ok') return done({}, streamAttempt.error);
+  if (streamAttempt.status !== 'ok') {
+    return done({}, streamAttempt.error, { failure: ATTEMPT_FAILURE[streamAttempt.status] });
+  }
   const probe = streamAttempt.result;
   // The STARTTLS policy findings come from the rubric, per service; the stream adds the rest (SASL…).
   findings.push(

@@ -3,7 +3,9 @@
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { ServiceKind, StreamResult } from '../../../core/report.ts';
+import { StreamProbeError } from './errors.ts';
 import { DEFAULT_SESSION_LIMITS, XmppSession } from './session.ts';
+import { recogniseSoftware } from './software.ts';
 import {
   guard,
   handshake,
@@ -71,6 +73,13 @@ export async function probeStream(
       stream.starttls = before.features.starttls;
       stream.saslBeforeTls = before.features.mechanisms;
       stream.dialback = before.features.dialback;
+      if (service === 's2s') {
+        const software = recogniseSoftware({
+          id: before.header.id,
+          dialbackBeforeTls: before.features.dialback,
+        });
+        stream.software = software && { ...software, os: null };
+      }
       if (before.features.starttls === 'none') {
         return { stream, peerChain: null, negotiated: null, tlsError: null, afterTlsError: null };
       }
@@ -114,8 +123,12 @@ export async function probeStream(
       stream.saslAfterTls = after.features.mechanisms;
       stream.dialback ||= after.features.dialback;
       stream.saslExternal = after.features.mechanisms.includes('EXTERNAL');
+      if (service === 's2s' && opts.from) stream.refusesUnauthenticated = false;
       return { stream, peerChain, negotiated, tlsError: null, afterTlsError: null };
     } catch (err) {
+      // A peer named by `from` that showed no certificate, closed with not-authorized or
+      // policy-violation: the server refuses peers it cannot authenticate (s2s_secure_auth).
+      if (service === 's2s' && opts.from && refusesPeer(err)) stream.refusesUnauthenticated = true;
       return { stream, peerChain, negotiated, tlsError: null, afterTlsError: (err as Error).message };
     }
   } finally {
@@ -123,4 +136,12 @@ export async function probeStream(
     tls?.destroy();
     socket.destroy();
   }
+}
+
+function refusesPeer(error: unknown): boolean {
+  return (
+    error instanceof StreamProbeError &&
+    error.code === 'stream-error' &&
+    (error.condition === 'not-authorized' || error.condition === 'policy-violation')
+  );
 }
