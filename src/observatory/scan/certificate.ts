@@ -1,5 +1,6 @@
 // The certificate check of one target: parse the presented chain, build and verify a path to a
 // trust anchor, and match the service identity of the source domain.
+import { errorText } from '../../core/error-text.ts';
 import type { CertificateResult, ServiceKind } from '../../core/report.ts';
 import { verifyChain } from './certificate/chain.ts';
 import { matchIdentity } from './certificate/identity.ts';
@@ -27,7 +28,7 @@ export function checkCertificate(
     try {
       return parseCertificate(der);
     } catch (err) {
-      throw new Error(`certificate ${i + 1} of the chain: ${(err as Error).message}`);
+      throw new Error(`certificate ${i + 1} of the chain: ${errorText(err)}`);
     }
   });
   const leaf = parsed[0]!;

@@ -1,11 +1,13 @@
 // POSH (RFC 7711): the domain vouches for its XMPP certificate by publishing fingerprints over
 // HTTPS at /.well-known/posh/xmpp-{client,server}.json, possibly delegating once through `url`.
+
 import { createHash } from 'node:crypto';
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { request } from 'node:https';
 import { isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { withDeadline } from '../../core/deadline.ts';
+import { errorText } from '../../core/error-text.ts';
 import type { PoshResult, ServiceKind } from '../../core/report.ts';
 import { classifyAddress } from './addresses.ts';
 import { normaliseName, queryAddresses } from './dns.ts';
@@ -207,7 +209,7 @@ export async function fetchPosh(
     result.found = true;
     result.fingerprints = doc.fingerprints;
   } catch (err) {
-    result.error = (err as Error).message;
+    result.error = errorText(err);
   }
   return result;
 }
