@@ -80,12 +80,13 @@ export async function scanCommand(argv: string[]): Promise<number> {
   }
   const { values, positionals } = parsed;
   if (values.file) return scanList(values.file, values.out ?? 'reports', options);
-  if (positionals.length !== 1) {
+  const [domain, ...extra] = positionals;
+  if (domain === undefined || extra.length > 0) {
     process.stderr.write('scan: give exactly one DOMAIN, or --file LIST.\n');
     return 2;
   }
   try {
-    const report = await scanDomain(positionals[0]!, options);
+    const report = await scanDomain(domain, options);
     process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     return 0;
   } catch (err) {

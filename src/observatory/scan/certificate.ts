@@ -31,7 +31,8 @@ export function checkCertificate(
       throw new Error(`certificate ${i + 1} of the chain: ${errorText(err)}`);
     }
   });
-  const leaf = parsed[0]!;
+  const [leaf] = parsed;
+  if (leaf === undefined) throw new Error('no certificate to check: the chain is empty');
   const verdict = verifyChain(
     parsed.map((p) => p.x509),
     trustAnchors(opts.extraCa),

@@ -118,8 +118,9 @@ function vettedLookup(opts: PoshOptions) {
         if (allowed.length === 0)
           return fail(`${hostname} resolves only to non-public addresses (${addresses[0]})`);
         const list = allowed.map((address) => ({ address, family: isIP(address) }));
+        const [first] = list;
         if (options.all) callback(null, list);
-        else callback(null, list[0]!.address, list[0]!.family);
+        else if (first) callback(null, first.address, first.family);
       },
       (err: Error) => fail(`cannot resolve ${hostname}: ${err.message}`),
     );
