@@ -1,11 +1,13 @@
 // POSH (RFC 7711): the domain vouches for its XMPP certificate by publishing fingerprints over
 // HTTPS at /.well-known/posh/xmpp-{client,server}.json, possibly delegating once through `url`.
+
 import { createHash } from 'node:crypto';
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { request } from 'node:https';
 import { isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { withDeadline } from '../../core/deadline.ts';
+import { errorText } from '../../core/error-text.ts';
 import type { PoshResult, ServiceKind } from '../../core/report.ts';
 import { classifyAddress } from './addresses.ts';
 import { normaliseName, queryAddresses } from './dns.ts';
@@ -116,8 +118,9 @@ function vettedLookup(opts: PoshOptions) {
         if (allowed.length === 0)
           return fail(`${hostname} resolves only to non-public addresses (${addresses[0]})`);
         const list = allowed.map((address) => ({ address, family: isIP(address) }));
+        const [first] = list;
         if (options.all) callback(null, list);
-        else callback(null, list[0]!.address, list[0]!.family);
+        else if (first) callback(null, first.address, first.family);
       },
       (err: Error) => fail(`cannot resolve ${hostname}: ${err.message}`),
     );
@@ -207,7 +210,7 @@ export async function fetchPosh(
     result.found = true;
     result.fingerprints = doc.fingerprints;
   } catch (err) {
-    result.error = (err as Error).message;
+    result.error = errorText(err);
   }
   return result;
 }

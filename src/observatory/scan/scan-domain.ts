@@ -1,5 +1,6 @@
 // The orchestrator: discovery → per target stream, TLS, certificate, DANE → per service POSH and
 // policy → a DomainReport of facts, graded by the pure rubric. Knows neither storage nor HTTP serving.
+
 import { normalizeDomain } from '../../core/domain.ts';
 import { errorText } from '../../core/error-text.ts';
 import { gradeReport } from '../../core/grade-report.ts';
@@ -135,6 +136,7 @@ async function locate(
     return {
       addresses: [],
       dnssec: false,
+<<<<<<< HEAD
       failed: {
         error: `cannot resolve ${target.host}: ${errorText(err)}`,
         failure: nxdomain
@@ -143,6 +145,9 @@ async function locate(
             ? 'timeout'
             : 'error',
       },
+=======
+      error: `cannot resolve ${target.host}: ${errorText(err)}`,
+>>>>>>> arch
     };
   }
 }

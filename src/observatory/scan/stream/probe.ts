@@ -2,6 +2,7 @@
 // restart and features again (the steps are in steps.ts, the TLS prober's connectors in connectors.ts).
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
+import { errorText } from '../../../core/error-text.ts';
 import type { ServiceKind, StreamResult } from '../../../core/report.ts';
 import { StreamProbeError } from './errors.ts';
 import { DEFAULT_SESSION_LIMITS, XmppSession } from './session.ts';
@@ -90,7 +91,7 @@ export async function probeStream(
           stream,
           peerChain: null,
           negotiated: null,
-          tlsError: (err as Error).message,
+          tlsError: errorText(err),
           afterTlsError: null,
         };
       }
@@ -106,7 +107,7 @@ export async function probeStream(
         stream,
         peerChain: null,
         negotiated: null,
-        tlsError: (err as Error).message,
+        tlsError: errorText(err),
         afterTlsError: null,
       };
     }
@@ -129,7 +130,7 @@ export async function probeStream(
       // A peer named by `from` that showed no certificate, closed with not-authorized or
       // policy-violation: the server refuses peers it cannot authenticate (s2s_secure_auth).
       if (service === 's2s' && opts.from && refusesPeer(err)) stream.refusesUnauthenticated = true;
-      return { stream, peerChain, negotiated, tlsError: null, afterTlsError: (err as Error).message };
+      return { stream, peerChain, negotiated, tlsError: null, afterTlsError: errorText(err) };
     }
   } finally {
     release();
