@@ -21,11 +21,16 @@ export interface LabTlsEndpoint {
 /** Every TLS endpoint of a running lab, in domain order: c2s, s2s, then the direct-TLS ports. */
 export function labTlsEndpoints(state: LabState): LabTlsEndpoint[] {
   const endpoints: LabTlsEndpoint[] = [];
+  // One listener is one TLS configuration: a second domain on the same server (ejabberd2.test) adds none.
+  const seen = new Set<string>();
   for (const [domain, d] of Object.entries(state.domains)) {
     // No certificate means Prosody offers no TLS at all (plain.test).
     if (d.certFile === null) continue;
     const add = (service: ServiceKind, port: number | null, directTls: boolean) => {
       if (port === null) return;
+      const key = `${d.address}:${port}:${directTls}`;
+      if (seen.has(key)) return;
+      seen.add(key);
       const how = directTls ? 'direct' : 'starttls';
       endpoints.push({
         label: `${domain} ${service} ${d.address}:${port} ${how}`,

@@ -28,6 +28,10 @@ export function matrixRow(
 ): MatrixRow {
   const truth = contactVerdict(there, back);
   const productS2s = product.s2s ?? 'green';
+  // One server serving both domains has no network s2s hop (DESIGN §1): a light there is a wrong hop,
+  // whatever its colour; and a missing hop where a network link exists hides the link.
+  const sameServer = there.sameServer && there.fate.kind === 'delivered';
+  const hopRight = sameServer === (product.s2s === null);
   return {
     user: there.from,
     contact: there.to,
@@ -36,7 +40,7 @@ export function matrixRow(
     truth,
     product,
     productS2s,
-    agrees: productS2s === truth.light,
+    agrees: hopRight && productS2s === truth.light,
     greener: compareLights(productS2s, truth.light) > 0,
   };
 }

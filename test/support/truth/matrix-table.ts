@@ -3,9 +3,9 @@ import type { MatrixRow } from './matrix-row.ts';
 import type { DirectionTruth, Fate } from './types.ts';
 
 export function fateText(f: Fate): string {
-  if (f.kind === 'delivered') return 'delivered';
-  if (f.kind === 'lost') return `lost (${Math.round(f.waitedMs / 1000)} s)`;
-  return `bounced ${f.condition}${f.by ? ` by ${f.by}` : ''}${f.text ? `: "${f.text}"` : ''}`;
+  if (f.kind === 'delivered') return `delivered (${f.ms} ms)`;
+  if (f.kind === 'lost') return `lost (nothing within ${Math.round(f.waitedMs / 1000)} s)`;
+  return `bounced (${f.ms} ms) ${f.condition}${f.by ? ` by ${f.by}` : ''}${f.text ? `: "${f.text}"` : ''}`;
 }
 
 export function linkText(d: DirectionTruth | null): string {
@@ -25,9 +25,11 @@ export function formatMatrix(rows: readonly MatrixRow[]): string {
   out.push(head, '-'.repeat(head.length + 20));
   for (const r of rows) {
     const verdict = r.agrees ? 'ok' : r.greener ? 'GREENER THAN TRUTH' : 'DISAGREES';
+    const hop =
+      r.there.sameServer && r.product.s2s !== null ? ' (an s2s hop where one server serves both)' : '';
     const product = `${r.product.s2s ?? 'no s2s'} (path ${r.product.path})`;
     out.push(
-      `${pad(`${r.user} → ${r.contact}`, 36)} ${pad(r.truth.light, 7)} ${pad(product, 15)} ${verdict}`,
+      `${pad(`${r.user} → ${r.contact}`, 36)} ${pad(r.truth.light, 7)} ${pad(product, 15)} ${verdict}${hop}`,
     );
     out.push(`    → ${fateText(r.there.fate)} | ${linkText(r.there)}`);
     if (r.back) out.push(`    ← ${fateText(r.back.fate)} | ${linkText(r.back)}`);

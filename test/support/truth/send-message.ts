@@ -13,18 +13,26 @@ export async function sendAndObserve(
   waitMs: number,
 ): Promise<Fate> {
   const body = `truth ${sender.jid} → ${to} ${randomUUID()}`;
+  const sentAt = performance.now();
+  const ms = () => Math.round(performance.now() - sentAt);
   const id = await sender.sendMessage(to, body);
   const delivered = receiver
     ? receiver
         .waitFor((el) => el.name === 'message' && el.getChildText('body') === body, `message ${id}`, waitMs)
-        .then((): Fate => ({ kind: 'delivered' }))
+        .then((): Fate => ({ kind: 'delivered', ms: ms() }))
     : null;
   const bounced = sender
     .waitFor((el) => el.attrs.type === 'error' && el.attrs.id === id, `error for ${id}`, waitMs)
     .then((el: Element): Fate => {
       const e = stanzaError(el);
       const by = (el.getChild('error')?.attrs.by as string | undefined) ?? null;
-      return { kind: 'bounced', condition: e?.condition ?? 'undefined-condition', text: e?.text ?? null, by };
+      return {
+        kind: 'bounced',
+        condition: e?.condition ?? 'undefined-condition',
+        text: e?.text ?? null,
+        by,
+        ms: ms(),
+      };
     });
   const lost: Fate = { kind: 'lost', waitedMs: waitMs };
   // Each wait rejects at its own deadline; the first fate wins, and "lost" when both run out.

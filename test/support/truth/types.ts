@@ -3,9 +3,10 @@
 
 /** What became of one message. */
 export type Fate =
-  | { kind: 'delivered' }
+  /** `ms`: from sending to the receiver's session getting it (printed, never asserted). */
+  | { kind: 'delivered'; ms: number }
   /** An error came back, as the sender's client saw it. */
-  | { kind: 'bounced'; condition: string; text: string | null; by: string | null }
+  | { kind: 'bounced'; condition: string; text: string | null; by: string | null; ms: number }
   /** Neither delivered nor bounced within the wait. */
   | { kind: 'lost'; waitedMs: number };
 

@@ -16,7 +16,7 @@ const goodLink: DirectionLink = {
 const dir = (over: Partial<DirectionTruth> = {}, link: Partial<DirectionLink> = {}): DirectionTruth => ({
   from: 'a.test',
   to: 'b.test',
-  fate: { kind: 'delivered' },
+  fate: { kind: 'delivered', ms: 5 },
   sameServer: false,
   link: { ...goodLink, ...link },
   ...over,
@@ -31,7 +31,13 @@ describe('one direction', () => {
   it('is red when bounced, with the server’s condition and text', () => {
     const v = directionVerdict(
       dir({
-        fate: { kind: 'bounced', condition: 'remote-server-not-found', text: 'NXDomain', by: 'a.test' },
+        fate: {
+          kind: 'bounced',
+          condition: 'remote-server-not-found',
+          text: 'NXDomain',
+          by: 'a.test',
+          ms: 5,
+        },
         link: null,
       }),
     );
@@ -72,7 +78,7 @@ describe('a contact: the worse of both directions', () => {
 
   it('uses the one direction there is for a name with no server', () => {
     const bounced = dir({
-      fate: { kind: 'bounced', condition: 'remote-server-timeout', text: null, by: null },
+      fate: { kind: 'bounced', condition: 'remote-server-timeout', text: null, by: null, ms: 5 },
     });
     expect(contactVerdict(bounced, null).light).toBe('red');
   });
@@ -98,9 +104,11 @@ describe('a matrix row', () => {
     expect(matrixRow(dir(), dir(), product('green')).agrees).toBe(true);
   });
 
-  it('counts a path without an s2s hop as green: right for one server, wrong otherwise', () => {
+  it('wants no s2s hop where one server serves both domains, and one everywhere else', () => {
     const same = dir({ sameServer: true, link: null });
     expect(matrixRow(same, same, product(null)).agrees).toBe(true);
+    expect(matrixRow(same, same, product('green')).agrees).toBe(false);
+    expect(matrixRow(dir(), dir(), product(null)).agrees).toBe(false);
     expect(matrixRow(dir({}, { initiatorAuth: 'dialback' }), null, product(null)).greener).toBe(true);
   });
 });
