@@ -26,9 +26,12 @@ describe('the truth matrix: real messages between every pair of lab servers vs t
     trustLabCertificates(state);
     const receivers = [...Object.keys(state.domains), ...(state.serverless ?? []).map((d) => d.domain)];
     // Scans and messages run side by side: the scanner's probes use a domain of their own.
+    let scanMs = 0;
     const [m, scanned] = await Promise.all([
       measureTruth(state, { waitMs: 15_000, concurrency: 12 }),
-      mapLimit(receivers, 4, async (d) => [d, await labSummary(d)] as const),
+      mapLimit(receivers, 4, async (d) => [d, await labSummary(d)] as const).finally(() => {
+        scanMs = Math.round(performance.now() - t);
+      }),
     ]);
     measured = m;
     summaries = new Map(scanned);
@@ -51,7 +54,11 @@ describe('the truth matrix: real messages between every pair of lab servers vs t
     wallMs = performance.now() - t;
     const scanErrors = [...summaries].filter(([, s]) => s.error).map(([d, s]) => `  ${d}: ${s.error}`);
     console.log(
-      `${formatMatrix(rows)}\nmessages and link states ${Math.round(measured.ms)} ms; whole matrix ${Math.round(wallMs)} ms` +
+      `${formatMatrix(rows)}\nmessages and link states ${Math.round(measured.ms)} ms (${Object.entries(
+        measured.phases,
+      )
+        .map(([k, v]) => `${k} ${v} ms`)
+        .join(', ')}); scans ${scanMs} ms alongside; whole matrix ${Math.round(wallMs)} ms` +
         (scanErrors.length ? `\nscans that failed:\n${scanErrors.join('\n')}` : ''),
     );
   }, 300_000);
