@@ -2,7 +2,7 @@
 // message each way, each s2s link's real state from both servers, the truth light (DESIGN §1's rule,
 // both directions), and the light the product computes through its own code path (scan with --lab →
 // summary → computePath). Prints the whole table; every pair must agree, none may be greener.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type LabState, readLabState } from '../../lab/state.ts';
 import { type MatrixRow, matrixRow } from '../support/truth/matrix-row.ts';
 import { formatMatrix } from '../support/truth/matrix-table.ts';
@@ -62,10 +62,6 @@ describe('the truth matrix: real messages between every pair of lab servers vs t
         (scanErrors.length ? `\nscans that failed:\n${scanErrors.join('\n')}` : ''),
     );
   }, 300_000);
-
-  afterAll(() => {
-    // Nothing to stop: sessions are closed by measureTruth, the lab by the global setup.
-  });
 
   it('measured every ordered pair whose first domain can send, including names with no server', () => {
     const senders = Object.keys(state.domains);
