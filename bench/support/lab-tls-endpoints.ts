@@ -42,7 +42,9 @@ export function labTlsEndpoints(state: LabState): LabTlsEndpoint[] {
       });
     };
     add('c2s', d.c2sPort, false);
-    add('s2s', d.s2sPort, false);
+    // testssl 3.0.8 opens a jabber:client stream even on s2s ports; ejabberd answers it with
+    // invalid-namespace and closes (Prosody goes on), so there is no oracle for ejabberd's s2s port.
+    if (d.server !== 'ejabberd') add('s2s', d.s2sPort, false);
     add('c2s', d.c2sDirectPort, true);
     add('s2s', d.s2sDirectPort, true);
   }
