@@ -14,6 +14,7 @@ import {
   NSD,
   S2S_DIRECT_PORT,
   S2S_PORT,
+  SERVERLESS_DOMAINS,
   SIGNED_ZONE,
   UNBOUND,
 } from './topology.ts';
@@ -46,8 +47,14 @@ export function srvRecords(d: DomainSpec): SrvRecord[] {
   return out;
 }
 
-/** dnsmasq config: authoritative-ish for `test.` (nothing forwarded upstream), `sec.test` sent to nsd. */
-export function dnsmasqConfig(domains: readonly DomainSpec[]): string {
+/**
+ * dnsmasq config: authoritative-ish for `test.` (nothing forwarded upstream, so a name without records
+ * is NXDOMAIN), `sec.test` sent to nsd. Server-less names with an address get it and SRV records.
+ */
+export function dnsmasqConfig(
+  domains: readonly DomainSpec[],
+  serverless: readonly { domain: string; address: string | null }[] = SERVERLESS_DOMAINS,
+): string {
   const lines = [
     'no-resolv',
     'no-hosts',
@@ -64,6 +71,12 @@ export function dnsmasqConfig(domains: readonly DomainSpec[]): string {
     if (inSignedZone(d.domain)) continue;
     lines.push(`host-record=${d.domain},${d.address}`);
     for (const s of srvRecords(d)) lines.push(`srv-host=${s.name},${s.target},${s.port},0,5`);
+  }
+  for (const { domain, address } of serverless) {
+    if (address === null) continue;
+    lines.push(`host-record=${domain},${address}`);
+    lines.push(`srv-host=_xmpp-client._tcp.${domain},${domain},${C2S_PORT},0,5`);
+    lines.push(`srv-host=_xmpp-server._tcp.${domain},${domain},${S2S_PORT},0,5`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -177,6 +177,17 @@ describe('Prosody files', () => {
     });
   });
 
+  it('enables the admin shell, so the s2s link state can be read', () => {
+    const cfg = prosodyConfig(spec('good.test'), prosodyFiles('/s', 'good.test'), null);
+    expect(cfg).toMatch(/modules_enabled = \{[^}]*"admin_shell"/);
+  });
+
+  it('makes tls13.test offer TLS 1.3 only', () => {
+    const tls = { certFile: '/c', keyFile: '/k', caFile: '/ca' };
+    const cfg = prosodyConfig(spec('tls13.test'), prosodyFiles('/s', 'tls13.test'), tls);
+    expect(cfg).toContain('["protocol"] = "tlsv1_3"');
+  });
+
   it('turns on s2s_secure_auth for other.test only', () => {
     const on = DOMAINS.filter((d) => d.s2sSecureAuth).map((d) => d.domain);
     expect(on).toEqual(['other.test']);
@@ -205,6 +216,15 @@ describe('DNS', () => {
     expect(cfg).toContain('host-record=plain.test,127.0.2.4\n');
     expect(cfg).not.toContain('dane.sec.test');
     expect(cfg.split('\n').filter((l) => l.startsWith('server='))).toHaveLength(1);
+  });
+
+  it('gives dead.test an address and SRV records, and nxdomain.test nothing at all', () => {
+    const cfg = dnsmasqConfig(DOMAINS);
+    expect(cfg).toContain('host-record=dead.test,127.0.2.17\n');
+    expect(cfg).toContain('srv-host=_xmpp-server._tcp.dead.test,dead.test,5269,0,5\n');
+    expect(cfg).not.toContain('nxdomain.test');
+    expect(cfg).toContain('host-record=ejabberd.test,127.0.2.20\n');
+    expect(cfg).toContain('host-record=ejabberd2.test,127.0.2.20\n');
   });
 
   it('puts a matching TLSA for dane.sec.test and another key’s hash for badtlsa.sec.test', () => {
@@ -301,10 +321,10 @@ describe('POSH', () => {
 });
 
 describe('PKI', () => {
-  it('names the domain as DNS-ID, both SRV-IDs and an XmppAddr', () => {
+  it('names the domain as DNS-ID and both SRV-IDs, without the XmppAddr ejabberd 23.01 crashes on', () => {
     expect(xmppSubjectAltName('good.test')).toBe(
       'DNS:good.test,otherName:1.3.6.1.5.5.7.8.7;IA5STRING:_xmpp-client.good.test,' +
-        'otherName:1.3.6.1.5.5.7.8.7;IA5STRING:_xmpp-server.good.test,otherName:1.3.6.1.5.5.7.8.5;UTF8:good.test',
+        'otherName:1.3.6.1.5.5.7.8.7;IA5STRING:_xmpp-server.good.test',
     );
   });
 
@@ -326,6 +346,16 @@ describe('ports', () => {
     expect(keys).toContain('127.0.2.14:443/tcp');
     expect(keys).toContain('127.0.2.15:443/tcp');
     expect(keys.filter((k) => k.endsWith(':443/tcp'))).toHaveLength(2);
+    // One ejabberd node for both ejabberd domains: its listeners once, HTTPS on 5443, Erlang's port.
+    expect(eps.filter((e) => e.host === '127.0.2.20').map((e) => `${e.port} ${e.owner}`)).toEqual([
+      '5222 ejabberd',
+      '5269 ejabberd',
+      '5280 ejabberd',
+      '5443 ejabberd',
+      '5210 ejabberd',
+    ]);
+    // Nothing listens for dead.test, on purpose.
+    expect(eps.some((e) => e.host === '127.0.2.17')).toBe(false);
   });
 
   it('reads listeners and their programs out of ss output', () => {

@@ -5,6 +5,20 @@ import { randomUUID } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dnsmasqConfig, nsdConfig, prepareSignedZone, signedZoneText, unboundConfig } from './dns.ts';
+import {
+  accountCommands,
+  type EjabberdFiles,
+  ejabberdConfig,
+  ejabberdCtlConfig,
+  ejabberdctl,
+  ejabberdctlArgs,
+  ejabberdFiles,
+  ejabberdInetrc,
+  ejabberdResolvConf,
+  ejabberdStartCommand,
+  newCookie,
+  rosterCommands,
+} from './ejabberd.ts';
 import { ensurePki, type Pki } from './pki.ts';
 import { assertPortsFree } from './ports.ts';
 import { poshDocument, writePoshFolder } from './posh.ts';
@@ -25,23 +39,29 @@ import {
   DNSMASQ,
   DOMAINS,
   type DomainSpec,
+  EJABBERD_HTTPS_PORT,
   HTTP_PORT,
   HTTPS_PORT,
   labEndpoints,
+  listenPorts,
   NSD,
   POSH_HTTPS_PORT,
   S2S_DIRECT_PORT,
   S2S_PORT,
+  SERVERLESS_DOMAINS,
   SIGNED_ZONE,
+  serverOf,
   UNBOUND,
 } from './topology.ts';
 
 export type { LabDomainState, LabProcess, LabState } from './state.ts';
 export { readLabState, STATE_FILE } from './state.ts';
 
-const DEBIAN_PACKAGES = 'prosody dnsmasq-base nsd unbound ldnsutils openssl util-linux';
+const DEBIAN_PACKAGES = 'prosody ejabberd dnsmasq-base nsd unbound ldnsutils openssl util-linux';
 const REQUIRED_COMMANDS = [
   'prosody',
+  'ejabberdctl',
+  'unshare',
   'dnsmasq',
   'nsd',
   'unbound',
@@ -71,14 +91,14 @@ function checkPrerequisites(): void {
   }
 }
 
-function prosodyOwner(): Owner {
+function systemUser(name: 'prosody' | 'ejabberd'): Owner {
   try {
-    const uid = Number(execFileSync('id', ['-u', 'prosody'], { encoding: 'utf8' }).trim());
-    const gid = Number(execFileSync('id', ['-g', 'prosody'], { encoding: 'utf8' }).trim());
+    const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }).trim());
+    const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8' }).trim());
     return { uid, gid };
   } catch {
     throw new Error(
-      `lab: no "prosody" user; install the Debian package: apt-get install -y ${DEBIAN_PACKAGES}`,
+      `lab: no "${name}" user; install the Debian package: apt-get install -y ${DEBIAN_PACKAGES}`,
     );
   }
 }
@@ -119,7 +139,29 @@ async function withLock<T>(fn: () => Promise<T>): Promise<T> {
 function domainState(d: DomainSpec, pki: Pki): LabDomainState {
   const tls = d.certificate !== 'none';
   const http = d.http;
+  if (serverOf(d) === 'ejabberd') {
+    const secure = http && tls;
+    return {
+      server: 'ejabberd',
+      address: d.address,
+      c2sPort: C2S_PORT,
+      s2sPort: S2S_PORT,
+      c2sDirectPort: null,
+      s2sDirectPort: null,
+      httpPort: http ? HTTP_PORT : null,
+      httpsPort: secure ? EJABBERD_HTTPS_PORT : null,
+      websocketUrl: http ? `ws://${d.address}:${HTTP_PORT}/ws` : null,
+      boshUrl: http ? `http://${d.address}:${HTTP_PORT}/bosh` : null,
+      websocketSecureUrl: secure ? `wss://${d.domain}:${EJABBERD_HTTPS_PORT}/ws` : null,
+      boshSecureUrl: secure ? `https://${d.domain}:${EJABBERD_HTTPS_PORT}/bosh` : null,
+      poshPort: null,
+      traits: [...d.traits],
+      users: d.users.map((u) => ({ jid: `${u.localpart}@${d.domain}`, password: u.password })),
+      certFile: pki.domains[d.domain]?.certFile ?? null,
+    };
+  }
   return {
+    server: 'prosody',
     address: d.address,
     c2sPort: C2S_PORT,
     s2sPort: S2S_PORT,
@@ -139,14 +181,39 @@ function domainState(d: DomainSpec, pki: Pki): LabDomainState {
   };
 }
 
-function listenersOf(d: DomainSpec): number[] {
-  const tls = d.certificate !== 'none';
-  const ports = [C2S_PORT, S2S_PORT];
-  if (d.directTls && tls) ports.push(C2S_DIRECT_PORT, S2S_DIRECT_PORT);
-  if (d.http) ports.push(HTTP_PORT);
-  if (d.http && tls) ports.push(HTTPS_PORT);
-  if (d.posh && tls) ports.push(POSH_HTTPS_PORT);
-  return ports;
+/** The ejabberd user must traverse to lab/.state; Erlang refuses nothing, so say it plainly. */
+function canReach(user: 'prosody' | 'ejabberd', dir: string): boolean {
+  try {
+    execFileSync('runuser', ['-u', user, '--', 'test', '-x', dir]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Writes the ejabberd node's files afresh: config, ctl settings, resolver files, certificates. */
+function writeEjabberdInstance(domains: readonly DomainSpec[], pki: Pki, files: EjabberdFiles): void {
+  const owner = systemUser('ejabberd');
+  // Every start begins with an empty database (accounts and rosters come from the topology) and log.
+  rmSync(files.dir, { recursive: true, force: true });
+  for (const dir of [files.dir, files.spoolDir, files.logsDir, files.certDir])
+    mkdirSync(dir, { recursive: true });
+  const certFiles: string[] = [];
+  for (const d of domains) {
+    const p = pki.domains[d.domain];
+    if (!p) throw new Error(`lab: ${d.domain} (ejabberd) has no certificate`);
+    const pem = join(files.certDir, `${d.domain}.pem`);
+    writeFileSync(pem, readFileSync(p.keyFile, 'utf8') + readFileSync(p.certFile, 'utf8'), { mode: 0o600 });
+    certFiles.push(pem);
+  }
+  writeFileSync(files.configFile, ejabberdConfig(domains, files, certFiles, pki.caFile));
+  writeFileSync(files.ctlConfigFile, ejabberdCtlConfig(domains[0]!.address, files, newCookie()), {
+    mode: 0o600,
+  });
+  writeFileSync(files.inetrcFile, ejabberdInetrc());
+  writeFileSync(files.resolvConfFile, ejabberdResolvConf());
+  execFileSync('chown', ['-R', `${owner.uid}:${owner.gid}`, files.dir]);
+  chmodSync(files.dir, 0o750);
 }
 
 /** Prosody must read keys and traverse the state folders; keys stay unreadable to others. */
@@ -164,12 +231,7 @@ function shareWithProsody(pki: Pki, owner: Owner | null): void {
 
 /** Prosody runs as its own user when every folder above lab/.state lets it through. */
 function prosodyCanReach(dir: string): boolean {
-  try {
-    execFileSync('runuser', ['-u', 'prosody', '--', 'test', '-x', dir]);
-    return true;
-  } catch {
-    return false;
-  }
+  return canReach('prosody', dir);
 }
 
 async function readPidFile(file: string, started: Started, timeoutMs = 5_000): Promise<number | null> {
@@ -187,7 +249,7 @@ async function readPidFile(file: string, started: Started, timeoutMs = 5_000): P
 async function startAll(): Promise<LabState> {
   checkPrerequisites();
   await assertPortsFree(labEndpoints());
-  const prosodyUser = prosodyOwner();
+  const prosodyUser = systemUser('prosody');
   mkdirSync(STATE_DIR, { recursive: true });
   // A checkout under a private folder (e.g. /root) is closed to the prosody user: then Prosody runs as
   // root with `run_as_root`, rather than the lab writing outside the project.
@@ -215,7 +277,15 @@ async function startAll(): Promise<LabState> {
   writeFileSync(files.nsd, nsdConfig(dnsDir, zone.zoneFile));
   writeFileSync(files.unbound, unboundConfig(dnsDir, zone.trustAnchorFile));
 
-  for (const d of DOMAINS) {
+  const ejabberdDomains = DOMAINS.filter((d) => serverOf(d) === 'ejabberd');
+  const prosodyDomains = DOMAINS.filter((d) => serverOf(d) === 'prosody');
+  const ej = ejabberdFiles(STATE_DIR);
+  if (ejabberdDomains.length > 0) {
+    if (!canReach('ejabberd', STATE_DIR))
+      throw new Error(`lab: the ejabberd user cannot reach ${STATE_DIR}; put the checkout where it can`);
+    writeEjabberdInstance(ejabberdDomains, pki, ej);
+  }
+  for (const d of prosodyDomains) {
     const p = pki.domains[d.domain];
     const tls = p ? { certFile: p.certFile, keyFile: p.keyFile, caFile: pki.caFile, web: p.web } : null;
     const pf = prosodyFiles(STATE_DIR, d.domain);
@@ -253,12 +323,23 @@ async function startAll(): Promise<LabState> {
       waitForListener(unbound, UNBOUND.host, UNBOUND.port, log('unbound')),
     ];
     const prosodies: { started: Started; pidFile: string; domain: string }[] = [];
-    for (const d of DOMAINS) {
+    let ejabberd: Started | null = null;
+    if (ejabberdDomains.length > 0) {
+      const how = ejabberdStartCommand(ej);
+      ejabberd = startDetached('ejabberd', how.cmd, how.args, join(ej.dir, 'console.log'), ej.dir);
+      // The ejabberdctl script waits for the Erlang VM (through su): stopped after the VM itself.
+      ejabberd.proc.wrapper = true;
+      started.push(ejabberd);
+      // Erlang and ejabberd's start take about 3 s here; the listeners open last.
+      for (const port of listenPorts(ejabberdDomains[0]!))
+        waits.push(waitForListener(ejabberd, ejabberdDomains[0]!.address, port, ej.logFile, 60_000));
+    }
+    for (const d of prosodyDomains) {
       const pf = prosodyFiles(STATE_DIR, d.domain);
       const how = prosodyCommand(
         pf.configFile,
         owner !== null,
-        listenersOf(d).some((port) => port < 1024),
+        listenPorts(d).some((port) => port < 1024),
       );
       const s = startDetached(
         `prosody ${d.domain}`,
@@ -270,7 +351,7 @@ async function startAll(): Promise<LabState> {
       s.proc.wrapper = how.wrapper || undefined;
       started.push(s);
       prosodies.push({ started: s, pidFile: pf.pidFile, domain: d.domain });
-      for (const port of listenersOf(d)) waits.push(waitForListener(s, d.address, port, pf.logFile));
+      for (const port of listenPorts(d)) waits.push(waitForListener(s, d.address, port, pf.logFile));
     }
     await Promise.all(waits);
     const processes: LabProcess[] = started.map((s) => s.proc);
@@ -280,12 +361,29 @@ async function startAll(): Promise<LabState> {
       if (pid !== null && pid !== p.started.proc.pid)
         processes.push({ name: `prosody ${p.domain} (server)`, pid, marker: p.started.proc.marker });
     }
+    if (ejabberd) {
+      const pid = await readPidFile(ej.pidFile, ejabberd);
+      if (pid === null) throw new Error(`lab: ejabberd listens but wrote no pidfile ${ej.pidFile}`);
+      processes.push({ name: 'ejabberd (server)', pid, marker: ej.dir });
+      // Registration before rosters: mod_admin_extra adds items only to existing accounts.
+      await Promise.all(accountCommands(ejabberdDomains).map((args) => ejabberdctl(ej, args)));
+      await Promise.all(rosterCommands(ejabberdDomains).map((args) => ejabberdctl(ej, args)));
+    }
     const state: LabState = {
       resolver: { host: UNBOUND.host, port: UNBOUND.port },
       plainResolver: { host: DNSMASQ.host, port: DNSMASQ.port },
       caFile: pki.caFile,
       signedZone: { name: SIGNED_ZONE, ds: zone.ds },
       domains: Object.fromEntries(DOMAINS.map((d) => [d.domain, domainState(d, pki)])),
+      serverless: SERVERLESS_DOMAINS.map((d) => ({ ...d })),
+      ejabberd:
+        ejabberdDomains.length > 0
+          ? {
+              ctlArgs: ejabberdctlArgs(ej),
+              logFile: ej.logFile,
+              domains: ejabberdDomains.map((d) => d.domain),
+            }
+          : null,
       processes,
       startedAt: new Date().toISOString(),
     };
@@ -348,6 +446,14 @@ export function describeLab(state: LabState): string {
     lines.push(`${''.padEnd(18)} traits: ${d.traits.join(', ')}`);
     lines.push(`${''.padEnd(18)} users: ${d.users.map((u) => `${u.jid} / ${u.password}`).join(', ')}`);
   }
+  for (const d of state.serverless ?? [])
+    lines.push(
+      `${d.domain.padEnd(18)} no server: ${d.address ? `A ${d.address} and SRV, nothing listening` : 'no DNS record (NXDOMAIN)'}`,
+    );
+  if (state.ejabberd)
+    lines.push(
+      `ejabberd: ejabberdctl ${state.ejabberd.ctlArgs.join(' ')} status   log ${state.ejabberd.logFile}`,
+    );
   lines.push(
     'Names resolve only through the lab resolvers, e.g. dig @127.0.2.6 _xmpp-client._tcp.good.test SRV',
   );

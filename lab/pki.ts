@@ -31,13 +31,16 @@ export interface Pki {
   domains: Record<string, DomainPki>;
 }
 
-/** subjectAltName value for an XMPP server: DNS-ID, both SRV-IDs and an XmppAddr for `name`. */
+/**
+ * subjectAltName value for an XMPP server: DNS-ID and both SRV-IDs for `name`. No XmppAddr: ejabberd
+ * 23.01 crashes verifying an s2s peer certificate that carries one (LAB-NOTES), and every lab domain
+ * may be an ejabberd peer.
+ */
 export function xmppSubjectAltName(name: string): string {
   return [
     `DNS:${name}`,
     `otherName:${ID_ON_DNSSRV};IA5STRING:_xmpp-client.${name}`,
     `otherName:${ID_ON_DNSSRV};IA5STRING:_xmpp-server.${name}`,
-    `otherName:${ID_ON_XMPPADDR};UTF8:${name}`,
   ].join(',');
 }
 
@@ -90,6 +93,8 @@ function manifestOf(domains: readonly DomainSpec[]): string {
   const parts = domains
     .filter((d) => d.certificate !== 'none')
     .map((d) => [d.domain, d.certificate, certificateName(d), d.keyType, d.posh ? 'web' : ''].join(':'));
+  // Bumped when the certificates' content changes (v2: no XmppAddr), so an old PKI is remade.
+  parts.unshift('v2');
   return createHash('sha256').update(parts.join('\n')).digest('hex');
 }
 

@@ -65,6 +65,8 @@ export function prosodyConfig(
     'pep',
     'posix',
     'dialback',
+    // `prosodyctl shell`: the truth-matrix test reads each s2s link's real state with it.
+    'admin_shell',
   ];
   if (tls) modules.push('tls');
   if (spec.http) modules.push('http', 'websocket', 'bosh');

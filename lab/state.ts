@@ -14,6 +14,8 @@ export interface LabUserState {
 }
 
 export interface LabDomainState {
+  /** Which software serves it; absent in states written before ejabberd joined the lab (Prosody). */
+  server?: 'prosody' | 'ejabberd';
   address: string;
   c2sPort: number;
   s2sPort: number;
@@ -58,6 +60,10 @@ export interface LabState {
   signedZone: { name: string; ds: string };
   domains: Record<string, LabDomainState>;
   processes: LabProcess[];
+  /** Names with no server: an address and SRV records with nothing listening, or no record at all. */
+  serverless?: { domain: string; address: string | null }[];
+  /** The ejabberd node serving the ejabberd domains: how to run `ejabberdctl` against it, its log. */
+  ejabberd?: { ctlArgs: string[]; logFile: string; domains: string[] } | null;
   /** ISO time the lab was started. */
   startedAt: string;
 }

@@ -47,14 +47,19 @@ export interface RosterEntry {
   groups: string[];
 }
 
+/** Which software serves a lab domain. */
+export type ServerKind = 'prosody' | 'ejabberd';
+
 export interface DomainSpec {
   domain: string;
+  /** Defaults to Prosody. The ejabberd domains share one ejabberd node (see ejabberd.ts). */
+  server?: ServerKind;
   address: string;
   certificate: CertificateKind;
   /** For `wrong-name`: the name the certificate is for instead. */
   certificateName?: string;
   keyType: 'ec' | 'rsa';
-  /** Prosody `ssl` protocol and ciphers; null: Prosody's defaults (TLS 1.2+, its cipher list). */
+  /** Prosody `ssl` protocol and ciphers; null: the server's defaults (TLS 1.2+, its cipher list). */
   tls: { protocol: string; ciphers: string } | null;
   c2sRequireEncryption: boolean;
   s2sRequireEncryption: boolean;
@@ -63,7 +68,7 @@ export interface DomainSpec {
   allowUnencryptedPlain: boolean;
   /** XEP-0368 direct TLS on 5223/5270, with `_xmpps-*` SRV records. */
   directTls: boolean;
-  /** HTTP (5280) and HTTPS (5281) with WebSocket and BOSH. */
+  /** HTTP (5280) and HTTPS (5281 for Prosody, 5443 for ejabberd) with WebSocket and BOSH. */
   http: boolean;
   /** `_xmpp-client._tcp`/`_xmpp-server._tcp` SRV records; without them clients fall back to the A record. */
   srv: boolean;
@@ -80,6 +85,21 @@ export const C2S_DIRECT_PORT = 5223;
 export const S2S_DIRECT_PORT = 5270;
 export const HTTP_PORT = 5280;
 export const HTTPS_PORT = 5281;
+/** ejabberd's own default HTTPS port: its WebSocket, BOSH and host-meta over TLS. */
+export const EJABBERD_HTTPS_PORT = 5443;
+/** Erlang distribution port of the ejabberd node (no epmd), for ejabberdctl. */
+export const EJABBERD_DIST_PORT = 5210;
+/** The address of the ejabberd node, serving every ejabberd domain. */
+export const EJABBERD_ADDRESS = '127.0.2.20';
+
+/**
+ * Names the lab gives DNS records but no server: messages to them must bounce. `dead.test` has an
+ * address and SRV records with nothing listening; `nxdomain.test` has no record at all (NXDOMAIN).
+ */
+export const SERVERLESS_DOMAINS = [
+  { domain: 'dead.test', address: '127.0.2.17' as string | null },
+  { domain: 'nxdomain.test', address: null as string | null },
+] as const;
 /** POSH is fetched from https://DOMAIN/.well-known/posh/, i.e. the standard HTTPS port. */
 export const POSH_HTTPS_PORT = 443;
 
@@ -318,7 +338,87 @@ export const DOMAINS: readonly DomainSpec[] = [
       'srv',
     ],
   },
+  {
+    domain: 'tls13.test',
+    address: '127.0.2.16',
+    certificate: 'ca-signed',
+    ...MODERN_DEFAULTS,
+    tls: { protocol: 'tlsv1_3', ciphers: 'DEFAULT' },
+    tlsa: null,
+    posh: null,
+    users: [{ localpart: 'tina', password: 'tina-tls13-pw' }],
+    roster: {},
+    traits: ['cert:ca-signed', 'tls:1.3-only', 'c2s:encryption-required', 's2s:encryption-required', 'srv'],
+  },
+  {
+    domain: 'ejabberd.test',
+    server: 'ejabberd',
+    address: EJABBERD_ADDRESS,
+    certificate: 'ca-signed',
+    ...MODERN_DEFAULTS,
+    http: true,
+    tlsa: null,
+    posh: null,
+    users: [
+      { localpart: 'eve', password: 'eve-ejabberd-pw' },
+      { localpart: 'fay', password: 'fay-ejabberd-pw' },
+    ],
+    roster: { eve: [{ jid: 'alice@good.test', name: 'Alice', groups: ['Friends'] }] },
+    traits: [
+      'server:ejabberd',
+      'cert:ca-signed',
+      'tls:1.2+',
+      'c2s:encryption-required',
+      's2s:encryption-required',
+      'auth:scram',
+      'srv',
+      'websocket',
+      'bosh',
+      'host-meta',
+    ],
+  },
+  {
+    // The same ejabberd node as ejabberd.test: two domains served by one server.
+    domain: 'ejabberd2.test',
+    server: 'ejabberd',
+    address: EJABBERD_ADDRESS,
+    certificate: 'ca-signed',
+    ...MODERN_DEFAULTS,
+    http: true,
+    tlsa: null,
+    posh: null,
+    users: [{ localpart: 'zoe', password: 'zoe-ejabberd2-pw' }],
+    roster: { zoe: [{ jid: 'eve@ejabberd.test', name: 'Eve', groups: [] }] },
+    traits: [
+      'server:ejabberd',
+      'cert:ca-signed',
+      'tls:1.2+',
+      'c2s:encryption-required',
+      's2s:encryption-required',
+      'auth:plain',
+      'same-server:ejabberd.test',
+      'srv',
+      'websocket',
+      'bosh',
+      'host-meta',
+    ],
+  },
 ];
+
+export function serverOf(d: DomainSpec): ServerKind {
+  return d.server ?? 'prosody';
+}
+
+/** The TCP ports a domain's server listens on (ejabberd's HTTPS on its own default port). */
+export function listenPorts(d: DomainSpec): number[] {
+  const tls = d.certificate !== 'none';
+  const ports = [C2S_PORT, S2S_PORT];
+  if (d.directTls && tls) ports.push(C2S_DIRECT_PORT, S2S_DIRECT_PORT);
+  if (d.http) ports.push(HTTP_PORT);
+  if (d.http && tls) ports.push(serverOf(d) === 'ejabberd' ? EJABBERD_HTTPS_PORT : HTTPS_PORT);
+  if (d.posh && tls) ports.push(POSH_HTTPS_PORT);
+  return ports;
+}
 
 export interface Endpoint {
   /** What listens there, for messages. */
@@ -338,13 +438,17 @@ export function labEndpoints(domains: readonly DomainSpec[] = DOMAINS): Endpoint
   ]) {
     out.push({ ...dns, protocol: 'udp' }, { ...dns, protocol: 'tcp' });
   }
+  const seen = new Set<string>();
   for (const d of domains) {
-    const owner = `prosody ${d.domain}`;
-    const ports = [C2S_PORT, S2S_PORT];
-    if (d.directTls) ports.push(C2S_DIRECT_PORT, S2S_DIRECT_PORT);
-    if (d.http) ports.push(HTTP_PORT, HTTPS_PORT);
-    if (d.posh) ports.push(POSH_HTTPS_PORT);
-    for (const port of ports) out.push({ owner, host: d.address, port, protocol: 'tcp' });
+    const owner = serverOf(d) === 'ejabberd' ? 'ejabberd' : `prosody ${d.domain}`;
+    const ports = serverOf(d) === 'ejabberd' ? [...listenPorts(d), EJABBERD_DIST_PORT] : listenPorts(d);
+    for (const port of ports) {
+      // ejabberd domains share one node and its listeners.
+      const key = `${d.address}:${port}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ owner, host: d.address, port, protocol: 'tcp' });
+    }
   }
   return out;
 }

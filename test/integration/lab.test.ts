@@ -105,16 +105,27 @@ describe('lab', () => {
         'badposh.test',
         'badtlsa.sec.test',
         'dane.sec.test',
+        'ejabberd.test',
+        'ejabberd2.test',
         'expired.test',
         'good.test',
         'other.test',
         'plain.test',
         'posh.test',
+        'tls13.test',
         'weak.test',
         'wrongname.test',
       ].sort(),
     );
-    expect(state.processes.length).toBeGreaterThanOrEqual(11);
+    expect(state.serverless).toEqual([
+      { domain: 'dead.test', address: '127.0.2.17' },
+      { domain: 'nxdomain.test', address: null },
+    ]);
+    // dnsmasq, nsd, unbound, 12 Prosody and one ejabberd node (each with its server process).
+    expect(state.processes.length).toBeGreaterThanOrEqual(16);
+    expect(state.processes.map((p) => p.name)).toContain('ejabberd (server)');
+    expect(state.domains['ejabberd.test']!.server).toBe('ejabberd');
+    expect(state.domains['ejabberd.test']!.websocketSecureUrl).toBe('wss://ejabberd.test:5443/ws');
     for (const p of state.processes) expect(isOurs(p), `${p.name} (${p.pid}) alive`).toBe(true);
     expect(state.domains['good.test']!.websocketUrl).toBe('ws://127.0.2.2:5280/xmpp-websocket');
     expect(state.domains['plain.test']!.certFile).toBeNull();
@@ -178,6 +189,68 @@ describe('lab', () => {
     expect(error.text).toMatch(/^Server-to-server connection failed/);
   });
 
+  it('runs ejabberd: SCRAM on ejabberd.test, plain passwords on ejabberd2.test, rosters, s2s with Prosody', async () => {
+    const [eve, zoe, alice] = await Promise.all([
+      open('eve@ejabberd.test'),
+      open('zoe@ejabberd2.test'),
+      open('alice@good.test'),
+    ]);
+    expect(eve.secure && zoe.secure).toBe(true);
+    expect(await eve.getRoster()).toEqual([
+      { jid: 'alice@good.test', name: 'Alice', subscription: 'both', groups: ['Friends'] },
+    ]);
+    await eve.sendMessage('alice@good.test', 'hello from ejabberd');
+    await alice.sendMessage('zoe@ejabberd2.test', 'hello ejabberd2');
+    await eve.sendMessage('zoe@ejabberd2.test', 'same server');
+    await alice.waitForMessage('eve@ejabberd.test', 'hello from ejabberd');
+    await zoe.waitForMessage('alice@good.test', 'hello ejabberd2');
+    await zoe.waitForMessage('eve@ejabberd.test', 'same server');
+  });
+
+  it('serves XEP-0156 host-meta from ejabberd over HTTPS (5443)', async () => {
+    const ca = readFileSync(state.caFile);
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = get(
+        {
+          host: '127.0.2.20',
+          port: 5443,
+          path: '/.well-known/host-meta.json',
+          servername: 'ejabberd.test',
+          headers: { host: 'ejabberd.test' },
+          ca,
+          checkServerIdentity: () => undefined,
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => {
+            text += c;
+          });
+          res.on('end', () => resolve(text));
+        },
+      );
+      req.on('error', reject);
+    });
+    const links = (JSON.parse(body) as { links: { rel: string; href: string }[] }).links;
+    expect(links).toContainEqual({
+      rel: 'urn:xmpp:alt-connections:websocket',
+      href: 'wss://ejabberd.test:5443/ws',
+    });
+  });
+
+  it('bounces messages to dead.test (nothing listens) and nxdomain.test (no record)', async () => {
+    const alice = await open('alice@good.test');
+    const dead = await alice.waitForError(await alice.sendMessage('x@dead.test', 'anyone?'));
+    expect(dead).toMatchObject({
+      condition: 'remote-server-not-found',
+      text: 'Server-to-server connection failed: connection refused',
+    });
+    const none = await alice.waitForError(await alice.sendMessage('x@nxdomain.test', 'anyone?'));
+    expect(none).toMatchObject({
+      condition: 'remote-server-not-found',
+      text: 'Server-to-server connection failed: NXDomain in A lookup',
+    });
+  });
+
   it('lets a plain.test client log in without TLS', async () => {
     const dave = await open('dave@plain.test');
     expect(dave.secure).toBe(false);
@@ -188,7 +261,10 @@ describe('lab', () => {
     const roster = await alice.getRoster();
     const domains = new Set(roster.map((i) => i.jid.split('@')[1]));
     // Not (yet) the POSH domains: see ALICE_ROSTER in lab/topology.ts.
-    const rosterDomains = Object.keys(state.domains).filter((d) => !d.endsWith('posh.test'));
+    // Nor the domains added for the truth matrix (tls13.test, the ejabberd ones): the e2e tests count nine.
+    const rosterDomains = Object.keys(state.domains).filter(
+      (d) => !d.endsWith('posh.test') && d !== 'tls13.test' && !d.startsWith('ejabberd'),
+    );
     for (const d of rosterDomains) expect(domains.has(d), `contact on ${d}`).toBe(true);
     expect(roster).toHaveLength(9);
     expect(roster).toContainEqual({

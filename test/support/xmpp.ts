@@ -223,6 +223,9 @@ export async function login(state: LabState, jid: string, options: LoginOptions 
     username,
     password,
     resource: options.resource ?? `test-${Math.random().toString(36).slice(2, 8)}`,
+    // xmpp.js gives each step (stream open, STARTTLS, SASL) 2 s by default; logins to ejabberd, or on a
+    // loaded machine, overran it here with an empty TimeoutError.
+    timeout: 10_000,
   }) as unknown as RawClient;
   // A test wants one attempt and its error, not xmpp.js' endless reconnect loop.
   raw.reconnect.stop();
