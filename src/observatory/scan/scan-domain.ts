@@ -136,7 +136,6 @@ async function locate(
     return {
       addresses: [],
       dnssec: false,
-<<<<<<< HEAD
       failed: {
         error: `cannot resolve ${target.host}: ${errorText(err)}`,
         failure: nxdomain
@@ -145,9 +144,6 @@ async function locate(
             ? 'timeout'
             : 'error',
       },
-=======
-      error: `cannot resolve ${target.host}: ${errorText(err)}`,
->>>>>>> arch
     };
   }
 }
