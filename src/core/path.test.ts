@@ -383,12 +383,20 @@ describe('s2s, inferred: what the two servers negotiate, not the worse grade', (
 });
 
 describe('s2s, inferred: authentication, each direction', () => {
-  it('an ejabberd sender is authenticated by dialback, even with a valid certificate: yellow', () => {
+  it('an ejabberd sender proves itself by certificate but checks no receiver’s certificate: yellow (lab, 23.01)', () => {
     const hop = s2s({ userSoftware: { name: 'ejabberd', version: '23.01' } });
     expect(hop.light).toBe('yellow');
     expect(hop.reasons).toEqual([
-      "other.test verifies good.test only through dialback, which trusts DNS: good.test's software (ejabberd) uses dialback when it connects.",
+      "good.test's software (ejabberd) does not check the certificate of the servers it sends to: whoever controls DNS can pose as other.test.",
     ]);
+  });
+
+  it('an initiator that authenticates only by dialback is yellow even with a valid certificate', () => {
+    const hop = s2s({
+      contact: { s2s: { refusesUnauthenticated: false } },
+      user: { s2s: { authentication: ['dane'] } },
+    });
+    expect(hop.light).toBe('yellow');
   });
 
   it('the software the user’s server reports beats the scan’s, and so does the contact’s answer', () => {

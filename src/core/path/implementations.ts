@@ -5,6 +5,8 @@ import type { SoftwareVersion } from '../observation.ts';
 interface Behaviour {
   /** When it initiates a link and its own certificate is valid, it authenticates with SASL EXTERNAL. */
   initiatesWithExternal: boolean;
+  /** When it initiates a link, it checks the receiving server's certificate. */
+  verifiesReceiver: boolean;
   /** It checks peers' DANE TLSA records by default (Prosody only with `use_dane`). */
   checksDane: boolean;
   /** It checks peers' POSH documents by default (Prosody only with a community module). */
@@ -12,11 +14,12 @@ interface Behaviour {
 }
 
 const KNOWN: Record<string, Behaviour> = {
-  // Lab: SASL EXTERNAL wherever the peer's certificate verified, dialback otherwise.
-  prosody: { initiatesWithExternal: true, checksDane: false, checksPosh: false },
-  // Lab: an ejabberd sender is authenticated by dialback on the receiving side, even with a valid
-  // certificate.
-  ejabberd: { initiatesWithExternal: false, checksDane: false, checksPosh: false },
+  // Lab: SASL EXTERNAL wherever the peer's certificate verified, dialback otherwise; it checks the
+  // receiver's certificate (and goes on by dialback without s2s_secure_auth).
+  prosody: { initiatesWithExternal: true, verifiesReceiver: true, checksDane: false, checksPosh: false },
+  // Lab (23.01, Debian's defaults with mod_s2s_dialback): it authenticates with SASL EXTERNAL, but does
+  // not check the receiving server's certificate at all: it delivered to self-signed and expired peers.
+  ejabberd: { initiatesWithExternal: true, verifiesReceiver: false, checksDane: false, checksPosh: false },
 };
 
 export function behaviourOf(software: SoftwareVersion | null): Behaviour | null {

@@ -203,6 +203,14 @@ function authenticationVerdicts(initiator: Side, receiver: Side): Verdict[] {
       );
     }
   }
+  if (behaviour?.verifiesReceiver === false) {
+    verdicts.push(
+      verdict(
+        'yellow',
+        `${initiator.domain}'s software (${initiator.software?.name}) does not check the certificate of the servers it sends to: whoever controls DNS can pose as ${receiver.domain}.`,
+      ),
+    );
+  }
   return verdicts;
 }
 
