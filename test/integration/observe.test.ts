@@ -10,8 +10,13 @@ import type { Element } from 'ltx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LabState, readLabState } from '../../lab/state.ts';
 import type { S2sObservation } from '../../src/core/observation.ts';
+import { runCheckCycle } from '../../src/extension/background/check-cycle.ts';
+import { memoryStorage } from '../../src/extension/background/memory-storage.test-support.ts';
+import { memorySnapshotStore } from '../../src/extension/background/snapshot-store.ts';
+import { readCheckResults, readFailure, readObserved } from '../../src/extension/background/storage.ts';
 import { type AskIq, observeDomains } from '../../src/extension/background/xmpp/observe.ts';
 import { checkAccount } from '../../src/extension/background/xmpp/session.ts';
+import { DEFAULT_SETTINGS } from '../../src/extension/shared/settings.ts';
 import { login, trustLabCertificates, type XmppSession } from '../support/xmpp.ts';
 
 let state: LabState;
@@ -162,6 +167,63 @@ describe('observation in the account check (good.test is the user’s server)', 
     });
     // A failed link is not asked for disco or version.
     expect(result.observations.get('plain.test')).toMatchObject({ software: null, identities: [] });
+  });
+});
+
+describe('the check cycle without a reachable observatory', () => {
+  it('lists every contact with what was observed and the local hop, and stores the failure beside them', async () => {
+    const jid = await registerObserver('good.test');
+    // A port that was free a moment ago: the observatory is down.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as { port: number };
+    await new Promise((resolve) => closed.close(resolve));
+    const local = memoryStorage({
+      settings: {
+        ...DEFAULT_SETTINGS,
+        jid,
+        endpoint: { mode: 'url', url: state.domains['good.test']?.websocketUrl },
+        observatoryUrl: `http://127.0.0.1:${port}`,
+      },
+    });
+    const outcome = await runCheckCycle({
+      local,
+      session: memoryStorage({ credentials: { jid, password: OBSERVER_PASSWORD } }),
+      snapshots: memorySnapshotStore(),
+      checkAccount,
+      discover: async () => {
+        throw new Error('the endpoint is given: no discovery');
+      },
+      fetch,
+      now: () => new Date(),
+      timeoutMs: 5_000,
+      onProgress: () => {},
+    });
+    expect(outcome).toMatchObject({ ok: true, failure: { kind: 'observatory-unreachable' } });
+    const { results, lastCheck } = await readCheckResults(local);
+    expect(results.map((r) => r.jid).sort()).toEqual([
+      'a@weak.test',
+      'b@weak.test',
+      'bob@good.test',
+      'c@weak.test',
+      'dave@plain.test',
+      'erin@other.test',
+      'heidi@dane.sec.test',
+      'nobody@nonexist.test',
+    ]);
+    for (const result of results) expect(result.hops[0]?.name).toBe('c2s-local');
+    // Stored with the results until the next check, and the failure beside them (not stale).
+    const observed = await readObserved(local);
+    expect(observed.userSoftware).toEqual({ name: 'Prosody', version: '0.12.3' });
+    expect(Object.fromEntries(observed.observations.map((o) => [o.domain, o.outcome]))).toEqual({
+      'weak.test': 'ok',
+      'plain.test': 'refused-encryption',
+      'nonexist.test': 'no-such-domain',
+      'dane.sec.test': 'ok',
+      'other.test': 'ok',
+    });
+    const failure = await readFailure(local);
+    expect(failure).toMatchObject({ kind: 'observatory-unreachable', at: lastCheck });
   });
 });
 

@@ -42,9 +42,10 @@ export interface CheckAccountOptions {
   bosh?: Partial<BoshOptions>;
   /**
    * The observer: budget per contact domain (ping, disco, version; long enough for the user's
-   * server to set up s2s) and domains observed at once. Default 10 s and 16.
+   * server to set up s2s) and domains observed at once. Default 10 s and 16; `false` observes nothing
+   * (a connection test).
    */
-  observe?: { budgetMs?: number; concurrency?: number };
+  observe?: { budgetMs?: number; concurrency?: number } | false;
   /** Told where the check is, for the popup's progress line. */
   onProgress?: (progress: CheckProgress) => void;
 }
@@ -204,6 +205,7 @@ async function observe(
   options: CheckAccountOptions,
   signal: AbortSignal,
 ): Promise<{ observations: Map<string, S2sObservation>; userSoftware: SoftwareVersion | null }> {
+  if (options.observe === false) return { observations: new Map(), userSoftware: null };
   const budgetMs = options.observe?.budgetMs ?? OBSERVE_BUDGET_MS;
   const concurrency = options.observe?.concurrency ?? OBSERVE_CONCURRENCY;
   const common = { ask, userDomain, budgetMs, signal };
