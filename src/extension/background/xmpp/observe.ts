@@ -31,7 +31,8 @@ export interface ObserveOptions {
   concurrency: number;
   now(): Date;
   signal?: AbortSignal;
-  onObserved?(done: number, total: number): void;
+  /** Each observation as it completes. */
+  onObserved?(observation: S2sObservation, done: number, total: number): void;
 }
 
 type Answer =
@@ -130,7 +131,7 @@ export async function observeDomains(options: ObserveOptions): Promise<Map<strin
   const observations = await mapWithConcurrency(domains, options.concurrency, async (domain) => {
     const observation = await observeDomain(options, domain);
     done += 1;
-    options.onObserved?.(done, domains.length);
+    options.onObserved?.(observation, done, domains.length);
     return observation;
   });
   return new Map(observations.map((o) => [o.domain, o]));

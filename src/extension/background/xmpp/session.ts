@@ -11,6 +11,7 @@ import type { BoshOptions } from './bosh.ts';
 import { mapWithConcurrency } from './concurrency.ts';
 import { CheckError } from './errors.ts';
 import { toCheckError } from './failures.ts';
+import { type LinkWatch, linkWatch } from './link-watch.ts';
 import { type AskIq, observeDomains, ownServerSoftware } from './observe.ts';
 import {
   answerFromError,
@@ -149,7 +150,12 @@ function step<T>(work: Promise<T>, signal: AbortSignal, ms: number, what: string
   });
 }
 
-async function omemoOf(client: XmppClient, contact: string, timeoutMs: number): Promise<OmemoAnswer> {
+async function omemoOf(
+  client: XmppClient,
+  contact: string,
+  timeoutMs: number,
+  linkDown: Promise<void>,
+): Promise<OmemoAnswer> {
   const ask = async (node: OmemoNode): Promise<OmemoAnswer> => {
     try {
       return devicesInResult(await client.iqCaller.request(deviceListQuery(contact, node), timeoutMs), node);
@@ -158,13 +164,17 @@ async function omemoOf(client: XmppClient, contact: string, timeoutMs: number): 
       return error instanceof StanzaError ? answerFromError(error.condition) : null;
     }
   };
-  const [legacy, v2] = await Promise.all([ask('legacy'), ask('v2')]);
-  return combineAnswers(legacy, v2);
+  // The user's server cannot reach the contact's domain: stop waiting as soon as the observer knows.
+  return Promise.race([
+    Promise.all([ask('legacy'), ask('v2')]).then(([legacy, v2]) => combineAnswers(legacy, v2)),
+    linkDown.then(() => null),
+  ]);
 }
 
 function omemoAnswers(
   client: XmppClient,
   contacts: readonly string[],
+  links: LinkWatch,
   options: CheckAccountOptions,
   report: (progress: CheckProgress) => void,
   signal: AbortSignal,
@@ -174,7 +184,9 @@ function omemoAnswers(
   report({ phase: 'omemo', done, total: contacts.length });
   return step(
     mapWithConcurrency(contacts, concurrency, async (contact) => {
-      const answer = await omemoOf(client, contact, options.timeoutMs);
+      const parsed = parseJid(contact);
+      const linkDown = parsed.ok ? links.down(parsed.jid.domain) : new Promise<void>(() => {});
+      const answer = await omemoOf(client, contact, options.timeoutMs, linkDown);
       done += 1;
       report({ phase: 'omemo', done, total: contacts.length });
       return answer;
@@ -199,6 +211,7 @@ export const OBSERVE_BUDGET_MS = 10_000;
 export const OBSERVE_CONCURRENCY = 16;
 
 async function observe(
+  links: LinkWatch,
   ask: AskIq,
   userDomain: string,
   domains: readonly string[],
@@ -211,7 +224,13 @@ async function observe(
   const common = { ask, userDomain, budgetMs, signal };
   const [observations, userSoftware] = await step(
     Promise.all([
-      observeDomains({ ...common, domains, concurrency, now: () => new Date() }),
+      observeDomains({
+        ...common,
+        domains,
+        concurrency,
+        now: () => new Date(),
+        onObserved: (observation) => links.observed(observation),
+      }),
       ownServerSoftware(common),
     ]),
     signal,
@@ -289,9 +308,10 @@ export async function checkAccount(options: CheckAccountOptions): Promise<Accoun
     const contacts = roster.map((item) => item.jid);
     const ask = (stanza: Element, ms: number) => client.iqCaller.request(stanza, ms);
     // The observation runs beside the OMEMO queries: a dead domain costs at most its budget, in parallel.
+    const links = linkWatch();
     const [answers, observed] = await Promise.all([
-      omemoAnswers(client, contacts, options, report, guard.signal),
-      observe(ask, domain, contactDomains(contacts), options, guard.signal),
+      omemoAnswers(client, contacts, links, options, report, guard.signal),
+      observe(links, ask, domain, contactDomains(contacts), options, guard.signal),
     ]);
     const auth = client.auth;
     if (!auth) throw new CheckError('protocol', 'logged in without SASL');
