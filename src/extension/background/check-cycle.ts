@@ -116,9 +116,9 @@ async function attempt(deps: CycleDeps, settings: Settings): Promise<Attempt> {
     observations: [...account.observations.values()],
     userSoftware: account.userSoftware,
   };
-  deps.onProgress({ phase: 'grades' });
-  const grades = await lookUpGrades(deps, settings, account);
   try {
+    deps.onProgress({ phase: 'grades' });
+    const grades = await lookUpGrades(deps, settings, account);
     deps.onProgress({ phase: 'saving' });
     const previous = (await readCheckResults(deps.local)).results;
     const now = deps.now();
