@@ -1,8 +1,10 @@
 // The extension with a 1,000-contact roster, in Debian's Chromium against the running lab: check cycle
 // time from the request to the badge (login, roster, 2,000 OMEMO queries, grades, paths), the popup's
-// first render of 1,000 rows, and the service worker's JS heap after a cycle. Prints figures only.
-// Run (root, lab started or startable): node bench/extension.bench.ts [--contacts 1000]
-
+// first render of 1,000 rows, and the service worker's JS heap after a cycle. Then the observer, in
+// Node against a network of its own (bench/support/observe-network.ts): what observing 50 contact
+// domains adds to a 1,000-contact account check when every link is up, and what a dead domain costs.
+// Prints figures only.
+// Run (root, lab started or startable): node bench/extension.bench.ts [--contacts 1000] [--observer-only]
 import { execFile } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -11,11 +13,20 @@ import { parseArgs, promisify } from 'node:util';
 import { ensureLab, STATE_FILE } from '../lab/lab.ts';
 import type { LabState } from '../lab/state.ts';
 import { errorText } from '../src/core/error-text.ts';
+import { observeDomains } from '../src/extension/background/xmpp/observe.ts';
+import {
+  OBSERVE_BUDGET_MS,
+  OBSERVE_CONCURRENCY,
+  randomResource,
+} from '../src/extension/background/xmpp/session.ts';
+import { createXmppClient, startClient } from '../src/extension/background/xmpp/xmpp-client.ts';
+import { checkXmppAccount } from '../src/extension/background/xmpp-account.ts';
 import { RENDER_MEASURES } from '../src/extension/popup/render-timing.ts';
 import { build } from '../test/browser/build-once.ts';
 import { type ExtensionBrowser, launchExtension } from '../test/support/browser.ts';
 import { startTestObservatory } from '../test/support/observatory-for-tests.ts';
 import { login, trustLabCertificates } from '../test/support/xmpp.ts';
+import { DEAD, HOME, type ObserveNetwork, PASSWORD, startObserveNetwork } from './support/observe-network.ts';
 
 const BENCH_USER = 'bench';
 const BENCH_PASSWORD = 'bench-pw';
@@ -62,8 +73,117 @@ function spkiHash(pem: string): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { contacts: { type: 'string', default: '1000' } } });
+  const { values } = parseArgs({
+    options: { contacts: { type: 'string', default: '1000' }, 'observer-only': { type: 'boolean' } },
+  });
   const contacts = Number(values.contacts);
+  if (!values['observer-only']) await extensionFigures(contacts);
+  await observerFigures(contacts);
+}
+
+const OBSERVED_DOMAINS = 50;
+const RUNS = 5;
+
+/**
+ * The observer's cost: the same 1,000-contact check (login, roster, 2,000 OMEMO queries) with and
+ * without observing its 50 domains, each run cold (every s2s link closed first, so each is set up
+ * again), medians of interleaved runs; then one account with an extra contact on a dead domain.
+ */
+async function observerFigures(contacts: number): Promise<void> {
+  const net = await startObserveNetwork({ domains: OBSERVED_DOMAINS, contacts });
+  try {
+    const check = async (user: string, observe: boolean) => {
+      await net.closeS2s();
+      const started = performance.now();
+      const result = await checkXmppAccount({
+        jid: `${user}@${HOME}`,
+        password: PASSWORD,
+        endpoint: net.websocketUrl,
+        transport: 'websocket',
+        timeoutMs: 15_000,
+        ...(observe ? {} : { observe: false as const }),
+      });
+      return { ms: performance.now() - started, result };
+    };
+    await check('bench', true); // warm-up: JIT, first SCRAM hashing on the server
+    const without: number[] = [];
+    const withObservation: number[] = [];
+    let outcomes = '';
+    for (let i = 0; i < RUNS; i++) {
+      without.push((await check('bench', false)).ms);
+      const observed = await check('bench', true);
+      withObservation.push(observed.ms);
+      outcomes = countOutcomes([...observed.result.observations.values()].map((o) => o.outcome));
+    }
+    const base = median(without);
+    const full = median(withObservation);
+    console.log(
+      `observer: ${contacts}-contact check over ${OBSERVED_DOMAINS} domains, cold s2s, median of ${RUNS}: ${Math.round(base)} ms without observation, ${Math.round(full)} ms with it: observation adds ${Math.round(full - base)} ms (target < 1,000 ms); outcomes ${outcomes}`,
+    );
+    // The observation on its own: one logged-in session asks the user's server to reach every domain.
+    const cold: number[] = [];
+    const warm: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      cold.push(await observationAlone(net, true));
+      warm.push(await observationAlone(net, false));
+    }
+    console.log(
+      `observer: observing ${OBSERVED_DOMAINS} domains on its own (ping, disco, version; ${OBSERVE_CONCURRENCY} at a time), median of ${RUNS}: ${Math.round(median(cold))} ms with every s2s link to set up, ${Math.round(median(warm))} ms with the links already up`,
+    );
+    const dead = await check('benchdead', true);
+    const deadObservation = dead.result.observations.get(DEAD);
+    console.log(
+      `observer: the same check plus one contact on ${DEAD} (accepts TCP, never speaks): ${Math.round(dead.ms)} ms, ${Math.round(dead.ms - full)} ms more than with every link up (budget per domain ${OBSERVE_BUDGET_MS} ms); ${DEAD} observed as ${deadObservation?.outcome ?? 'missing'}, its contact's OMEMO ${dead.result.omemo.get(`nobody@${DEAD}`) === null ? 'unknown' : 'answered'}`,
+    );
+  } finally {
+    await net.stop();
+  }
+}
+
+async function observationAlone(net: ObserveNetwork, cold: boolean): Promise<number> {
+  if (cold) await net.closeS2s();
+  const client = createXmppClient({
+    service: net.websocketUrl,
+    domain: HOME,
+    username: 'bench',
+    secret: { password: PASSWORD },
+    resource: randomResource(),
+    timeoutMs: 15_000,
+    plainAllowed: true,
+  });
+  try {
+    await startClient(client.entity);
+    const started = performance.now();
+    const observations = await observeDomains({
+      ask: (stanza, ms) => client.iqCaller.request(stanza, ms),
+      userDomain: HOME,
+      domains: net.domains,
+      budgetMs: OBSERVE_BUDGET_MS,
+      concurrency: OBSERVE_CONCURRENCY,
+      now: () => new Date(),
+    });
+    const ms = performance.now() - started;
+    const notOk = [...observations.values()].filter((o) => o.outcome !== 'ok');
+    if (notOk.length > 0)
+      throw new Error(`observer: ${notOk.length} domains not ok, e.g. ${JSON.stringify(notOk[0])}`);
+    return ms;
+  } finally {
+    await client.entity.stop().catch(() => {});
+  }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+function countOutcomes(outcomes: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const o of outcomes) counts.set(o, (counts.get(o) ?? 0) + 1);
+  return [...counts].map(([o, n]) => `${o} ×${n}`).join(', ');
+}
+
+async function extensionFigures(contacts: number): Promise<void> {
   const { state, started: labStarted } = await ensureLab();
   process.env.HOPLIGHT_LAB_STATE = STATE_FILE;
   const t0 = performance.now();

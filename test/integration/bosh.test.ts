@@ -160,7 +160,7 @@ describe('BOSH session against Prosody', () => {
       name: 'Weak Bob',
       groups: ['Friends', 'Weak'],
     });
-    expect(result.boundJid).toMatch(/^alice@good\.test\/hoplight-[0-9a-f]{12}$/);
+    expect(result.boundJid).toMatch(/^alice@good\.test\/[0-9a-f]{16}$/);
     expect(result.transportSecure).toBe(false);
 
     // Clean end: the highest rid is our terminate, answered by the server, not aborted.

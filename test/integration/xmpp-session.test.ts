@@ -118,7 +118,8 @@ describe('account check over WebSocket', () => {
       onProgress: (p) => progress.push(p),
     });
     expect(result.mechanism).toBe('SCRAM-SHA-1');
-    expect(result.boundJid).toMatch(/^alice@good\.test\/hoplight-/);
+    // The resource is random and names no product (DESIGN §5).
+    expect(result.boundJid).toMatch(/^alice@good\.test\/[0-9a-f]{16}$/);
     expect(result.roster).toHaveLength(9);
     expect(result.roster.find((r) => r.jid === 'bob@good.test')).toEqual({
       jid: 'bob@good.test',
@@ -247,9 +248,13 @@ describe('silent observer', () => {
     await bob.close();
   });
 
+  /** Presence from any resource of alice's but the other client's own. */
   function presencesFromChecks(): Element[] {
     return observer.received.filter(
-      (el) => el.name === 'presence' && /^alice@good\.test\/hoplight-/.test(el.attrs.from ?? ''),
+      (el) =>
+        el.name === 'presence' &&
+        (el.attrs.from ?? '').startsWith('alice@good.test/') &&
+        el.attrs.from !== 'alice@good.test/observer',
     );
   }
 
@@ -286,6 +291,10 @@ describe('silent observer', () => {
     expect(sent).not.toBeNull();
     expect(result.roster).toHaveLength(9);
     await observer.waitForMessage('bob@good.test', body);
+    // The check did observe the contact domains (ping, disco, version)…
+    expect(result.observations.size).toBeGreaterThan(0);
+    expect(requests.some((r) => r.includes('urn:xmpp:ping'))).toBe(true);
+    // …with IQs only: no presence left, and nothing but IQ answers came back.
     expect(requests.some((r) => r.includes('<presence'))).toBe(false);
     expect(responses.some((r) => r.includes('<message'))).toBe(false);
     expect(presencesFromChecks()).toEqual([]);

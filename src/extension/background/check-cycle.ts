@@ -1,7 +1,9 @@
-// One check cycle (DESIGN §5): log in, read roster and OMEMO, log out; look grades up; compute each
-// contact's path; store the results. I/O comes in through `CycleDeps`, so the same code runs in the
+// One check cycle (DESIGN §5): log in, read roster and OMEMO and observe each contact domain, log out;
+// look grades up; compute each contact's path; store the results. Without a reachable observatory
+// the contacts are still listed, with what was observed, and the failure is stored beside them. I/O comes in through `CycleDeps`, so the same code runs in the
 // service worker, the Firefox event page and the benchmark.
 import { parseJid } from '../../core/domain.ts';
+import type { DomainSummary } from '../../core/summary.ts';
 import type { CheckFailure, CheckPhase, ContactResult } from '../shared/check-types.ts';
 import { isConfigured, type Settings } from '../shared/settings.ts';
 import { contactResults } from './contact-paths.ts';
@@ -17,6 +19,7 @@ import { failure, failureFrom } from './failure.ts';
 import { refreshSnapshot, summariesFor } from './observatory.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
 import {
+  type Observed,
   readCheckResults,
   readSettings,
   type StorageArea,
@@ -41,7 +44,15 @@ export interface CycleDeps extends SecretAreas {
 }
 
 export type CycleOutcome =
-  | { ok: true; checkedAt: string; results: ContactResult[]; previous: ContactResult[]; settings: Settings }
+  | {
+      ok: true;
+      checkedAt: string;
+      results: ContactResult[];
+      previous: ContactResult[];
+      /** Reported beside the results: the observatory could not be reached (grades unknown). */
+      failure?: CheckFailure;
+      settings: Settings;
+    }
   | { ok: false; failure: CheckFailure; settings: Settings };
 
 /** Runs one cycle and stores its outcome: new results, or the failure beside the previous results. */
@@ -49,14 +60,23 @@ export async function runCheckCycle(deps: CycleDeps): Promise<CycleOutcome> {
   const settings = await readSettings(deps.local);
   const outcome = await attempt(deps, settings);
   if (outcome.ok) {
-    await writeCheckResults(deps.local, { lastCheck: outcome.checkedAt, results: outcome.results });
+    await writeCheckResults(
+      deps.local,
+      { lastCheck: outcome.checkedAt, results: outcome.results, observed: outcome.observed },
+      outcome.failure ?? null,
+    );
   } else {
     await writeFailure(deps.local, outcome.failure);
   }
   return outcome;
 }
 
-async function attempt(deps: CycleDeps, settings: Settings): Promise<CycleOutcome> {
+/** A completed check carries its observations, which go into storage with its results. */
+type Attempt =
+  | Extract<CycleOutcome, { ok: false }>
+  | (Extract<CycleOutcome, { ok: true }> & { observed: Observed });
+
+async function attempt(deps: CycleDeps, settings: Settings): Promise<Attempt> {
   if (!isConfigured(settings)) {
     return {
       ok: false,
@@ -92,8 +112,49 @@ async function attempt(deps: CycleDeps, settings: Settings): Promise<CycleOutcom
     password: 'password' in secret ? secret.password : null,
   });
 
+  const observed: Observed = {
+    observations: [...account.observations.values()],
+    userSoftware: account.userSoftware,
+  };
   try {
     deps.onProgress({ phase: 'grades' });
+    const grades = await lookUpGrades(deps, settings, account);
+    deps.onProgress({ phase: 'saving' });
+    const previous = (await readCheckResults(deps.local)).results;
+    const now = deps.now();
+    const results = contactResults({
+      account: settings.jid,
+      contacts: account.roster.map(({ jid, name }) => ({ jid, name })),
+      omemo: account.omemo,
+      summaries: grades.summaries,
+      transportSecure: account.transportSecure,
+      observations: account.observations,
+      userSoftware: account.userSoftware,
+      now,
+    });
+    const checkedAt = now.toISOString();
+    // The failure carries the check's own time: the results are not older than it (not stale).
+    return {
+      ok: true,
+      settings,
+      checkedAt,
+      results,
+      previous,
+      observed,
+      ...(grades.failure ? { failure: { ...grades.failure, at: checkedAt } } : {}),
+    };
+  } catch (error) {
+    return { ok: false, settings, failure: failureFrom(error, deps.now()) };
+  }
+}
+
+/** The summaries of the user's and the contacts' domains; none, and the failure, when the observatory fails. */
+async function lookUpGrades(
+  deps: CycleDeps,
+  settings: Settings,
+  account: AccountCheck,
+): Promise<{ summaries: ReadonlyMap<string, DomainSummary>; failure: CheckFailure | null }> {
+  try {
     const options = {
       baseUrl: settings.observatoryUrl,
       fetch: deps.fetch,
@@ -110,18 +171,11 @@ async function attempt(deps: CycleDeps, settings: Settings): Promise<CycleOutcom
       return parsed.ok ? [parsed.jid.domain] : [];
     });
     const { summaries } = await summariesFor(options, domains, snapshot, settings.privacyMode);
-    deps.onProgress({ phase: 'saving' });
-    const previous = (await readCheckResults(deps.local)).results;
-    const results = contactResults({
-      account: settings.jid,
-      contacts: account.roster.map(({ jid, name }) => ({ jid, name })),
-      omemo: account.omemo,
-      summaries,
-      transportSecure: account.transportSecure,
-    });
-    return { ok: true, settings, checkedAt: deps.now().toISOString(), results, previous };
+    return { summaries, failure: null };
   } catch (error) {
-    return { ok: false, settings, failure: failureFrom(error, deps.now()) };
+    // A cancelled check is not an observatory failure: it ends the cycle like any other abort.
+    if (deps.signal?.aborted) throw error;
+    return { summaries: new Map(), failure: failureFrom(error, deps.now()) };
   }
 }
 

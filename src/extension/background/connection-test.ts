@@ -44,6 +44,8 @@ export async function testConnection(
       endpoint,
       transport: settings.transport,
       timeoutMs: deps.timeoutMs,
+      // A connection test needs the login and the roster, not each contact domain's link.
+      observe: false,
     });
   } catch (error) {
     return fail(failureFrom(error, deps.now()));

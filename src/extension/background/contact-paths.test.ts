@@ -19,6 +19,9 @@ const base = {
   omemo: new Map<string, boolean | null>([['erin@other.example', true]]),
   summaries,
   transportSecure: true,
+  observations: new Map(),
+  userSoftware: null,
+  now: new Date('2026-11-24T18:00:00Z'),
 };
 
 describe('contactResults', () => {
@@ -81,6 +84,38 @@ describe('contactResults', () => {
 
   it('refuses an account that is not a JID', () => {
     expect(() => contactResults({ ...base, account: 'not a jid', contacts: [] })).toThrow('is not a JID');
+  });
+
+  it('lists every contact with the local hop when the observatory gave no summaries', () => {
+    const results = contactResults({
+      ...base,
+      summaries: new Map(),
+      transportSecure: false,
+      observations: new Map([
+        [
+          'weak.example',
+          {
+            domain: 'weak.example',
+            outcome: 'ok',
+            condition: null,
+            text: null,
+            by: null,
+            software: { name: 'Prosody', version: '0.12.3' },
+            identities: [{ category: 'server', type: 'im', name: 'Prosody' }],
+            observedAt: '2026-11-24T18:00:00.000Z',
+          },
+        ],
+      ]),
+      contacts: [
+        { jid: 'bob@weak.example', name: null },
+        { jid: 'carol@good.example', name: null },
+      ],
+    });
+    expect(results.map((r) => r.jid)).toEqual(['bob@weak.example', 'carol@good.example']);
+    for (const result of results) {
+      expect(result.hops[0]).toMatchObject({ name: 'c2s-local', light: 'red' });
+      expect(result.hops[0]?.reasons[0]).toContain('Your own connection to good.example is not encrypted');
+    }
   });
 });
 

@@ -1,6 +1,8 @@
-// From a roster, OMEMO answers and domain summaries to one result per contact, worst first: the path
-// model (src/core/path.ts) does the judging, this only feeds it and orders the rows. Pure.
+// From a roster, OMEMO answers, the observed s2s links and domain summaries to one result per contact,
+// worst first: the path model (src/core/path.ts) does the judging, this only feeds it and orders the
+// rows. Pure.
 import { parseJid } from '../../core/domain.ts';
+import type { S2sObservation, SoftwareVersion } from '../../core/observation.ts';
 import { compareLights, computePath, worst } from '../../core/path.ts';
 import type { DomainSummary } from '../../core/summary.ts';
 import type { ContactResult } from '../shared/check-types.ts';
@@ -17,8 +19,14 @@ export interface ContactPathsInput {
   contacts: readonly Contact[];
   /** Per contact JID; missing means unknown. */
   omemo: ReadonlyMap<string, boolean | null>;
+  /** Empty when the observatory could not be reached: the paths then rest on observation alone. */
   summaries: ReadonlyMap<string, DomainSummary>;
   transportSecure: boolean;
+  /** Per contact domain: what the user's own server said when asked to reach it; missing: not observed. */
+  observations: ReadonlyMap<string, S2sObservation>;
+  /** XEP-0092 of the user's own server, when it answered. */
+  userSoftware: SoftwareVersion | null;
+  now: Date;
 }
 
 export function contactResults(input: ContactPathsInput): ContactResult[] {
@@ -40,6 +48,9 @@ export function contactResults(input: ContactPathsInput): ContactResult[] {
         transportSecure: input.transportSecure,
         sameDomain: contactDomain === userDomain,
         omemo: input.omemo.get(contact.jid) ?? null,
+        observation: input.observations.get(contactDomain) ?? null,
+        userSoftware: input.userSoftware,
+        now: input.now,
       });
       return {
         jid: contact.jid,

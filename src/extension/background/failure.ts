@@ -25,7 +25,7 @@ const LEAD: Record<FailureKind, string> = {
   insecure: 'Hoplight refused to send your password unencrypted.',
   'invalid-settings': 'The settings cannot be used.',
   'observatory-unreachable':
-    'The observatory could not be reached; the results shown are from the last check.',
+    'The observatory could not be reached: the contacts show what your own server observed, and their grades are unknown.',
   interrupted: 'The last check was interrupted.',
   internal: 'The check failed unexpectedly.',
 };

@@ -89,6 +89,14 @@ describe('handleRequest', () => {
     expect(saved).toEqual([]);
   });
 
+  it('does not call results stale when the failure was reported beside them', async () => {
+    const at = '2026-11-24T18:00:00.000Z';
+    const failure = { kind: 'observatory-unreachable', message: 'down', at };
+    const storage = memoryStorage({ settings: alice, lastCheck: at, results: [], failure });
+    const reply = await handleRequest(context(storage), { type: 'getStatus' });
+    expect(reply).toMatchObject({ ok: true, value: { failure, stale: false } });
+  });
+
   it('shows the stored results worst light, the failure as stale, and a start-up problem', async () => {
     const results = [result('bob@weak.example', 'yellow'), result('eve@plain.example', 'red')];
     const failure = { kind: 'observatory-unreachable', message: 'down', at: '2026-11-24T18:00:00.000Z' };

@@ -84,6 +84,7 @@ async function status(context: HandlerContext): Promise<Status> {
       : 'none',
     cycle: await context.cycle(),
     failure,
-    stale: failure !== null && lastCheck !== null,
+    // A failure newer than the results; one reported beside them (observatory down) has their time.
+    stale: failure !== null && lastCheck !== null && failure.at > lastCheck,
   };
 }

@@ -1,5 +1,6 @@
 // The background's persistent state in storage.local (never storage.sync: DESIGN §5). Secrets are not
 // here: credentials.ts keeps them apart, in storage.session unless the user asked to be remembered.
+import type { S2sObservation, SoftwareVersion } from '../../core/observation.ts';
 import type { CheckFailure, ContactResult, CycleState } from '../shared/check-types.ts';
 import { type Settings, settingsFromStorage } from '../shared/settings.ts';
 
@@ -15,6 +16,7 @@ const LAST_CHECK_KEY = 'lastCheck';
 const RESULTS_KEY = 'results';
 const CYCLE_KEY = 'cycle';
 const FAILURE_KEY = 'failure';
+const OBSERVED_KEY = 'observed';
 
 export async function readSettings(area: StorageArea): Promise<Settings> {
   const stored = await area.get([SETTINGS_KEY]);
@@ -47,10 +49,39 @@ export async function readLastCheck(area: StorageArea): Promise<string | null> {
   return typeof lastCheck === 'string' ? lastCheck : null;
 }
 
-/** A completed check: results and time replace the old ones, and the last failure is cleared. */
-export async function writeCheckResults(area: StorageArea, checked: CheckResults): Promise<void> {
-  await area.set({ [LAST_CHECK_KEY]: checked.lastCheck, [RESULTS_KEY]: checked.results });
-  await area.remove([FAILURE_KEY]);
+/** What the user's server said about each contact domain in the last check, kept until the next one. */
+export interface Observed {
+  observations: S2sObservation[];
+  userSoftware: SoftwareVersion | null;
+}
+
+/**
+ * A completed check: results, time and observations replace the old ones. The failure is the one
+ * reported beside these results (the observatory could not be reached), else the last one is cleared.
+ */
+export async function writeCheckResults(
+  area: StorageArea,
+  checked: CheckResults & { observed: Observed },
+  failure: CheckFailure | null = null,
+): Promise<void> {
+  await area.set({
+    [LAST_CHECK_KEY]: checked.lastCheck,
+    [RESULTS_KEY]: checked.results,
+    [OBSERVED_KEY]: checked.observed,
+  });
+  if (failure) await area.set({ [FAILURE_KEY]: failure });
+  else await area.remove([FAILURE_KEY]);
+}
+
+/** The last check's observations; empty before the first check or after one of an older version. */
+export async function readObserved(area: StorageArea): Promise<Observed> {
+  const stored = (await area.get([OBSERVED_KEY]))[OBSERVED_KEY] as Partial<Observed> | undefined;
+  return {
+    observations: Array.isArray(stored?.observations)
+      ? stored.observations.filter((o) => typeof o?.domain === 'string' && typeof o.outcome === 'string')
+      : [],
+    userSoftware: typeof stored?.userSoftware?.name === 'string' ? stored.userSoftware : null,
+  };
 }
 
 export async function readFailure(area: StorageArea): Promise<CheckFailure | null> {

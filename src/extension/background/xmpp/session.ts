@@ -1,10 +1,18 @@
-// One account check: log in silently, read the roster and each contact's OMEMO device lists, log out.
+// One account check: log in silently, read the roster, observe each contact domain's s2s link through
+// the user's own server and read each contact's OMEMO device lists (both at once), log out.
 import jid from '@xmpp/jid';
 import StanzaError from '@xmpp/middleware/lib/StanzaError.js';
+import type { Element } from '@xmpp/xml';
+import { withDeadline } from '../../../core/deadline.ts';
+import { parseJid } from '../../../core/domain.ts';
+import { errorText } from '../../../core/error-text.ts';
+import type { S2sObservation, SoftwareVersion } from '../../../core/observation.ts';
 import type { BoshOptions } from './bosh.ts';
 import { mapWithConcurrency } from './concurrency.ts';
 import { CheckError } from './errors.ts';
 import { toCheckError } from './failures.ts';
+import { type LinkWatch, linkWatch } from './link-watch.ts';
+import { type AskIq, observeDomains, ownServerSoftware } from './observe.ts';
 import {
   answerFromError,
   combineAnswers,
@@ -33,6 +41,12 @@ export interface CheckAccountOptions {
   /** Contacts queried at once for OMEMO (two IQs each). */
   omemoConcurrency?: number;
   bosh?: Partial<BoshOptions>;
+  /**
+   * The observer: budget per contact domain (ping, disco, version; long enough for the user's
+   * server to set up s2s) and domains observed at once. Default 10 s and 16; `false` observes nothing
+   * (a connection test).
+   */
+  observe?: { budgetMs?: number; concurrency?: number } | false;
   /** Told where the check is, for the popup's progress line. */
   onProgress?: (progress: CheckProgress) => void;
 }
@@ -54,6 +68,10 @@ export interface AccountCheck {
   scramKeys: ScramKeys | null;
   /** The extension's own hop was wss:/https:. */
   transportSecure: boolean;
+  /** Per distinct contact domain other than the user's own: what the user's server said reaching it. */
+  observations: Map<string, S2sObservation>;
+  /** XEP-0092 of the user's own server, when it answered. */
+  userSoftware: SoftwareVersion | null;
 }
 
 interface Account {
@@ -67,10 +85,7 @@ function account(options: CheckAccountOptions): Account {
   try {
     address = jid(options.jid);
   } catch (error) {
-    throw new CheckError(
-      'invalid-input',
-      `not a JID: ${JSON.stringify(options.jid)} (${(error as Error).message})`,
-    );
+    throw new CheckError('invalid-input', `not a JID: ${JSON.stringify(options.jid)} (${errorText(error)})`);
   }
   if (!address.local || address.domain.includes('@')) {
     throw new CheckError(
@@ -88,34 +103,34 @@ function account(options: CheckAccountOptions): Account {
   return { username: address.local, domain: address.domain, secret };
 }
 
-function randomResource(): string {
-  const bytes = new Uint8Array(6);
+/** Random and naming no product (DESIGN §5): the resource is visible to the user's other clients. */
+export function randomResource(): string {
+  const bytes = new Uint8Array(8);
   crypto.getRandomValues(bytes);
-  return `hoplight-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /**
- * Rejects when the caller aborts or the connection fails, so that every step can be raced against it
- * instead of waiting for its own timeout.
+ * A signal that aborts when the caller aborts or the connection fails, so that every step stops at
+ * once instead of waiting for its own deadline; its reason is the CheckError to report.
  */
 function watchdog(
   client: XmppClient,
   signal: AbortSignal | undefined,
-): { failed: Promise<never>; dispose(): void } {
-  let reject: (error: unknown) => void = () => {};
-  const failed = new Promise<never>((_, r) => {
-    reject = r;
-  });
-  failed.catch(() => {});
-  const onAbort = () => reject(new CheckError('aborted', 'the account check was cancelled'));
-  const onError = (error: unknown) => reject(error);
+): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const fail = (reason: unknown) => {
+    if (!controller.signal.aborted) controller.abort(reason);
+  };
+  const onAbort = () => fail(new CheckError('aborted', 'the account check was cancelled'));
+  const onError = (error: unknown) => fail(error);
   const onDisconnect = () =>
-    reject(new CheckError('protocol', 'the server closed the connection during the check'));
+    fail(new CheckError('protocol', 'the server closed the connection during the check'));
   signal?.addEventListener('abort', onAbort, { once: true });
   client.entity.on('error', onError);
   client.entity.on('disconnect', onDisconnect);
   return {
-    failed,
+    signal: controller.signal,
     dispose() {
       signal?.removeEventListener('abort', onAbort);
       client.entity.off('disconnect', onDisconnect);
@@ -126,18 +141,21 @@ function watchdog(
   };
 }
 
-function step<T>(work: Promise<T>, failed: Promise<never>, timeoutMs: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new CheckError('timeout', `${what} took longer than ${timeoutMs} ms`)),
-      timeoutMs,
-    );
+function step<T>(work: Promise<T>, signal: AbortSignal, ms: number, what: string): Promise<T> {
+  return withDeadline(work, {
+    ms,
+    what,
+    signal,
+    onTimeout: () => new CheckError('timeout', `${what} took longer than ${ms} ms`),
   });
-  return Promise.race([work, failed, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function omemoOf(client: XmppClient, contact: string, timeoutMs: number): Promise<OmemoAnswer> {
+async function omemoOf(
+  client: XmppClient,
+  contact: string,
+  timeoutMs: number,
+  linkDown: Promise<void>,
+): Promise<OmemoAnswer> {
   const ask = async (node: OmemoNode): Promise<OmemoAnswer> => {
     try {
       return devicesInResult(await client.iqCaller.request(deviceListQuery(contact, node), timeoutMs), node);
@@ -146,21 +164,88 @@ async function omemoOf(client: XmppClient, contact: string, timeoutMs: number): 
       return error instanceof StanzaError ? answerFromError(error.condition) : null;
     }
   };
-  const [legacy, v2] = await Promise.all([ask('legacy'), ask('v2')]);
-  return combineAnswers(legacy, v2);
+  // The user's server cannot reach the contact's domain: stop waiting as soon as the observer knows.
+  return Promise.race([
+    Promise.all([ask('legacy'), ask('v2')]).then(([legacy, v2]) => combineAnswers(legacy, v2)),
+    linkDown.then(() => null),
+  ]);
+}
+
+function omemoAnswers(
+  client: XmppClient,
+  contacts: readonly string[],
+  links: LinkWatch,
+  options: CheckAccountOptions,
+  report: (progress: CheckProgress) => void,
+  signal: AbortSignal,
+): Promise<OmemoAnswer[]> {
+  const concurrency = options.omemoConcurrency ?? 8;
+  let done = 0;
+  report({ phase: 'omemo', done, total: contacts.length });
+  return step(
+    mapWithConcurrency(contacts, concurrency, async (contact) => {
+      const parsed = parseJid(contact);
+      const linkDown = parsed.ok ? links.down(parsed.jid.domain) : new Promise<void>(() => {});
+      const answer = await omemoOf(client, contact, options.timeoutMs, linkDown);
+      done += 1;
+      report({ phase: 'omemo', done, total: contacts.length });
+      return answer;
+    }),
+    signal,
+    // Each query has its own budget; this bounds the whole batch.
+    options.timeoutMs * Math.max(1, Math.ceil(contacts.length / concurrency)),
+    'the OMEMO queries',
+  );
+}
+
+/** The distinct domains of the contacts' JIDs (unparsable JIDs have none). */
+export function contactDomains(contacts: readonly string[]): string[] {
+  const domains = contacts.flatMap((contact) => {
+    const parsed = parseJid(contact);
+    return parsed.ok ? [parsed.jid.domain] : [];
+  });
+  return [...new Set(domains)];
+}
+
+export const OBSERVE_BUDGET_MS = 10_000;
+export const OBSERVE_CONCURRENCY = 16;
+
+async function observe(
+  links: LinkWatch,
+  ask: AskIq,
+  userDomain: string,
+  domains: readonly string[],
+  options: CheckAccountOptions,
+  signal: AbortSignal,
+): Promise<{ observations: Map<string, S2sObservation>; userSoftware: SoftwareVersion | null }> {
+  if (options.observe === false) return { observations: new Map(), userSoftware: null };
+  const budgetMs = options.observe?.budgetMs ?? OBSERVE_BUDGET_MS;
+  const concurrency = options.observe?.concurrency ?? OBSERVE_CONCURRENCY;
+  const common = { ask, userDomain, budgetMs, signal };
+  const [observations, userSoftware] = await step(
+    Promise.all([
+      observeDomains({
+        ...common,
+        domains,
+        concurrency,
+        now: () => new Date(),
+        onObserved: (observation) => links.observed(observation),
+      }),
+      ownServerSoftware(common),
+    ]),
+    signal,
+    // Each domain has its own budget; this bounds the whole batch.
+    budgetMs * Math.max(1, Math.ceil(domains.length / concurrency)) + options.timeoutMs,
+    'the observation of the contact domains',
+  );
+  return { observations, userSoftware };
 }
 
 /** Clean logout within the budget; a session that will not close is dropped. */
 async function close(client: XmppClient, timeoutMs: number): Promise<void> {
   const { entity } = client;
   if (entity.status === 'offline') return;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const stop = entity.stop().catch(() => {});
-  const late = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, timeoutMs);
-  });
-  await Promise.race([stop, late]);
-  clearTimeout(timer);
+  await withDeadline(entity.stop(), { ms: timeoutMs, what: 'logging out' }).catch(() => {});
   if (entity.status !== 'offline') {
     try {
       entity.socket?.end();
@@ -170,8 +255,8 @@ async function close(client: XmppClient, timeoutMs: number): Promise<void> {
 
 /**
  * Logs in (SCRAM-SHA-1 preferred; PLAIN only over wss:/https: or to loopback), never sends presence,
- * reads the roster, asks each contact's PEP for OMEMO device lists with bounded concurrency, and
- * logs out. Failures are CheckErrors whose `kind` says what to tell the user.
+ * reads the roster, asks each contact's PEP for OMEMO device lists and has the user's server reach
+ * each distinct contact domain (IQs only, both with bounded concurrency), and logs out. Failures are CheckErrors whose `kind` says what to tell the user.
  */
 export async function checkAccount(options: CheckAccountOptions): Promise<AccountCheck> {
   const { username, domain, secret } = account(options);
@@ -206,7 +291,7 @@ export async function checkAccount(options: CheckAccountOptions): Promise<Accoun
     report({ phase });
     const bound = await step(
       startClient(client.entity),
-      guard.failed,
+      guard.signal,
       options.timeoutMs,
       `logging in at ${options.endpoint}`,
     );
@@ -214,28 +299,20 @@ export async function checkAccount(options: CheckAccountOptions): Promise<Accoun
     report({ phase });
     const query = await step(
       client.iqCaller.get(rosterQuery(), undefined, options.timeoutMs),
-      guard.failed,
+      guard.signal,
       options.timeoutMs,
       'the roster query',
     );
     const roster = parseRoster(query);
     phase = 'omemo';
     const contacts = roster.map((item) => item.jid);
-    const concurrency = options.omemoConcurrency ?? 8;
-    let done = 0;
-    report({ phase, done, total: contacts.length });
-    const answers = await step(
-      mapWithConcurrency(contacts, concurrency, async (contact) => {
-        const answer = await omemoOf(client, contact, options.timeoutMs);
-        done += 1;
-        report({ phase: 'omemo', done, total: contacts.length });
-        return answer;
-      }),
-      guard.failed,
-      // Each query has its own budget; this bounds the whole batch.
-      options.timeoutMs * Math.max(1, Math.ceil(contacts.length / concurrency)),
-      'the OMEMO queries',
-    );
+    const ask = (stanza: Element, ms: number) => client.iqCaller.request(stanza, ms);
+    // The observation runs beside the OMEMO queries: a dead domain costs at most its budget, in parallel.
+    const links = linkWatch();
+    const [answers, observed] = await Promise.all([
+      omemoAnswers(client, contacts, links, options, report, guard.signal),
+      observe(links, ask, domain, contactDomains(contacts), options, guard.signal),
+    ]);
     const auth = client.auth;
     if (!auth) throw new CheckError('protocol', 'logged in without SASL');
     return {
@@ -245,6 +322,8 @@ export async function checkAccount(options: CheckAccountOptions): Promise<Accoun
       mechanism: auth.mechanism,
       scramKeys: auth.scramKeys,
       transportSecure: transportSecure(options.endpoint),
+      observations: observed.observations,
+      userSoftware: observed.userSoftware,
     };
   } catch (error) {
     throw toCheckError(error, { phase, endpoint: options.endpoint, domain, connected });

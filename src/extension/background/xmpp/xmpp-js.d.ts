@@ -121,10 +121,14 @@ declare module '@xmpp/middleware' {
 }
 
 declare module '@xmpp/middleware/lib/StanzaError.js' {
+  import type { Element } from 'ltx';
   export default class StanzaError extends Error {
     condition: string;
     text: string;
     type: string;
+    /** The `<error/>` element, with its `by` attribute. */
+    element?: Element;
+    static fromElement(element: Element): StanzaError;
   }
 }
 
