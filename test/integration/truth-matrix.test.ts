@@ -7,6 +7,7 @@ import { type LabState, readLabState } from '../../lab/state.ts';
 import { type MatrixRow, matrixRow } from '../support/truth/matrix-row.ts';
 import { formatMatrix } from '../support/truth/matrix-table.ts';
 import { directionKey, type Measured, measureTruth } from '../support/truth/measure.ts';
+import { type Observed, observeFrom } from '../support/truth/observe-from.ts';
 import { mapLimit } from '../support/truth/pool.ts';
 import { labSummary, productLight, type ScannedSummary } from '../support/truth/product-light.ts';
 import { trustLabCertificates } from '../support/xmpp.ts';
@@ -16,6 +17,10 @@ let measured: Measured;
 let summaries: Map<string, ScannedSummary>;
 let rows: MatrixRow[];
 let wallMs: number;
+/** The test account whose server observes, as the extension's does: its pairs use observation too. */
+const OBSERVER = 'alice@good.test';
+const OBSERVER_DOMAIN = 'good.test';
+let observed: Observed;
 
 describe('the truth matrix: real messages between every pair of lab servers vs the product’s light', () => {
   beforeAll(async () => {
@@ -35,6 +40,8 @@ describe('the truth matrix: real messages between every pair of lab servers vs t
     ]);
     measured = m;
     summaries = new Map(scanned);
+    // After the messages, so that the observer's own s2s links never count as a measured link.
+    observed = await observeFrom(state, OBSERVER, receivers);
     rows = [];
     for (const user of measured.senders) {
       for (const contact of measured.receivers) {
@@ -47,6 +54,9 @@ describe('the truth matrix: real messages between every pair of lab servers vs t
           contactDomain: contact,
           user: summaries.get(user)?.summary ?? null,
           contact: summaries.get(contact)?.summary ?? null,
+          ...(user === OBSERVER_DOMAIN
+            ? { observation: observed.observations.get(contact) ?? null, userSoftware: observed.userSoftware }
+            : {}),
         });
         rows.push(matrixRow(there, back, product));
       }
@@ -69,6 +79,12 @@ describe('the truth matrix: real messages between every pair of lab servers vs t
     expect(rows).toHaveLength(senders.length * (names - 1));
     expect(rows.some((r) => r.contact === 'dead.test')).toBe(true);
     expect(rows.some((r) => r.contact === 'nxdomain.test')).toBe(true);
+  });
+
+  it('observed every other domain from the test account’s server, through the extension’s own code', () => {
+    const others = rows.filter((r) => r.user === OBSERVER_DOMAIN).map((r) => r.contact);
+    expect([...observed.observations.keys()].sort()).toEqual([...new Set(others)].sort());
+    expect(observed.userSoftware?.name).toBe('Prosody');
   });
 
   it('knows the truth of every pair: no delivered message over a link no server reported', () => {

@@ -4,7 +4,7 @@
 
 import { errorText } from '../../../src/core/error-text.ts';
 import { summarize } from '../../../src/core/grade-report.ts';
-import type { S2sObservation } from '../../../src/core/observation.ts';
+import type { S2sObservation, SoftwareVersion } from '../../../src/core/observation.ts';
 import { computePath, type Light } from '../../../src/core/path.ts';
 import type { DomainSummary } from '../../../src/core/summary.ts';
 
@@ -15,6 +15,8 @@ export interface ProductInput {
   contact: DomainSummary | null;
   /** What the user's own server said when asked to reach the contact's domain, where known. */
   observation?: S2sObservation | null;
+  /** What the user's own server says it runs (XEP-0092), where asked. */
+  userSoftware?: SoftwareVersion | null;
   now?: Date;
 }
 
@@ -37,6 +39,7 @@ export function productLight(input: ProductInput): ProductLight {
     sameDomain: input.userDomain === input.contactDomain,
     omemo: null,
     observation: input.observation ?? null,
+    userSoftware: input.userSoftware ?? null,
     now: input.now,
   });
   const s2s = result.hops.find((h) => h.name === 's2s') ?? null;
