@@ -75,6 +75,7 @@ export async function launchChromium(options: DriverOptions): Promise<ExtensionD
     const driver: ExtensionDriver = {
       browser: 'chromium',
       baseUrl,
+      answersPermissionPrompts: false,
       async openPage(path) {
         const page = watch(await b.newPage());
         await page.goto(`${baseUrl}${path.replace(/^\//, '')}`);

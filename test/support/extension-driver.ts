@@ -10,6 +10,11 @@ export const BROWSER_NAMES: readonly BrowserName[] = ['chromium', 'firefox'];
 
 export interface ExtensionDriver {
   readonly browser: BrowserName;
+  /**
+   * Whether a click on a button that calls `permissions.request` grants it (Firefox, with its prompt
+   * turned off). Headless Chromium shows its prompt to nobody: the request stays unanswered.
+   */
+  readonly answersPermissionPrompts: boolean;
   /** The extension's pages live under this URL: `chrome-extension://ID/` or `moz-extension://UUID/`. */
   readonly baseUrl: string;
   /** Opens an extension page (`popup.html`, `options.html`) in a new tab and waits for it to load. */
@@ -89,16 +94,36 @@ export interface ExtensionApi {
  * The form control whose label (or aria-label) is `label`: the exact text, or text matching a RegExp.
  * Throws when none or several match, as a person would be lost too.
  */
-export async function byLabel(page: Page, label: string | RegExp): Promise<ElementHandle<Element>> {
+export function byLabel(page: Page, label: string | RegExp): Promise<ElementHandle<Element>> {
+  return eventually(() => findByLabel(page, label));
+}
+
+/** Pages render after their first answer from the background: look again for a while, as people do. */
+async function eventually<T>(find: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await find();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+async function findByLabel(page: Page, label: string | RegExp): Promise<ElementHandle<Element>> {
   const pattern = typeof label === 'string' ? null : { source: label.source, flags: label.flags };
   const handle = await page.evaluateHandle(
     (text, pattern) => {
       const matches = (name: string) =>
         pattern ? new RegExp(pattern.source, pattern.flags).test(name) : name === text;
       const found = [...document.querySelectorAll('input, select, textarea, button')].filter((el) => {
-        const labels = [...((el as HTMLInputElement).labels ?? [])].map((l) =>
-          (l.textContent ?? '').replace(/\s+/g, ' ').trim(),
-        );
+        // A label's text without the controls inside it (a wrapped <select> would add its options).
+        const labels = [...((el as HTMLInputElement).labels ?? [])].map((l) => {
+          const copy = l.cloneNode(true) as Element;
+          for (const inner of copy.querySelectorAll('input, select, textarea, button')) inner.remove();
+          return (copy.textContent ?? '').replace(/\s+/g, ' ').trim();
+        });
         const aria = el.getAttribute('aria-label');
         if (aria) labels.push(aria.trim());
         return labels.some(matches);
@@ -118,7 +143,7 @@ export async function byLabel(page: Page, label: string | RegExp): Promise<Eleme
 /** Whether a control labelled `label` is on the page now. */
 export async function hasLabel(page: Page, label: string): Promise<boolean> {
   try {
-    await byLabel(page, label);
+    await findByLabel(page, label);
     return true;
   } catch {
     return false;
@@ -141,17 +166,21 @@ export async function check(page: Page, label: string | RegExp): Promise<void> {
 }
 
 /** The value of the control labelled `label`. */
-export async function valueOf(page: Page, label: string): Promise<string> {
+export async function inputValue(page: Page, label: string): Promise<string> {
   return (await byLabel(page, label)).evaluate((el) => (el as HTMLInputElement).value);
 }
 
 /** Clicks the button whose text is `name`. */
 export async function clickButton(page: Page, name: string): Promise<void> {
-  (await button(page, name)).click();
+  await (await button(page, name)).click();
 }
 
-/** The button whose text is `name` (throws when there is none). */
-export async function button(page: Page, name: string): Promise<ElementHandle<Element>> {
+/** The button whose text is `name` (throws when none appears). */
+export function button(page: Page, name: string): Promise<ElementHandle<Element>> {
+  return eventually(() => findButton(page, name));
+}
+
+async function findButton(page: Page, name: string): Promise<ElementHandle<Element>> {
   const handle = await page.evaluateHandle((name) => {
     const found = [...document.querySelectorAll('button')].filter(
       (b) => (b.getAttribute('aria-label') ?? b.textContent ?? '').trim() === name,

@@ -13,6 +13,9 @@ import type { DriverOptions, ExtensionDriver } from './extension-driver.ts';
 export const FIREFOX = process.env.HOPLIGHT_FIREFOX ?? '/usr/bin/firefox-esr';
 const FIREFOX_DIST = resolve(import.meta.dirname, '../../dist/firefox');
 
+/** Console errors Firefox's own components print in a fresh headless profile (no network here). */
+const FIREFOX_OWN = ['RSLoader:', 'NavigationManager'];
+
 /** The BiDi connection under puppeteer's Firefox browser (not in its public types). */
 interface BidiConnection {
   send(method: string, params: object): Promise<{ result: Record<string, unknown> }>;
@@ -71,7 +74,10 @@ export async function launchFirefox(options: DriverOptions): Promise<ExtensionDr
       pending += chunk.toString('utf8');
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
-      for (const line of lines) if (line.startsWith('console.error:')) errors.push(line);
+      for (const line of lines) {
+        if (line.startsWith('console.error:') && !FIREFOX_OWN.some((own) => line.includes(own)))
+          errors.push(line);
+      }
     });
     const connection = bidi(b);
     const chrome = await chromeContext(connection);
@@ -105,6 +111,7 @@ export async function launchFirefox(options: DriverOptions): Promise<ExtensionDr
     const driver: ExtensionDriver = {
       browser: 'firefox',
       baseUrl,
+      answersPermissionPrompts: true,
       async openPage(path) {
         const page = await b.newPage();
         await navigate(page, `${baseUrl}${path.replace(/^\//, '')}`);

@@ -26,6 +26,8 @@ export interface RunnerDeps {
   showResults(results: readonly ContactResult[], failure: string | null): Promise<void>;
   /** Contacts that turned red, when the settings ask for notifications. */
   notify(contacts: readonly ContactResult[]): Promise<void>;
+  /** Keeps the background from being unloaded as idle while a cycle runs; returns the release. */
+  keepAlive(): () => void;
 }
 
 export interface CheckRunner {
@@ -52,6 +54,7 @@ export function createCheckRunner(deps: RunnerDeps): CheckRunner {
       progress: { phase: 'starting' },
     };
     const promise = (async () => {
+      const release = deps.keepAlive();
       try {
         await writeCycle(deps.local, state);
         const outcome = await deps.runCycle((progress) => {
@@ -71,8 +74,12 @@ export function createCheckRunner(deps: RunnerDeps): CheckRunner {
           await deps.showResults(results, outcome.failure.message);
         }
       } finally {
-        await writeCycle(deps.local, { state: 'idle' });
-        current = null;
+        try {
+          await writeCycle(deps.local, { state: 'idle' });
+        } finally {
+          current = null;
+          release();
+        }
       }
     })();
     current = { promise, state };

@@ -111,7 +111,7 @@ export function Options({
       return;
     }
     // Before any await: the browser grants host access only inside the click's user gesture.
-    void askForAccess(checked.settings);
+    const answered = askForAccess(checked.settings);
     setSaving(true);
     try {
       const result = await request(send, { type: 'saveSettings', settings: checked.settings });
@@ -125,8 +125,10 @@ export function Options({
               remember: values.remember,
             }),
           );
-          // A first check right away: it also turns a remembered password into SCRAM keys.
-          await request(send, { type: 'runCheck', trigger: 'refresh' });
+          // A first check once the user has answered the host-access prompt (Firefox blocks the
+          // observatory and the server's https: without it); it also turns a remembered password
+          // into SCRAM keys. Saving does not wait: a prompt may stay open.
+          void answered.then(() => request(send, { type: 'runCheck', trigger: 'refresh' })).catch(() => {});
         }
         setValues({ ...formFromSettings(result.settings), remember: values.remember });
         setNotice({ kind: 'saved' });
