@@ -181,10 +181,13 @@ describe.each(BROWSER_NAMES)('the check cycle end to end in %s', (browserName) =
     await save(options);
     await options.screenshot({ path: shot('e2e-options-saved'), fullPage: true });
     expect(await seriousViolations(options)).toEqual([]);
-    const granted = (await withApi(options, (api) => api.permissions.getAll(), null)).origins ?? [];
+    const permissions = await withApi(options, (api) => api.permissions.getAll(), null);
+    const granted = permissions.origins ?? [];
     if (browserName === 'firefox') {
-      // Save asked for host access from the click (the user's gesture), before the first check.
+      // Save asked for host access from the click (the user's gesture), before the first check, and,
+      // since lookups send contacts' server names, for that optional data collection in the same prompt.
       expect(granted).toEqual(expect.arrayContaining(['wss://good.test/*', 'http://127.0.0.1/*']));
+      expect(permissions.data_collection).toEqual(['personalCommunications']);
     } else {
       // Headless Chromium leaves that prompt unanswered; the check runs without it (the observatory
       // and the lab's BOSH send CORS headers, WebSocket needs none).

@@ -81,7 +81,7 @@ export interface ExtensionApi {
     'local' | 'session' | 'sync',
     { get(keys: null): Promise<Record<string, unknown>>; clear(): Promise<void> }
   >;
-  permissions: { getAll(): Promise<{ origins?: string[] }> };
+  permissions: { getAll(): Promise<{ origins?: string[]; data_collection?: string[] }> };
   action: { getBadgeText(details: object): Promise<string>; getTitle(details: object): Promise<string> };
   alarms: { get(name: string): Promise<{ name: string; periodInMinutes?: number } | undefined> };
   notifications: {

@@ -17,10 +17,11 @@ import {
   type SettingsField,
 } from '../shared/settings.ts';
 import { errorsByField, FIELD_ORDER, type FormValues, formFromSettings, validateForm } from './form.ts';
-import { hostPatterns } from './host-access.ts';
+import { dataCollectionFor, hostPatterns } from './host-access.ts';
 
 /** Asks the browser for host access; true when granted. Must be called inside the click. */
-export type RequestHostAccess = (patterns: string[]) => Promise<boolean>;
+/** Asks the browser for host access and, in Firefox, for the optional data collection, in one prompt. */
+export type RequestHostAccess = (wanted: { origins: string[]; dataCollection: string[] }) => Promise<boolean>;
 
 const CREDENTIAL_WORDS: Record<CredentialsState, string> = {
   none: 'No password is stored: enter it to run checks.',
@@ -47,9 +48,12 @@ type Notice =
 export function Options({
   send,
   requestHostAccess = async () => true,
+  optionalDataCollection = [],
 }: {
   send: SendMessage;
   requestHostAccess?: RequestHostAccess;
+  /** The optional data collection the manifest declares (Firefox's), asked for when lookups need it. */
+  optionalDataCollection?: readonly string[];
 }) {
   const [values, setValues] = useState<FormValues | null>(null);
   const [credentials, setCredentials] = useState<CredentialsState>('none');
@@ -144,7 +148,10 @@ export function Options({
   };
 
   function askForAccess(settings: Parameters<typeof hostPatterns>[0]): Promise<void> {
-    return requestHostAccess(hostPatterns(settings)).then(
+    return requestHostAccess({
+      origins: hostPatterns(settings),
+      dataCollection: dataCollectionFor(settings, optionalDataCollection),
+    }).then(
       (ok) =>
         setAccess(
           ok
