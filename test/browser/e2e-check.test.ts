@@ -260,7 +260,9 @@ describe.each(BROWSER_NAMES)('the check cycle end to end in %s', (browserName) =
     // Save's first check waits for the host-access answer, which headless Chromium never gives: there
     // the user's "Check now" runs it.
     if (!ext.answersPermissionPrompts) await clickButton(popup, 'Check now');
-    await expect.poll(async () => (await status(popup)).value.lastCheck).not.toBe(before);
+    await expect
+      .poll(async () => (await status(popup)).value.lastCheck, { timeout: 60_000, interval: 200 })
+      .not.toBe(before);
     const done = await settled(popup);
     expect(done.failure).toBeNull();
     await ext.reload(popup);
