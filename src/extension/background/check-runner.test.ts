@@ -89,6 +89,26 @@ describe('createCheckRunner', () => {
     expect(h.notified).toEqual([['a@x']]);
   });
 
+  it('runs once more after the current cycle when a refresh comes in while it runs', async () => {
+    const h = harness();
+    const first = h.runner.run();
+    await tick();
+    await h.runner.request('refresh');
+    await h.runner.request('refresh');
+    await h.runner.request('popup');
+    expect(h.cycles).toHaveLength(1);
+    h.cycles[0]?.finish({ ok: true, settings, checkedAt: 'now', results: [], previous: [] });
+    await first;
+    await tick();
+    // One more, not one per request.
+    expect(h.cycles).toHaveLength(2);
+    h.cycles[1]?.finish({ ok: true, settings, checkedAt: 'later', results: [], previous: [] });
+    await tick();
+    await tick();
+    expect(h.cycles).toHaveLength(2);
+    expect(await h.runner.state()).toEqual({ state: 'idle' });
+  });
+
   it('does not notify when notifications are off', async () => {
     const h = harness();
     const run = h.runner.run();

@@ -43,6 +43,9 @@ export interface CheckRunner {
 
 export function createCheckRunner(deps: RunnerDeps): CheckRunner {
   let current: { promise: Promise<void>; state: Extract<CycleState, { state: 'running' }> } | null = null;
+  // A refresh asked for while a cycle runs (e.g. Save with new settings): one more cycle after it, so
+  // the request is not lost to a cycle that started with the old settings.
+  let rerun = false;
 
   const run = (): Promise<void> => {
     if (current) return current.promise;
@@ -79,6 +82,10 @@ export function createCheckRunner(deps: RunnerDeps): CheckRunner {
         } finally {
           current = null;
           release();
+          if (rerun) {
+            rerun = false;
+            void run().catch(() => {});
+          }
         }
       }
     })();
@@ -89,7 +96,10 @@ export function createCheckRunner(deps: RunnerDeps): CheckRunner {
   return {
     run,
     async request(trigger) {
-      if (current) return;
+      if (current) {
+        if (trigger === 'refresh') rerun = true;
+        return;
+      }
       if (trigger === 'refresh' || (await popupShouldRun(deps))) void run().catch(() => {});
     },
     async state() {
