@@ -1,28 +1,32 @@
-// The check cycle when things change or break, in Debian's Chromium against the lab: a contact turning
-// red gives exactly one notification (the real notifications API, watched by a spy in the service
-// worker), and an observatory answering garbage, an error or nothing gives the "observatory
-// unreachable" state with the previous results kept and marked stale. Between the extension and the
-// real observatory sits a scripted one of ours that passes requests through or misbehaves on purpose.
-import { createHash, X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+// The check cycle when things change or break, in Debian's Chromium and Firefox ESR against the lab: a
+// contact turning red gives exactly one notification (the browser's own list of shown notifications),
+// and an observatory answering garbage, an error or nothing gives the "observatory unreachable" state
+// with the previous results kept and marked stale. Between the extension and the real observatory sits
+// a scripted one of ours that passes requests through or misbehaves on purpose.
+import { mkdir, readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Page } from 'playwright-core';
+import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabState } from '../../lab/state.ts';
 import type { DomainSummary } from '../../src/core/summary.ts';
-import { type ExtensionBrowser, launchExtension } from '../support/browser.ts';
+import { seriousViolations } from '../support/axe.ts';
 import { ACCOUNT, LAB_DOMAINS, PASSWORD } from '../support/e2e-account.ts';
+import {
+  BROWSER_NAMES,
+  clickButton,
+  count,
+  type ExtensionDriver,
+  fill,
+  hasLabel,
+  launchDriver,
+  sendMessage,
+  text,
+  check as tick,
+  withApi,
+} from '../support/extension-driver.ts';
 import { startTestObservatory, type TestObservatory } from '../support/observatory-for-tests.ts';
 import { build, SCREENSHOTS } from './build-once.ts';
-
-declare const chrome: {
-  runtime: { sendMessage(message: unknown): Promise<unknown> };
-  notifications: {
-    create(...args: unknown[]): unknown;
-    getAll(): Promise<Record<string, boolean>>;
-  };
-};
 
 /** How the scripted observatory answers `GET /api/v1/snapshot`; everything else goes to the real one. */
 type Mode =
@@ -40,11 +44,6 @@ interface StatusValue {
   failure: { kind: string; message: string } | null;
   stale: boolean;
   results: { jid: string; name: string | null; light: string }[];
-}
-
-function spkiHash(pem: string): string {
-  const der = new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' });
-  return createHash('sha256').update(der).digest('base64');
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {
@@ -72,156 +71,150 @@ function degraded(summary: DomainSummary): DomainSummary {
   return { ...summary, services: { c2s: broken, s2s: broken } };
 }
 
-describe('check cycle robustness', () => {
-  let ext: ExtensionBrowser;
-  let observatory: TestObservatory;
-  let scripted: Server;
-  let scriptedUrl: string;
-  let mode: Mode = 'pass-through';
-  const sockets = new Set<Socket>();
+let observatory: TestObservatory;
+let scripted: Server;
+let scriptedUrl: string;
+let mode: Mode = 'pass-through';
+const sockets = new Set<Socket>();
+let lab: LabState;
+
+/** Forwards a request to the real observatory, answering with its status, headers and body. */
+async function forward(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    // The body is passed on decoded; the host is the real observatory's.
+    if (typeof value === 'string' && !['host', 'accept-encoding', 'connection'].includes(name))
+      headers.set(name, value);
+  }
+  const init: RequestInit = { method: request.method ?? 'GET', headers };
+  if (request.method !== 'GET' && request.method !== 'OPTIONS') init.body = await readBody(request);
+  const answer = await fetch(`${observatory.url}${request.url}`, init);
+  const out: Record<string, string> = {};
+  answer.headers.forEach((value, name) => {
+    if (!['content-encoding', 'content-length', 'transfer-encoding', 'connection'].includes(name))
+      out[name] = value;
+  });
+  response.writeHead(answer.status, out);
+  response.end(Buffer.from(await answer.arrayBuffer()));
+}
+
+async function snapshot(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const cors = {
+    'access-control-allow-origin': request.headers.origin ?? '*',
+    'access-control-expose-headers': 'etag',
+  };
+  switch (mode) {
+    case 'pass-through':
+      return forward(request, response);
+    case 'other.test-degraded': {
+      const real = (await (await fetch(`${observatory.url}/api/v1/snapshot`)).json()) as {
+        domains: DomainSummary[];
+      };
+      const domains = real.domains.map((d) => (d.domain === 'other.test' ? degraded(d) : d));
+      response.writeHead(200, { ...cors, 'content-type': 'application/json', etag: '"degraded"' });
+      response.end(JSON.stringify({ ...real, domains }));
+      return;
+    }
+    case 'garbage':
+      response.writeHead(200, { ...cors, 'content-type': 'application/json' });
+      response.end('<!doctype html><title>502</title><p>Bad gateway, have a nice day');
+      return;
+    case 'wrong-shape':
+      response.writeHead(200, { ...cors, 'content-type': 'application/json' });
+      response.end(JSON.stringify({ hello: 'world', domains: 'all of them' }));
+      return;
+    case 'http-500':
+      response.writeHead(500, { ...cors, 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: 'internal', message: 'The database is on fire.' }));
+      return;
+    case 'no-answer':
+      // Nothing, ever: the extension's own time budget ends the wait; afterAll closes the socket.
+      return;
+    case 'stalled-body':
+      response.writeHead(200, { ...cors, 'content-type': 'application/json' });
+      response.write('{"rubricVersion":1,"domains":[');
+      return;
+  }
+}
+
+beforeAll(async () => {
+  await build();
+  await mkdir(SCREENSHOTS, { recursive: true });
+  lab = JSON.parse(await readFile(process.env.HOPLIGHT_LAB_STATE as string, 'utf8')) as LabState;
+  observatory = await startTestObservatory();
+  await observatory.scan(LAB_DOMAINS);
+  scripted = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://scripted').pathname;
+    const handle =
+      request.method === 'GET' && path === '/api/v1/snapshot' ? snapshot : (forward as typeof snapshot);
+    handle(request, response).catch((error: unknown) => {
+      response.destroy(error instanceof Error ? error : new Error(String(error)));
+    });
+  });
+  scripted.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => scripted.listen(0, '127.0.0.1', resolve));
+  scriptedUrl = `http://127.0.0.1:${(scripted.address() as { port: number }).port}/`;
+});
+afterAll(async () => {
+  for (const socket of sockets) socket.destroy();
+  await new Promise((resolve) => scripted?.close(resolve));
+  await observatory?.stop();
+});
+
+describe.each(BROWSER_NAMES)('check cycle robustness in %s', (browserName) => {
+  let ext: ExtensionDriver;
   let page: Page;
 
-  /** Forwards a request to the real observatory, answering with its status, headers and body. */
-  async function forward(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(request.headers)) {
-      // The body is passed on decoded; the host is the real observatory's.
-      if (typeof value === 'string' && !['host', 'accept-encoding', 'connection'].includes(name))
-        headers.set(name, value);
-    }
-    const init: RequestInit = { method: request.method ?? 'GET', headers };
-    if (request.method !== 'GET' && request.method !== 'OPTIONS') init.body = await readBody(request);
-    const answer = await fetch(`${observatory.url}${request.url}`, init);
-    const out: Record<string, string> = {};
-    answer.headers.forEach((value, name) => {
-      if (!['content-encoding', 'content-length', 'transfer-encoding', 'connection'].includes(name))
-        out[name] = value;
-    });
-    response.writeHead(answer.status, out);
-    response.end(Buffer.from(await answer.arrayBuffer()));
-  }
-
-  async function snapshot(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const cors = {
-      'access-control-allow-origin': request.headers.origin ?? '*',
-      'access-control-expose-headers': 'etag',
-    };
-    switch (mode) {
-      case 'pass-through':
-        return forward(request, response);
-      case 'other.test-degraded': {
-        const real = (await (await fetch(`${observatory.url}/api/v1/snapshot`)).json()) as {
-          domains: DomainSummary[];
-        };
-        const domains = real.domains.map((d) => (d.domain === 'other.test' ? degraded(d) : d));
-        response.writeHead(200, { ...cors, 'content-type': 'application/json', etag: '"degraded"' });
-        response.end(JSON.stringify({ ...real, domains }));
-        return;
-      }
-      case 'garbage':
-        response.writeHead(200, { ...cors, 'content-type': 'application/json' });
-        response.end('<!doctype html><title>502</title><p>Bad gateway, have a nice day');
-        return;
-      case 'wrong-shape':
-        response.writeHead(200, { ...cors, 'content-type': 'application/json' });
-        response.end(JSON.stringify({ hello: 'world', domains: 'all of them' }));
-        return;
-      case 'http-500':
-        response.writeHead(500, { ...cors, 'content-type': 'application/json' });
-        response.end(JSON.stringify({ error: 'internal', message: 'The database is on fire.' }));
-        return;
-      case 'no-answer':
-        // Nothing, ever: the extension's own time budget ends the wait; afterAll closes the socket.
-        return;
-      case 'stalled-body':
-        response.writeHead(200, { ...cors, 'content-type': 'application/json' });
-        response.write('{"rubricVersion":1,"domains":[');
-        return;
-    }
-  }
-
-  function send(message: unknown): Promise<unknown> {
-    return page.evaluate((m) => chrome.runtime.sendMessage(m), message);
-  }
-
   async function status(): Promise<StatusValue> {
-    return ((await send({ type: 'getStatus' })) as { value: StatusValue }).value;
+    return ((await sendMessage(page, { type: 'getStatus' })) as { value: StatusValue }).value;
   }
 
   /** Runs a check from the refresh button's message and waits for it to end. */
   async function check(): Promise<StatusValue> {
-    await send({ type: 'runCheck', trigger: 'refresh' });
+    await sendMessage(page, { type: 'runCheck', trigger: 'refresh' });
     await expect
       .poll(async () => (await status()).cycle.state, { timeout: 60_000, interval: 200 })
       .toBe('idle');
     return status();
   }
 
-  /** Every notifications.create call the background made since the spy went in. */
-  function notificationsCreated(): Promise<unknown[][]> {
-    return ext.worker.evaluate(
-      () => (globalThis as unknown as { hoplightCreated: unknown[][] }).hoplightCreated,
-    );
+  /** The notifications the browser shows for the extension now (Firefox gives their options too). */
+  function shown(): Promise<Record<string, unknown>> {
+    return withApi(page, (api) => api.notifications.getAll(), null);
   }
 
   beforeAll(async () => {
-    await build();
-    const state = JSON.parse(await readFile(process.env.HOPLIGHT_LAB_STATE as string, 'utf8')) as LabState;
-    observatory = await startTestObservatory();
-    await observatory.scan(LAB_DOMAINS);
-    scripted = createServer((request, response) => {
-      const path = new URL(request.url ?? '/', 'http://scripted').pathname;
-      const handle =
-        request.method === 'GET' && path === '/api/v1/snapshot' ? snapshot : (forward as typeof snapshot);
-      handle(request, response).catch((error: unknown) => {
-        response.destroy(error instanceof Error ? error : new Error(String(error)));
-      });
-    });
-    scripted.on('connection', (socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => scripted.listen(0, '127.0.0.1', resolve));
-    scriptedUrl = `http://127.0.0.1:${(scripted.address() as { port: number }).port}/`;
-    const cert = await readFile(state.domains['good.test']?.certFile as string, 'utf8');
-    ext = await launchExtension({
+    mode = 'pass-through';
+    ext = await launchDriver(browserName, {
       timeoutMs: 90_000,
-      args: [
-        `--host-resolver-rules=MAP good.test ${state.domains['good.test']?.address}`,
-        `--ignore-certificate-errors-spki-list=${spkiHash(cert)}`,
-      ],
-    });
-    page = await ext.openPage('options.html');
-    const saved = (await send({
-      type: 'saveSettings',
-      settings: {
-        jid: ACCOUNT,
-        endpoint: { mode: 'url', url: 'wss://good.test:5281/xmpp-websocket' },
-        transport: 'websocket',
-        observatoryUrl: scriptedUrl,
-        privacyMode: false,
-        checkIntervalMinutes: 60,
-        notifications: true,
-      },
-    })) as { value: { saved: boolean } };
-    expect(saved.value.saved).toBe(true);
-    await send({ type: 'saveCredentials', password: PASSWORD, remember: false });
-    // The spy records each call and passes it on to Chrome's real API.
-    await ext.worker.evaluate(() => {
-      const created: unknown[][] = [];
-      (globalThis as unknown as { hoplightCreated: unknown[][] }).hoplightCreated = created;
-      const real = chrome.notifications.create.bind(chrome.notifications);
-      chrome.notifications.create = (...args: unknown[]) => {
-        created.push(args);
-        return real(...args);
-      };
+      hosts: { 'good.test': lab.domains['good.test']?.address as string },
+      trustedCertificates: [await readFile(lab.domains['good.test']?.certFile as string, 'utf8')],
+      backgroundIdleMs: 2_000,
     });
   });
   afterAll(async () => {
     await ext?.close();
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => scripted?.close(resolve));
-    await observatory?.stop();
+  });
+
+  it('is set up through the options page, as a user does', async () => {
+    // The options page's Save: its click grants host access in Firefox.
+    page = await ext.openPage('options.html');
+    await expect.poll(() => hasLabel(page, 'XMPP address')).toBe(true);
+    await fill(page, 'XMPP address', ACCOUNT);
+    await fill(page, 'Password', PASSWORD);
+    await tick(page, 'WebSocket');
+    await tick(page, 'Use this URL');
+    await fill(page, 'Connection URL', 'wss://good.test:5281/xmpp-websocket');
+    await fill(page, 'Observatory URL', scriptedUrl);
+    await fill(page, 'Check every (minutes)', '60');
+    await clickButton(page, 'Save');
+    await expect.poll(() => text(page, '[role="status"]')).toBe('Settings saved.');
+    await expect
+      .poll(async () => (await status()).cycle.state, { timeout: 60_000, interval: 200 })
+      .toBe('idle');
   });
 
   it('notifies exactly once when a contact turns red, and not again while it stays red', async () => {
@@ -230,27 +223,29 @@ describe('check cycle robustness', () => {
     expect(first.results).toHaveLength(9);
     expect(first.results.find((r) => r.jid === 'erin@other.test')?.light).toBe('green');
     // The first check is a first look, not a change.
-    expect(await notificationsCreated()).toEqual([]);
+    expect(await shown()).toEqual({});
 
     mode = 'other.test-degraded';
     const second = await check();
     expect(second.failure).toBeNull();
     expect(second.results.find((r) => r.jid === 'erin@other.test')?.light).toBe('red');
-    const created = await notificationsCreated();
-    expect(created).toHaveLength(1);
-    expect(created[0]?.[0]).toBe('hoplight-red');
-    expect(created[0]?.[1]).toMatchObject({
-      type: 'basic',
-      title: 'A contact turned unsafe',
-      message: expect.stringMatching(/^Erin: /),
-    });
-    // Chrome itself shows it.
-    expect(await ext.worker.evaluate(() => chrome.notifications.getAll())).toHaveProperty('hoplight-red');
-
+    const notifications = await shown();
+    expect(Object.keys(notifications)).toEqual(['hoplight-red']);
+    if (typeof notifications['hoplight-red'] === 'object') {
+      // Firefox tells what it shows; Chromium only that it shows it.
+      expect(notifications['hoplight-red']).toMatchObject({
+        type: 'basic',
+        title: 'A contact turned unsafe',
+        message: expect.stringMatching(/^Erin: /),
+      });
+    }
+    // The user dismisses it; the next check, with Erin still red, shows nothing new.
+    await withApi(page, (api, id) => api.notifications.clear(id), 'hoplight-red');
     const third = await check();
     expect(third.failure).toBeNull();
     expect(third.results.find((r) => r.jid === 'erin@other.test')?.light).toBe('red');
-    expect(await notificationsCreated()).toHaveLength(1);
+    expect(await shown()).toEqual({});
+    mode = 'pass-through';
   });
 
   it.each<[Mode, RegExp]>([
@@ -268,6 +263,7 @@ describe('check cycle robustness', () => {
 
       mode = misbehaviour;
       const after = await check();
+      mode = 'pass-through';
       expect(after.failure?.kind).toBe('observatory-unreachable');
       expect(after.failure?.message).toMatch(detail);
       expect(after.stale).toBe(true);
@@ -276,13 +272,13 @@ describe('check cycle robustness', () => {
 
       const popup = await ext.openPage('popup.html');
       try {
-        const alert = popup.getByRole('alert');
-        await expect.poll(() => alert.locator('h2').textContent()).toBe('Observatory unreachable');
-        expect(await alert.textContent()).toMatch(detail);
-        expect(await popup.locator('li.row').count()).toBe(9);
-        expect(await popup.locator('.stale').textContent()).toContain('stale');
+        await expect.poll(() => text(popup, '[role="alert"] h2')).toBe('Observatory unreachable');
+        expect(await text(popup, '[role="alert"]')).toMatch(detail);
+        expect(await count(popup, 'li.row')).toBe(9);
+        expect(await text(popup, '.stale')).toContain('stale');
         if (misbehaviour === 'garbage') {
-          await popup.screenshot({ path: `${SCREENSHOTS}/e2e-observatory-garbage.png` });
+          await popup.screenshot({ path: `${SCREENSHOTS}/e2e-observatory-garbage-${browserName}.png` });
+          expect(await seriousViolations(popup)).toEqual([]);
         }
       } finally {
         await popup.close();

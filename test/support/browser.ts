@@ -1,4 +1,5 @@
-// Launches Debian's Chromium with the built extension loaded (LAB-NOTES flags), for browser tests.
+// Launches Debian's Chromium with the built extension through Playwright: kept for bench/extension.bench.ts
+// (CDP heap figures). The tests use the two-browser driver in extension-driver.ts.
 // Never downloads a browser: playwright-core only drives /usr/bin/chromium.
 import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

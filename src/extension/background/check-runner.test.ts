@@ -23,6 +23,7 @@ function harness(initial: Record<string, unknown> = {}, now = new Date('2026-11-
   const cycles: { progress: (p: CheckPhase) => void; finish: (o: CycleOutcome) => void }[] = [];
   const shown: { results: readonly ContactResult[]; failure: string | null }[] = [];
   const notified: string[][] = [];
+  const alive = { held: 0, released: 0 };
   const runner = createCheckRunner({
     local,
     now: () => now,
@@ -36,13 +37,40 @@ function harness(initial: Record<string, unknown> = {}, now = new Date('2026-11-
     notify: async (contacts) => {
       notified.push(contacts.map((c) => c.jid));
     },
+    keepAlive: () => {
+      alive.held += 1;
+      return () => {
+        alive.released += 1;
+      };
+    },
   });
-  return { local, cycles, shown, notified, runner };
+  return { local, cycles, shown, notified, alive, runner };
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('createCheckRunner', () => {
+  it('keeps the background alive from the start of a cycle to its end, also when it fails', async () => {
+    const h = harness();
+    const first = h.runner.run();
+    await tick();
+    expect(h.alive).toEqual({ held: 1, released: 0 });
+    h.cycles[0]?.finish({ ok: true, settings, checkedAt: 'now', results: [], previous: [] });
+    await first;
+    expect(h.alive).toEqual({ held: 1, released: 1 });
+
+    const second = h.runner.run();
+    await tick();
+    expect(h.alive).toEqual({ held: 2, released: 1 });
+    h.cycles[1]?.finish({
+      ok: false,
+      settings,
+      failure: { kind: 'server-unreachable', message: 'no', at: 'now' },
+    });
+    await second;
+    expect(h.alive).toEqual({ held: 2, released: 2 });
+  });
+
   it('runs one cycle at a time and shows its progress while it runs', async () => {
     const h = harness();
     const first = h.runner.run();
@@ -59,6 +87,26 @@ describe('createCheckRunner', () => {
     expect(await h.runner.state()).toEqual({ state: 'idle' });
     expect(h.shown).toEqual([{ results, failure: null }]);
     expect(h.notified).toEqual([['a@x']]);
+  });
+
+  it('runs once more after the current cycle when a refresh comes in while it runs', async () => {
+    const h = harness();
+    const first = h.runner.run();
+    await tick();
+    await h.runner.request('refresh');
+    await h.runner.request('refresh');
+    await h.runner.request('popup');
+    expect(h.cycles).toHaveLength(1);
+    h.cycles[0]?.finish({ ok: true, settings, checkedAt: 'now', results: [], previous: [] });
+    await first;
+    await tick();
+    // One more, not one per request.
+    expect(h.cycles).toHaveLength(2);
+    h.cycles[1]?.finish({ ok: true, settings, checkedAt: 'later', results: [], previous: [] });
+    await tick();
+    await tick();
+    expect(h.cycles).toHaveLength(2);
+    expect(await h.runner.state()).toEqual({ state: 'idle' });
   });
 
   it('does not notify when notifications are off', async () => {
@@ -147,8 +195,13 @@ describe('createCheckRunner', () => {
         throw new Error('no action API');
       },
       notify: async () => {},
+      keepAlive: () => () => {
+        released = true;
+      },
     });
+    let released = false;
     await expect(runner.run()).rejects.toThrow('no action API');
     expect(await runner.state()).toEqual({ state: 'idle' });
+    expect(released).toBe(true);
   });
 });

@@ -26,6 +26,8 @@ export interface RunnerDeps {
   showResults(results: readonly ContactResult[], failure: string | null): Promise<void>;
   /** Contacts that turned red, when the settings ask for notifications. */
   notify(contacts: readonly ContactResult[]): Promise<void>;
+  /** Keeps the background from being unloaded as idle while a cycle runs; returns the release. */
+  keepAlive(): () => void;
 }
 
 export interface CheckRunner {
@@ -41,6 +43,9 @@ export interface CheckRunner {
 
 export function createCheckRunner(deps: RunnerDeps): CheckRunner {
   let current: { promise: Promise<void>; state: Extract<CycleState, { state: 'running' }> } | null = null;
+  // A refresh asked for while a cycle runs (e.g. Save with new settings): one more cycle after it, so
+  // the request is not lost to a cycle that started with the old settings.
+  let rerun = false;
 
   const run = (): Promise<void> => {
     if (current) return current.promise;
@@ -52,6 +57,7 @@ export function createCheckRunner(deps: RunnerDeps): CheckRunner {
       progress: { phase: 'starting' },
     };
     const promise = (async () => {
+      const release = deps.keepAlive();
       try {
         await writeCycle(deps.local, state);
         const outcome = await deps.runCycle((progress) => {
@@ -71,8 +77,16 @@ export function createCheckRunner(deps: RunnerDeps): CheckRunner {
           await deps.showResults(results, outcome.failure.message);
         }
       } finally {
-        await writeCycle(deps.local, { state: 'idle' });
-        current = null;
+        try {
+          await writeCycle(deps.local, { state: 'idle' });
+        } finally {
+          current = null;
+          release();
+          if (rerun) {
+            rerun = false;
+            void run().catch(() => {});
+          }
+        }
       }
     })();
     current = { promise, state };
@@ -82,7 +96,10 @@ export function createCheckRunner(deps: RunnerDeps): CheckRunner {
   return {
     run,
     async request(trigger) {
-      if (current) return;
+      if (current) {
+        if (trigger === 'refresh') rerun = true;
+        return;
+      }
       if (trigger === 'refresh' || (await popupShouldRun(deps))) void run().catch(() => {});
     },
     async state() {

@@ -8,6 +8,7 @@ import { runCheckCycle } from './check-cycle.ts';
 import { createCheckRunner } from './check-runner.ts';
 import { testConnection } from './connection-test.ts';
 import { handleRequest } from './handler.ts';
+import { KEEP_ALIVE_EVERY_MS, keepAlive } from './keep-alive.ts';
 import { notifyRed } from './notify.ts';
 import { isOwnExtensionPage } from './sender.ts';
 import { cacheSnapshotStore, memorySnapshotStore, type SnapshotStore } from './snapshot-store.ts';
@@ -37,7 +38,12 @@ const runner = createCheckRunner({
   runCycle: (onProgress) => runCheckCycle({ ...xmpp, local: storage, session, snapshots, onProgress }),
   showResults: (results, failure) => showResults(browser.action, results, failure),
   notify: (contacts) => notifyRed(browser.notifications, contacts),
+  keepAlive: () => holdBackground(),
 });
+
+function holdBackground(): () => void {
+  return keepAlive(() => browser.runtime.getPlatformInfo(), KEEP_ALIVE_EVERY_MS);
+}
 
 async function applySettings(settings: Settings): Promise<void> {
   await scheduleChecks(browser.alarms, isConfigured(settings), settings.checkIntervalMinutes);
@@ -75,7 +81,10 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
   if (!isOwnExtensionPage(sender, browser.runtime.id, browser.runtime.getURL(''))) return undefined;
   const request = parseRequest(message);
   if (!request) return undefined;
-  return ready.then(() =>
+  // A request can take as long as a login (testConnection): Firefox would unload the event page under
+  // it and the page would get "Receiving end does not exist".
+  const release = holdBackground();
+  const answer = ready.then(() =>
     handleRequest(
       {
         storage,
@@ -90,6 +99,8 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
       request,
     ),
   );
+  void answer.then(release, release);
+  return answer;
 });
 
 /** A StorageArea over a Map, for browsers without storage.session. */

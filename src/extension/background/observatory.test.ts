@@ -121,6 +121,29 @@ describe('refreshSnapshot', () => {
     expect((error as Error).message).toContain(`The observatory at ${url} did not answer`);
   });
 
+  it("says so too when the stalled body's read fails with a plain AbortError, as Firefox's does", async () => {
+    const firefoxLike: ObservatoryOptions['fetch'] = async (input, init) => {
+      const response = await fetch(input, init);
+      return new Response(
+        new ReadableStream({
+          async start(controller) {
+            await new Promise((resolve) => init?.signal?.addEventListener('abort', resolve));
+            controller.error(new DOMException('The operation was aborted. ', 'AbortError'));
+          },
+        }),
+        { status: response.status, headers: response.headers },
+      );
+    };
+    const error = await refreshSnapshot(
+      { ...options(), fetch: firefoxLike, baseUrl: `${base}stalled/`, timeoutMs: 300 },
+      null,
+      now,
+    ).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      `The observatory at ${base}stalled/ did not answer (no answer in time).`,
+    );
+  });
+
   it('says the observatory did not answer when the body stalls past the time budget', async () => {
     const error = await refreshSnapshot(
       { ...options(), baseUrl: `${base}stalled/`, timeoutMs: 300 },

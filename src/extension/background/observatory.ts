@@ -50,8 +50,12 @@ async function call(options: ObservatoryOptions, path: string, init: RequestInit
 }
 
 function didNotAnswer(options: ObservatoryOptions, error: unknown): ObservatoryError {
-  const reason =
-    error instanceof Error && error.name === 'TimeoutError' ? 'no answer in time' : String(error);
+  // Chrome rejects with the timeout's own TimeoutError; Firefox rejects a body read cut by that timeout
+  // with a plain AbortError. The caller's signal is the only other abort, so that one is the timeout.
+  const timedOut =
+    error instanceof Error &&
+    (error.name === 'TimeoutError' || (error.name === 'AbortError' && !options.signal?.aborted));
+  const reason = timedOut ? 'no answer in time' : String(error);
   return new ObservatoryError(`The observatory at ${options.baseUrl} did not answer (${reason}).`);
 }
 

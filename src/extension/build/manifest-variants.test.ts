@@ -30,9 +30,11 @@ describe('manifestFor', () => {
     expect(firefox.background).toEqual({ scripts: ['background.js'] });
     expect(firefox).not.toHaveProperty('minimum_chrome_version');
     expect(firefox).toHaveProperty('browser_specific_settings.gecko.id', GECKO_ID);
-    expect(firefox).toHaveProperty('browser_specific_settings.gecko.data_collection_permissions.required', [
-      'personalCommunications',
-    ]);
+    // Privacy mode sends no contact data: nothing is required; lookups ask for it when chosen.
+    expect(firefox).toHaveProperty('browser_specific_settings.gecko.data_collection_permissions', {
+      required: ['none'],
+      optional: ['personalCommunications'],
+    });
   });
 
   it('keeps everything else and leaves the base untouched', () => {

@@ -25,10 +25,12 @@ export const GECKO_ANDROID_MIN_VERSION = '142.0';
 export const CHROME_MIN_VERSION = '121';
 
 /**
- * What Firefox should tell the user at install. Without privacy mode, contacts' server domains go to
- * the observatory to look up grades: metadata of the user's communications.
+ * What Firefox tells the user at install, and asks later. Privacy mode sends the observatory nothing
+ * about contacts (it downloads the whole snapshot), so nothing is required; looking grades up per
+ * domain sends contacts' server names, metadata of the user's communications, and is asked for with
+ * the options page's Save when the user picks it (`permissions.request({ data_collection })`).
  */
-export const DATA_COLLECTION = { required: ['personalCommunications'], optional: [] as string[] };
+export const DATA_COLLECTION = { required: ['none'], optional: ['personalCommunications'] };
 
 export function checkBaseManifest(base: unknown): Manifest {
   if (typeof base !== 'object' || base === null || Array.isArray(base)) {

@@ -19,10 +19,11 @@ import {
   type SettingsField,
 } from '../shared/settings.ts';
 import { errorsByField, FIELD_ORDER, type FormValues, formFromSettings, validateForm } from './form.ts';
-import { hostPatterns } from './host-access.ts';
+import { dataCollectionFor, hostPatterns } from './host-access.ts';
 
 /** Asks the browser for host access; true when granted. Must be called inside the click. */
-export type RequestHostAccess = (patterns: string[]) => Promise<boolean>;
+/** Asks the browser for host access and, in Firefox, for the optional data collection, in one prompt. */
+export type RequestHostAccess = (wanted: { origins: string[]; dataCollection: string[] }) => Promise<boolean>;
 
 const CREDENTIAL_WORDS: Record<CredentialsState, string> = {
   none: 'No password is stored: enter it to run checks.',
@@ -49,9 +50,12 @@ type Notice =
 export function Options({
   send,
   requestHostAccess = async () => true,
+  optionalDataCollection = [],
 }: {
   send: SendMessage;
   requestHostAccess?: RequestHostAccess;
+  /** The optional data collection the manifest declares (Firefox's), asked for when lookups need it. */
+  optionalDataCollection?: readonly string[];
 }) {
   const [values, setValues] = useState<FormValues | null>(null);
   const [credentials, setCredentials] = useState<CredentialsState>('none');
@@ -113,7 +117,7 @@ export function Options({
       return;
     }
     // Before any await: the browser grants host access only inside the click's user gesture.
-    void askForAccess(checked.settings);
+    const answered = askForAccess(checked.settings);
     setSaving(true);
     try {
       const result = await request(send, { type: 'saveSettings', settings: checked.settings });
@@ -127,8 +131,10 @@ export function Options({
               remember: values.remember,
             }),
           );
-          // A first check right away: it also turns a remembered password into SCRAM keys.
-          await request(send, { type: 'runCheck', trigger: 'refresh' });
+          // A first check once the user has answered the host-access prompt (Firefox blocks the
+          // observatory and the server's https: without it); it also turns a remembered password
+          // into SCRAM keys. Saving does not wait: a prompt may stay open.
+          void answered.then(() => request(send, { type: 'runCheck', trigger: 'refresh' })).catch(() => {});
         }
         setValues({ ...formFromSettings(result.settings), remember: values.remember });
         setNotice({ kind: 'saved' });
@@ -144,7 +150,10 @@ export function Options({
   };
 
   function askForAccess(settings: Parameters<typeof hostPatterns>[0]): Promise<void> {
-    return requestHostAccess(hostPatterns(settings)).then(
+    return requestHostAccess({
+      origins: hostPatterns(settings),
+      dataCollection: dataCollectionFor(settings, optionalDataCollection),
+    }).then(
       (ok) =>
         setAccess(
           ok

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings.ts';
-import { hostPatterns } from './host-access.ts';
+import { dataCollectionFor, declaredDataCollection, hostPatterns } from './host-access.ts';
 
 const alice: Settings = {
   ...DEFAULT_SETTINGS,
@@ -30,5 +30,23 @@ describe('hostPatterns', () => {
   });
   it('asks for nothing it cannot parse', () => {
     expect(hostPatterns({ ...alice, jid: '', observatoryUrl: 'not a url' })).toEqual([]);
+  });
+});
+
+describe('dataCollectionFor', () => {
+  const firefox = declaredDataCollection({
+    browser_specific_settings: {
+      gecko: { data_collection_permissions: { required: ['none'], optional: ['personalCommunications'] } },
+    },
+  });
+  it("asks Firefox for contacts' server names only when lookups send them", () => {
+    expect(firefox).toEqual(['personalCommunications']);
+    expect(dataCollectionFor({ ...alice, privacyMode: false }, firefox)).toEqual(['personalCommunications']);
+    expect(dataCollectionFor({ ...alice, privacyMode: true }, firefox)).toEqual([]);
+  });
+  it('asks Chrome for nothing: its manifest declares no data collection', () => {
+    expect(declaredDataCollection({ name: 'Hoplight' })).toEqual([]);
+    expect(declaredDataCollection(null)).toEqual([]);
+    expect(dataCollectionFor({ ...alice, privacyMode: false }, [])).toEqual([]);
   });
 });

@@ -25,3 +25,23 @@ export function hostPatterns(settings: Settings): string[] {
   add(settings.observatoryUrl);
   return [...patterns];
 }
+
+/**
+ * The optional data collection (Firefox's `data_collection_permissions`) these settings need: lookups
+ * send contacts' server names to the observatory; privacy mode sends none. Only what the manifest
+ * declares as optional can be asked for (Chrome declares none and knows no such permission).
+ */
+export function dataCollectionFor(settings: Settings, declaredOptional: readonly string[]): string[] {
+  if (settings.privacyMode) return [];
+  return declaredOptional.includes('personalCommunications') ? ['personalCommunications'] : [];
+}
+
+/** The optional data collection a manifest declares (`browser_specific_settings.gecko`), if any. */
+export function declaredDataCollection(manifest: unknown): string[] {
+  const optional = (
+    manifest as {
+      browser_specific_settings?: { gecko?: { data_collection_permissions?: { optional?: unknown } } };
+    } | null
+  )?.browser_specific_settings?.gecko?.data_collection_permissions?.optional;
+  return Array.isArray(optional) ? optional.filter((v): v is string => typeof v === 'string') : [];
+}

@@ -1,6 +1,7 @@
 import { render } from 'preact';
-import browser from 'webextension-polyfill';
+import browser, { type Permissions } from 'webextension-polyfill';
 import { sendToBackground } from '../shared/page-messaging.ts';
+import { declaredDataCollection } from './host-access.ts';
 import { Options } from './Options.tsx';
 
 const root = document.getElementById('app');
@@ -9,9 +10,16 @@ render(
   <Options
     send={sendToBackground}
     // Straight to request (no `contains` first): an await before it would end the user gesture.
-    requestHostAccess={(origins) =>
-      origins.length === 0 ? Promise.resolve(true) : browser.permissions.request({ origins })
+    requestHostAccess={({ origins, dataCollection }) =>
+      origins.length === 0 && dataCollection.length === 0
+        ? Promise.resolve(true)
+        : browser.permissions.request({
+            origins,
+            // Firefox 139+ (not in the polyfill's types); only sent where the manifest declares it.
+            ...(dataCollection.length > 0 ? { data_collection: dataCollection } : {}),
+          } as Permissions.Permissions)
     }
+    optionalDataCollection={declaredDataCollection(browser.runtime.getManifest())}
   />,
   root,
 );
