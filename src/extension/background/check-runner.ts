@@ -67,7 +67,7 @@ export function createCheckRunner(deps: RunnerDeps): CheckRunner {
           if (phaseChanged) void writeCycle(deps.local, { ...state }).catch(() => {});
         });
         if (outcome.ok) {
-          await deps.showResults(outcome.results, null);
+          await deps.showResults(outcome.results, outcome.failure?.message ?? null);
           if (outcome.settings.notifications) {
             const red = newlyRed(outcome.previous, outcome.results);
             if (red.length > 0) await deps.notify(red);
