@@ -1,5 +1,6 @@
 // One migration list for SQLite and PostgreSQL: only column types both understand (text, integer).
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { createDomainFactsTable, dropDomainFactsTable } from './domain-facts-migration.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': {
@@ -89,6 +90,14 @@ const migrations: Record<string, Migration> = {
     },
     async down(db: Kysely<unknown>) {
       await db.schema.dropTable('counters').execute();
+    },
+  },
+  '0003-directory-and-stats': {
+    async up(db: Kysely<unknown>) {
+      await createDomainFactsTable(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await dropDomainFactsTable(db);
     },
   },
 };
