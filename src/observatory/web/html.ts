@@ -18,7 +18,7 @@ export function renderPage(title: string, body: VNode | VNode[]): string {
     <body>
       <header>
         <a class="brand" href="/">Hoplight observatory</a>
-        <nav><a href="/">Search</a> <a href="/stats">Statistics</a> <a href="/api/v1/openapi.json">API</a></nav>
+        <nav><a href="/">Search</a> <a href="/directory">Directory</a> <a href="/stats">Statistics</a> <a href="/api/v1/openapi.json">API</a></nav>
       </header>
       <main>${body}</main>
     </body>
@@ -58,4 +58,21 @@ svg.chart text { font: 14px system-ui, sans-serif; fill: currentColor; }
 figure { margin: 1.5rem 0; } figcaption { font-weight: 600; margin-bottom: .3rem; }
 code { font-size: .9em; background: #8882; border-radius: .2rem; padding: 0 .2rem; }
 form.rescan { margin: 1rem 0; }
+header { flex-wrap: wrap; gap: .5rem; }
+.service { margin: 1.5rem 0; }
+.target { border-top: 1px solid #8884; margin-top: 1rem; }
+.scroll { overflow-x: auto; max-width: 100%; }
+table.data { border-collapse: collapse; margin: .5rem 0; } table.data caption { text-align: left; font-weight: 600; padding: .3rem 0; }
+table.data th, table.data td { text-align: left; padding: .2rem .6rem .2rem 0; border-bottom: 1px solid #8884; vertical-align: top; }
+.wrap { overflow-wrap: anywhere; } .mono { font-family: ui-monospace, monospace; font-size: .85em; }
+.strength-insecure { color: var(--red); font-weight: 600; } .strength-weak { color: var(--yellow); }
+ul.caps { margin: .3rem 0; } ol.chain > li { margin-bottom: .8rem; }
+form.filters { display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: end; margin: 1rem 0; }
+form.filters .field { display: flex; flex-direction: column; } form.filters select, form.filters input { font-size: 1rem; }
+nav.pager { display: flex; gap: 1.5rem; margin: 1rem 0; }
+th[aria-sort] a { font-weight: 700; }
+svg.chart { max-width: 40rem; height: auto; } svg.chart text.small { font-size: 12px; }
+.legend span { margin-right: .6rem; white-space: nowrap; }
+pre { font-size: .8rem; }
+@media (max-width: 40rem) { dl { grid-template-columns: 1fr; } dd { margin-bottom: .4rem; } body { padding: 0 .6rem 2rem; } }
 `;

@@ -2,13 +2,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { VNode } from 'preact';
 import { normalizeDomain } from '../../core/domain.ts';
+import { RUBRIC_VERSION } from '../../core/rubric.ts';
 import type { HttpContext } from '../http/context.ts';
 import { toDomainView } from '../http/domain-view.ts';
-import { observatoryStats } from '../http/observatory-stats.ts';
 import { requestScan } from '../queue/request-scan.ts';
 import { badgeSvg } from './badge.ts';
+import { parseDirectoryParams } from './directory-model.ts';
+import { directoryView } from './directory-view.ts';
 import { CONTENT_SECURITY_POLICY, ICON_SVG, renderPage, SITE_CSS } from './html.ts';
-import { domainView, messageView, searchView, statsView } from './views.ts';
+import { RevisionCache } from './revision-cache.ts';
+import { networkStatsView } from './stats-view.ts';
+import { domainView, messageView, searchView } from './views.ts';
+
+/** The grade history covers this many months back. */
+const HISTORY_MONTHS = 24;
+const TOP_ISSUERS = 10;
 
 const NOTICES: Record<string, string> = {
   queued: 'The scan is queued.',
@@ -18,6 +26,8 @@ const NOTICES: Record<string, string> = {
 };
 
 export async function webRoutes(app: FastifyInstance, ctx: HttpContext): Promise<void> {
+  // The network's figures change only when some domain's summary does: computed once per revision.
+  const networkStats = new RevisionCache<Awaited<ReturnType<typeof ctx.store.networkStats>>>();
   await app.register(async (pages) => {
     // Forms post urlencoded; parsed here only, so the JSON API still refuses anything else.
     pages.addContentTypeParser(
@@ -81,9 +91,57 @@ export async function webRoutes(app: FastifyInstance, ctx: HttpContext): Promise
       return reply.redirect(`/domain/${encodeURIComponent(parsed.domain)}?notice=${outcome.kind}`, 303);
     });
 
+    pages.get<{ Params: { domain: string } }>('/domain/:domain/report.json', async (request, reply) => {
+      const parsed = normalizeDomain(request.params.domain);
+      const state = parsed.ok ? await ctx.store.getDomain(parsed.domain) : null;
+      const scan = state?.reportId ? await ctx.store.getScan(state.reportId) : null;
+      if (!parsed.ok || !scan?.report)
+        return send(
+          reply,
+          404,
+          'No report',
+          messageView('No report', 'There is no report of this domain yet.') as VNode,
+        );
+      return reply
+        .type('application/json; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${parsed.domain}.json"`)
+        .send(JSON.stringify(scan.report, null, 2));
+    });
+
+    pages.get<{ Querystring: Record<string, string | undefined> }>('/directory', async (request, reply) => {
+      const parsed = parseDirectoryParams(request.query);
+      if (!parsed.ok) {
+        const fallback = parseDirectoryParams({});
+        if (!fallback.ok) throw new Error(fallback.error);
+        const page = await ctx.store.directoryPage(fallback.query);
+        return send(
+          reply,
+          400,
+          'Directory',
+          directoryView(fallback.query, page, ctx.now(), parsed.error) as VNode,
+        );
+      }
+      const page = await ctx.store.directoryPage(parsed.query);
+      return send(reply, 200, 'Directory', directoryView(parsed.query, page, ctx.now()) as VNode);
+    });
+
     pages.get('/stats', async (_request, reply) => {
-      const stats = await observatoryStats(ctx.store);
-      return send(reply, 200, 'Statistics', statsView(stats, stats.scans.queued) as VNode);
+      const revision = await ctx.store.snapshotRevision();
+      const stats = await networkStats.get(revision, () => {
+        const since = new Date(ctx.now());
+        since.setUTCMonth(since.getUTCMonth() - HISTORY_MONTHS + 1, 1);
+        return ctx.store.networkStats({
+          historySince: since.toISOString().slice(0, 7),
+          topIssuers: TOP_ISSUERS,
+        });
+      });
+      const scans = {
+        queued: await ctx.store.countScans('queued'),
+        running: await ctx.store.countScans('running'),
+        done: await ctx.store.countScans('done'),
+        failed: await ctx.store.countScans('failed'),
+      };
+      return send(reply, 200, 'Statistics', networkStatsView(stats, scans, RUBRIC_VERSION) as VNode);
     });
 
     pages.get<{ Params: { file: string } }>('/badge/:file', async (request, reply) => {
