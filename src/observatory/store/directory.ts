@@ -1,6 +1,7 @@
 // The directory's page of domains and the scheduler's stale domains, both from domain_facts by its
 // indexes: a page is one indexed range or sort with a limit, and one count.
 import type { Encryption, Grade } from '../../core/report.ts';
+import type { Availability } from '../../core/summary.ts';
 import { gradeRank } from '../report-facts.ts';
 import type { Db } from './records.ts';
 
@@ -33,6 +34,9 @@ export interface DirectoryRow {
   s2sEncryption: Encryption;
   c2sAuthentication: string[];
   s2sAuthentication: string[];
+  /** Whether some target of the service answered (`served`), none exists (`none`) or the scan could not tell. */
+  c2sAvailability: Availability;
+  s2sAvailability: Availability;
 }
 
 export interface DirectoryPage {
@@ -48,7 +52,7 @@ const SORT_COLUMN = {
   age: 'scanned_at',
 } as const;
 
-function filtered(db: Db, query: DirectoryQuery) {
+function filtered(db: Db, query: DirectoryFilters) {
   let q = db.selectFrom('domain_facts');
   // A prefix as a range on the primary key: indexed on both databases, unlike LIKE.
   if (query.prefix !== '')
@@ -79,7 +83,23 @@ export function nextPrefix(prefix: string): string {
   return `${prefix.slice(0, -1)}${String.fromCodePoint(last + 1)}`;
 }
 
+/** The filters of a query, without its order and page. */
+export type DirectoryFilters = Omit<DirectoryQuery, 'page'>;
+
 export async function selectDirectoryPage(db: Db, query: DirectoryQuery): Promise<DirectoryPage> {
+  return { rows: await selectDirectoryRows(db, query), total: await countDirectory(db, query) };
+}
+
+/** Rows matching the filters, over every page. */
+export async function countDirectory(db: Db, filters: DirectoryFilters): Promise<number> {
+  const count = await filtered(db, filters)
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(count.n);
+}
+
+/** One page of rows, by an index where the sort has one. */
+export async function selectDirectoryRows(db: Db, query: DirectoryQuery): Promise<DirectoryRow[]> {
   const direction = query.descending ? 'desc' : 'asc';
   const rows = await filtered(db, query)
     .select([
@@ -91,28 +111,26 @@ export async function selectDirectoryPage(db: Db, query: DirectoryQuery): Promis
       's2s_encryption',
       'c2s_authentication',
       's2s_authentication',
+      'c2s_availability',
+      's2s_availability',
     ])
     .orderBy(SORT_COLUMN[query.sort], direction)
     .orderBy('domain', direction)
     .limit(query.pageSize)
     .offset((query.page - 1) * query.pageSize)
     .execute();
-  const count = await filtered(db, query)
-    .select((eb) => eb.fn.countAll().as('n'))
-    .executeTakeFirstOrThrow();
-  return {
-    total: Number(count.n),
-    rows: rows.map((r) => ({
-      domain: r.domain,
-      scannedAt: r.scanned_at,
-      c2sGrade: r.c2s_grade as Grade | null,
-      s2sGrade: r.s2s_grade as Grade | null,
-      c2sEncryption: r.c2s_encryption as Encryption,
-      s2sEncryption: r.s2s_encryption as Encryption,
-      c2sAuthentication: r.c2s_authentication === '' ? [] : r.c2s_authentication.split(','),
-      s2sAuthentication: r.s2s_authentication === '' ? [] : r.s2s_authentication.split(','),
-    })),
-  };
+  return rows.map((r) => ({
+    domain: r.domain,
+    scannedAt: r.scanned_at,
+    c2sGrade: r.c2s_grade as Grade | null,
+    s2sGrade: r.s2s_grade as Grade | null,
+    c2sEncryption: r.c2s_encryption as Encryption,
+    s2sEncryption: r.s2s_encryption as Encryption,
+    c2sAuthentication: r.c2s_authentication === '' ? [] : r.c2s_authentication.split(','),
+    s2sAuthentication: r.s2s_authentication === '' ? [] : r.s2s_authentication.split(','),
+    c2sAvailability: r.c2s_availability as Availability,
+    s2sAvailability: r.s2s_availability as Availability,
+  }));
 }
 
 /**

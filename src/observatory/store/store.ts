@@ -5,9 +5,13 @@ import type { Kysely } from 'kysely';
 import type { DomainReport } from '../../core/report.ts';
 import type { DomainSummary } from '../../core/summary.ts';
 import {
+  countDirectory,
+  type DirectoryFilters,
   type DirectoryPage,
   type DirectoryQuery,
+  type DirectoryRow,
   selectDirectoryPage,
+  selectDirectoryRows,
   selectStaleDomains,
 } from './directory.ts';
 import { selectDomainsWithoutFacts, upsertDomainFacts } from './domain-facts.ts';
@@ -173,6 +177,16 @@ export class Store {
   /** One page of the directory: the rows and how many match over every page. */
   directoryPage(query: DirectoryQuery): Promise<DirectoryPage> {
     return selectDirectoryPage(this.db, query);
+  }
+
+  /** One page of directory rows, without the count. */
+  directoryRows(query: DirectoryQuery): Promise<DirectoryRow[]> {
+    return selectDirectoryRows(this.db, query);
+  }
+
+  /** Directory rows matching the filters, over every page. */
+  countDirectory(filters: DirectoryFilters): Promise<number> {
+    return countDirectory(this.db, filters);
   }
 
   networkStats(opts: { historySince: string; topIssuers: number }): Promise<NetworkStats> {

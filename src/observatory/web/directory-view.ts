@@ -1,5 +1,7 @@
 // The directory page: filters as a plain GET form, the table with sortable headers, and a pager.
 import { GRADE_ORDER } from '../../core/grades.ts';
+import type { Encryption } from '../../core/report.ts';
+import type { Availability } from '../../core/summary.ts';
 import type { DirectoryPage, DirectoryQuery, DirectorySort } from '../store/store.ts';
 import {
   AUTH_FILTERS,
@@ -15,6 +17,12 @@ import { html } from './html.ts';
 
 const AUTH_TEXT: Record<string, string> = { pkix: 'PKIX', dane: 'DANE', posh: 'POSH' };
 const authText = (methods: readonly string[]) => methods.map((m) => AUTH_TEXT[m] ?? m).join(', ') || 'none';
+
+const UNAVAILABLE = { none: 'no server', failed: 'not reached' } as const;
+/** What a service's column says when no target answered: there is no policy to show. */
+const served = (availability: Availability, text: string) =>
+  availability === 'served' ? text : UNAVAILABLE[availability];
+const policy = (availability: Availability, encryption: Encryption) => served(availability, encryption);
 
 function select(name: string, label: string, value: string | null, options: Record<string, string>) {
   return html`<div class="field">
@@ -77,8 +85,8 @@ export function directoryView(
               <td><a href=${`/domain/${encodeURIComponent(r.domain)}`}>${r.domain}</a></td>
               <td>${gradeLabel(r.c2sGrade, null)}</td>
               <td>${gradeLabel(r.s2sGrade, null)}</td>
-              <td>${r.c2sEncryption} / ${r.s2sEncryption}</td>
-              <td>${authText(r.c2sAuthentication)} / ${authText(r.s2sAuthentication)}</td>
+              <td>${policy(r.c2sAvailability, r.c2sEncryption)} / ${policy(r.s2sAvailability, r.s2sEncryption)}</td>
+              <td>${served(r.c2sAvailability, authText(r.c2sAuthentication))} / ${served(r.s2sAvailability, authText(r.s2sAuthentication))}</td>
               <td><time datetime=${r.scannedAt} title=${shortTime(r.scannedAt)}>${scanAge(r.scannedAt, now)} ago</time></td>
             </tr>`,
           )}

@@ -5,6 +5,11 @@ import { renderToString } from 'preact-render-to-string';
 
 export { html };
 
+/** A part of a page as HTML text, to be kept and placed into pages later (see RenderCache). */
+export function renderFragment(node: VNode): string {
+  return renderToString(node);
+}
+
 /** Every page's frame: one stylesheet of ours, nothing external, no script. */
 export function renderPage(title: string, body: VNode | VNode[]): string {
   const doc = html`<html lang="en">

@@ -1,21 +1,34 @@
-// One value per store revision: recomputed only after some domain's summary changed (the snapshot
-// counter moved), shared by the requests that ask while it is being computed.
+// Rendered pages and computed figures, kept while what they were made from is unchanged: the key names
+// that (a store revision, a report id and rubric), so an entry never goes stale, it only falls out of a
+// bounded LRU. Requests that ask while a value is being computed share it.
 
-export class RevisionCache<T> {
-  #revision: number | null = null;
-  #value: Promise<T> | null = null;
+export class RenderCache<T> {
+  readonly #max: number;
+  readonly #entries = new Map<string, Promise<T>>();
 
-  /** The value for `revision`, computing it when the revision moved since the last one. */
-  get(revision: number, compute: () => Promise<T>): Promise<T> {
-    if (this.#value === null || this.#revision !== revision) {
-      this.#revision = revision;
-      const value = compute();
-      this.#value = value;
-      // A failed computation is not kept: the next request tries again.
-      value.catch(() => {
-        if (this.#value === value) this.#value = null;
-      });
+  constructor(maxEntries: number) {
+    this.#max = maxEntries;
+  }
+
+  get(key: string, compute: () => Promise<T>): Promise<T> {
+    const hit = this.#entries.get(key);
+    if (hit !== undefined) {
+      // Most recently used last: Map keeps insertion order.
+      this.#entries.delete(key);
+      this.#entries.set(key, hit);
+      return hit;
     }
-    return this.#value;
+    const value = compute();
+    this.#entries.set(key, value);
+    if (this.#entries.size > this.#max) this.#entries.delete(this.#entries.keys().next().value as string);
+    // A failed computation is not kept: the next request tries again.
+    value.catch(() => {
+      if (this.#entries.get(key) === value) this.#entries.delete(key);
+    });
+    return value;
+  }
+
+  get size(): number {
+    return this.#entries.size;
   }
 }

@@ -7,12 +7,12 @@ import type { HttpContext } from '../http/context.ts';
 import { toDomainView } from '../http/domain-view.ts';
 import { requestScan } from '../queue/request-scan.ts';
 import { badgeSvg } from './badge.ts';
-import { parseDirectoryParams } from './directory-model.ts';
+import { directoryHref, parseDirectoryParams } from './directory-model.ts';
 import { directoryView } from './directory-view.ts';
-import { CONTENT_SECURITY_POLICY, ICON_SVG, renderPage, SITE_CSS } from './html.ts';
-import { RevisionCache } from './revision-cache.ts';
+import { CONTENT_SECURITY_POLICY, ICON_SVG, renderFragment, renderPage, SITE_CSS } from './html.ts';
+import { RenderCache } from './revision-cache.ts';
 import { networkStatsView } from './stats-view.ts';
-import { domainView, messageView, searchView } from './views.ts';
+import { domainView, messageView, reportSection, searchView } from './views.ts';
 
 /** The grade history covers this many months back. */
 const HISTORY_MONTHS = 24;
@@ -26,8 +26,12 @@ const NOTICES: Record<string, string> = {
 };
 
 export async function webRoutes(app: FastifyInstance, ctx: HttpContext): Promise<void> {
-  // The network's figures change only when some domain's summary does: computed once per revision.
-  const networkStats = new RevisionCache<Awaited<ReturnType<typeof ctx.store.networkStats>>>();
+  // Pages made from the whole store change only when some domain's summary does (the snapshot
+  // revision), a report's section only when it is re-graded: rendered once per key, bounded LRUs.
+  const statsPages = new RenderCache<string>(8);
+  const directoryPages = new RenderCache<string>(300);
+  const directoryCounts = new RenderCache<number>(500);
+  const reportSections = new RenderCache<string | null>(200);
   await app.register(async (pages) => {
     // Forms post urlencoded; parsed here only, so the JSON API still refuses anything else.
     pages.addContentTypeParser(
@@ -76,10 +80,18 @@ export async function webRoutes(app: FastifyInstance, ctx: HttpContext): Promise
           return send(reply, 400, 'Not a domain', messageView('Not a domain', parsed.error) as VNode);
         const state = await ctx.store.getDomain(parsed.domain);
         const view = toDomainView(parsed.domain, state, ctx.now(), ctx.freshForMs);
-        const report = state?.reportId ? ((await ctx.store.getScan(state.reportId))?.report ?? null) : null;
+        const reportId = state?.reportId ?? null;
+        // A report changes in place only when re-graded, which changes the summary's rubric version.
+        const section =
+          reportId === null
+            ? null
+            : await reportSections.get(`${reportId}:${state?.summary?.rubricVersion}`, async () => {
+                const report = (await ctx.store.getScan(reportId))?.report;
+                return report ? renderFragment(reportSection(parsed.domain, report) as VNode) : null;
+              });
         const notice = NOTICES[request.query.notice ?? ''] ?? null;
         const history = await ctx.store.scanHistory(parsed.domain);
-        return send(reply, 200, parsed.domain, domainView(view, report, notice, history) as VNode);
+        return send(reply, 200, parsed.domain, domainView(view, section, notice, history) as VNode);
       },
     );
 
@@ -121,27 +133,43 @@ export async function webRoutes(app: FastifyInstance, ctx: HttpContext): Promise
           directoryView(fallback.query, page, ctx.now(), parsed.error) as VNode,
         );
       }
-      const page = await ctx.store.directoryPage(parsed.query);
-      return send(reply, 200, 'Directory', directoryView(parsed.query, page, ctx.now()) as VNode);
+      const query = parsed.query;
+      const revision = await ctx.store.snapshotRevision();
+      const now = ctx.now();
+      // Scan ages are written in minutes at the finest: a rendered page holds for the minute.
+      const key = `${revision}|${Math.floor(now.getTime() / 60_000)}|${directoryHref(query)}`;
+      const body = await directoryPages.get(key, async () => {
+        const { page: _page, ...filters } = query;
+        const total = await directoryCounts.get(
+          `${revision}|${directoryHref({ ...query, page: 1 })}`,
+          async () => ctx.store.countDirectory(filters),
+        );
+        const rows = await ctx.store.directoryRows(query);
+        return renderPage('Directory', directoryView(query, { rows, total }, now) as VNode);
+      });
+      return reply.code(200).type('text/html; charset=utf-8').send(body);
     });
 
     pages.get('/stats', async (_request, reply) => {
       const revision = await ctx.store.snapshotRevision();
-      const stats = await networkStats.get(revision, () => {
+      const queued = await ctx.store.countScans('queued');
+      const running = await ctx.store.countScans('running');
+      const body = await statsPages.get(`${revision}|${queued}|${running}`, async () => {
         const since = new Date(ctx.now());
         since.setUTCMonth(since.getUTCMonth() - HISTORY_MONTHS + 1, 1);
-        return ctx.store.networkStats({
+        const stats = await ctx.store.networkStats({
           historySince: since.toISOString().slice(0, 7),
           topIssuers: TOP_ISSUERS,
         });
+        const scans = {
+          queued,
+          running,
+          done: await ctx.store.countScans('done'),
+          failed: await ctx.store.countScans('failed'),
+        };
+        return renderPage('Statistics', networkStatsView(stats, scans, RUBRIC_VERSION) as VNode);
       });
-      const scans = {
-        queued: await ctx.store.countScans('queued'),
-        running: await ctx.store.countScans('running'),
-        done: await ctx.store.countScans('done'),
-        failed: await ctx.store.countScans('failed'),
-      };
-      return send(reply, 200, 'Statistics', networkStatsView(stats, scans, RUBRIC_VERSION) as VNode);
+      return reply.code(200).type('text/html; charset=utf-8').send(body);
     });
 
     pages.get<{ Params: { file: string } }>('/badge/:file', async (request, reply) => {

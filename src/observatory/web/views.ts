@@ -51,9 +51,19 @@ function historyView(history: readonly ScanHistoryEntry[]) {
   </table>`;
 }
 
+/** The report's part of the domain page, rendered once per report and rubric (see routes.ts). */
+export function reportSection(domain: string, report: DomainReport) {
+  return html`<p>
+      Rubric version ${report.rubricVersion}.
+      <a href=${`/domain/${encodeURIComponent(domain)}/report.json`} download=${`${domain}.json`}>Download the whole report (JSON)</a>
+    </p>
+    ${reportView(reportModel(report))}`;
+}
+
+/** `section`: the report's part as rendered by reportSection, or null without a report. */
 export function domainView(
   view: DomainView,
-  report: DomainReport | null,
+  section: string | null,
   notice: string | null,
   history: readonly ScanHistoryEntry[] = [],
 ) {
@@ -62,17 +72,9 @@ export function domainView(
     ${view.lastScan?.status === 'failed' && view.lastScan.error ? html`<p class="error">Last scan: ${view.lastScan.error}</p>` : null}
     ${notice ? html`<p role="status">${notice}</p>` : null}
     <form class="rescan" method="post" action=${`/domain/${encodeURIComponent(view.domain)}/scan`}>
-      <input type="submit" value=${report ? 'Rescan' : 'Scan now'} />
+      <input type="submit" value=${section !== null ? 'Rescan' : 'Scan now'} />
     </form>
-    ${
-      report
-        ? html`<p>
-              Rubric version ${report.rubricVersion}.
-              <a href=${`/domain/${encodeURIComponent(view.domain)}/report.json`} download=${`${view.domain}.json`}>Download the whole report (JSON)</a>
-            </p>
-            ${reportView(reportModel(report))}`
-        : null
-    }
+    ${section === null ? null : html`<div class="report" dangerouslySetInnerHTML=${{ __html: section }}></div>`}
     <h2>History</h2>
     ${historyView(history)}
     <h2>Badge</h2>
