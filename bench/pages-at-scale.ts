@@ -65,7 +65,9 @@ export async function benchPages(opts: {
     const { url } = server;
     // Latency under 50 clients is service time × queue length: a busy machine shows in every figure.
     console.log(
-      `(machine: ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} before the page runs)`,
+      `(machine: ${availableParallelism()} cores, load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} before the page runs)`,
     );
     const names = seeded.domains;
     const random = <T>(items: readonly T[]) => items[Math.floor(Math.random() * items.length)] as T;
