@@ -79,5 +79,7 @@ th[aria-sort] a { font-weight: 700; }
 svg.chart { max-width: 40rem; height: auto; } svg.chart text.small { font-size: 12px; }
 .legend span { margin-right: .6rem; white-space: nowrap; }
 pre { font-size: .8rem; }
+form.search { flex-wrap: wrap; } form.search input:not([type=submit]) { min-width: 0; flex: 1 1 12rem; }
+.path-check form.search label { flex-basis: 100%; }
 @media (max-width: 40rem) { dl { grid-template-columns: 1fr; } dd { margin-bottom: .4rem; } body { padding: 0 .6rem 2rem; } }
 `;

@@ -34,7 +34,7 @@ const SCAN_STATUS_TEXT = { queued: 'queued', running: 'running', done: 'done', f
 /** Scans of the domain, newest first: when, what became of each, and the grades it gave. */
 function historyView(history: readonly ScanHistoryEntry[]) {
   if (history.length === 0) return html`<p>No scans yet.</p>`;
-  return html`<table class="history">
+  return html`<div class="scroll" role="region" aria-label="Scan history" tabindex="0"><table class="history">
     <caption class="visually-hidden">Scans of this domain, newest first</caption>
     <thead><tr><th scope="col">Requested</th><th scope="col">Finished</th><th scope="col">Result</th><th scope="col">c2s</th><th scope="col">s2s</th></tr></thead>
     <tbody>
@@ -48,7 +48,7 @@ function historyView(history: readonly ScanHistoryEntry[]) {
         </tr>`,
       )}
     </tbody>
-  </table>`;
+  </table></div>`;
 }
 
 /** The report's part of the domain page, rendered once per report and rubric (see routes.ts). */
