@@ -64,6 +64,7 @@ export function directoryView(
       ${select('encryption', 'Encryption', query.encryption, ENCRYPTION_FILTERS)}
       ${select('auth', 'Authentication', query.auth, AUTH_FILTERS)}
       ${query.sort !== DEFAULT_DIRECTORY_QUERY.sort ? html`<input type="hidden" name="sort" value=${query.sort} />` : null}
+      ${query.descending !== (query.sort === 'age') ? html`<input type="hidden" name="order" value=${query.descending ? 'desc' : 'asc'} />` : null}
       <div class="field"><input type="submit" value="Filter" /></div>
     </form>
     ${error ? html`<p class="error" role="alert">${error}</p>` : null}

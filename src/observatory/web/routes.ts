@@ -10,7 +10,7 @@ import { badgeSvg } from './badge.ts';
 import { directoryHref, parseDirectoryParams } from './directory-model.ts';
 import { directoryView } from './directory-view.ts';
 import { CONTENT_SECURITY_POLICY, ICON_SVG, renderFragment, renderPage, SITE_CSS } from './html.ts';
-import { RenderCache } from './revision-cache.ts';
+import { RenderCache } from './render-cache.ts';
 import { networkStatsView } from './stats-view.ts';
 import { domainView, messageView, reportSection, searchView } from './views.ts';
 
