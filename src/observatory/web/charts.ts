@@ -39,7 +39,7 @@ export function pairedBarChart(
     ${
       bars.length === 0
         ? html`<p>No data yet.</p>`
-        : html`<svg class="chart" viewBox=${`0 0 ${width} ${bars.length * row + 4}`} width="100%" role="img" aria-label=${alt}>
+        : html`<svg class="chart" viewBox=${`0 0 ${width} ${bars.length * row + 4}`} width=${width} height=${bars.length * row + 4} role="img" aria-label=${alt}>
             ${bars.map((b, i) => {
               const y = i * row;
               const cell = (service: 'c2s' | 's2s', dy: number) => {
@@ -85,7 +85,7 @@ export function gradeHistoryChart(title: string, columns: readonly HistoryColumn
     ${
       columns.length === 0
         ? html`<p>No reports yet.</p>`
-        : html`<svg class="chart" viewBox=${`0 0 ${width} ${height + 40}`} width="100%" role="img" aria-label=${alt}>
+        : html`<svg class="chart" viewBox=${`0 0 ${width} ${height + 40}`} width=${width} height=${height + 40} role="img" aria-label=${alt}>
             ${columns.map((c, i) => {
               const total = keys.reduce((sum, k) => sum + (c.counts[k] ?? 0), 0);
               const x = 10 + i * (columnWidth + gap);

@@ -80,8 +80,8 @@ describe('directory query', () => {
     expect(pageCount(101, 50)).toBe(3);
     const now = new Date('2026-11-30T12:00:00Z');
     expect(scanAge('2026-11-30T11:59:30Z', now)).toBe('just now');
-    expect(scanAge('2026-11-30T11:00:00Z', now)).toBe('60 minutes');
-    expect(scanAge('2026-11-29T12:00:00Z', now)).toBe('24 hours');
-    expect(scanAge('2026-11-20T12:00:00Z', now)).toBe('10 days');
+    expect(scanAge('2026-11-30T11:00:00Z', now)).toBe('60 minutes ago');
+    expect(scanAge('2026-11-29T12:00:00Z', now)).toBe('24 hours ago');
+    expect(scanAge('2026-11-20T12:00:00Z', now)).toBe('10 days ago');
   });
 });

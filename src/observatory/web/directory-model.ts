@@ -123,12 +123,12 @@ export function pageCount(total: number, pageSize: number): number {
   return Math.max(1, Math.ceil(total / pageSize));
 }
 
-/** `3 days`, `5 hours`, `just now`: how old a scan is, for people. */
+/** `3 days ago`, `5 hours ago`, `just now`: how old a scan is, for people. */
 export function scanAge(scannedAt: string, now: Date): string {
   const minutes = Math.max(0, Math.floor((now.getTime() - Date.parse(scannedAt)) / 60_000));
   if (minutes < 2) return 'just now';
-  if (minutes < 120) return `${minutes} minutes`;
+  if (minutes < 120) return `${minutes} minutes ago`;
   const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} hours`;
-  return `${Math.floor(hours / 24)} days`;
+  if (hours < 48) return `${hours} hours ago`;
+  return `${Math.floor(hours / 24)} days ago`;
 }

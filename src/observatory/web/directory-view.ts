@@ -88,7 +88,7 @@ export function directoryView(
               <td>${gradeLabel(r.s2sGrade, null)}</td>
               <td>${policy(r.c2sAvailability, r.c2sEncryption)} / ${policy(r.s2sAvailability, r.s2sEncryption)}</td>
               <td>${served(r.c2sAvailability, authText(r.c2sAuthentication))} / ${served(r.s2sAvailability, authText(r.s2sAuthentication))}</td>
-              <td><time datetime=${r.scannedAt} title=${shortTime(r.scannedAt)}>${scanAge(r.scannedAt, now)} ago</time></td>
+              <td><time datetime=${r.scannedAt} title=${shortTime(r.scannedAt)}>${scanAge(r.scannedAt, now)}</time></td>
             </tr>`,
           )}
         </tbody>

@@ -76,7 +76,7 @@ form.filters { display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: end
 form.filters .field { display: flex; flex-direction: column; } form.filters select, form.filters input { font-size: 1rem; }
 nav.pager { display: flex; gap: 1.5rem; margin: 1rem 0; }
 th[aria-sort] a { font-weight: 700; }
-svg.chart { max-width: 40rem; height: auto; } svg.chart text.small { font-size: 12px; }
+svg.chart { max-width: 100%; height: auto; } svg.chart text.small { font-size: 12px; }
 .legend span { margin-right: .6rem; white-space: nowrap; }
 pre { font-size: .8rem; }
 form.search { flex-wrap: wrap; } form.search input:not([type=submit]) { min-width: 0; flex: 1 1 12rem; }

@@ -54,7 +54,7 @@ function historyView(history: readonly ScanHistoryEntry[]) {
 /** The report's part of the domain page, rendered once per report and rubric (see routes.ts). */
 export function reportSection(domain: string, report: DomainReport) {
   return html`<p>
-      Rubric version ${report.rubricVersion}.
+      Rubric version ${report.rubricVersion}.${' '}
       <a href=${`/domain/${encodeURIComponent(domain)}/report.json`} download=${`${domain}.json`}>Download the whole report (JSON)</a>
     </p>
     ${reportView(reportModel(report))}`;
