@@ -12,6 +12,7 @@ import { get as httpGet, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { errorText } from '../src/core/error-text.ts';
 import { SERVE_V8_FLAGS } from '../src/observatory/commands/serve-flags.ts';
 import { openStore } from '../src/observatory/store/open-store.ts';
 import { syntheticSummary } from './api-synthetic.ts';
@@ -260,7 +261,7 @@ if (import.meta.main) {
     }));
   } catch (error) {
     console.error(
-      `${(error as Error).message}\nusage: node bench/api.bench.ts [--domains N] [--seconds N] [--soak-seconds N] [--page-domains N] [--server-node-options=FLAGS]`,
+      `${errorText(error)}\nusage: node bench/api.bench.ts [--domains N] [--seconds N] [--soak-seconds N] [--page-domains N] [--server-node-options=FLAGS]`,
     );
     process.exit(2);
   }

@@ -1,10 +1,13 @@
 // POSH (RFC 7711): the domain vouches for its XMPP certificate by publishing fingerprints over
 // HTTPS at /.well-known/posh/xmpp-{client,server}.json, possibly delegating once through `url`.
+
 import { createHash } from 'node:crypto';
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { request } from 'node:https';
 import { isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
+import { withDeadline } from '../../core/deadline.ts';
+import { errorText } from '../../core/error-text.ts';
 import type { PoshResult, ServiceKind } from '../../core/report.ts';
 import { classifyAddress } from './addresses.ts';
 import { normaliseName, queryAddresses } from './dns.ts';
@@ -115,24 +118,19 @@ function vettedLookup(opts: PoshOptions) {
         if (allowed.length === 0)
           return fail(`${hostname} resolves only to non-public addresses (${addresses[0]})`);
         const list = allowed.map((address) => ({ address, family: isIP(address) }));
+        const [first] = list;
         if (options.all) callback(null, list);
-        else callback(null, list[0]!.address, list[0]!.family);
+        else if (first) callback(null, first.address, first.family);
       },
       (err: Error) => fail(`cannot resolve ${hostname}: ${err.message}`),
     );
   };
 }
 
-function fetchText(url: URL, opts: PoshOptions): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      fn();
-    };
-    const req = request(
+async function fetchText(url: URL, opts: PoshOptions): Promise<string> {
+  let req: ReturnType<typeof request> | undefined;
+  const body = new Promise<string>((resolve, reject) => {
+    req = request(
       url,
       {
         method: 'GET',
@@ -151,8 +149,8 @@ function fetchText(url: URL, opts: PoshOptions): Promise<string> {
             status >= 300 && status < 400
               ? `HTTP ${status} redirect (POSH delegates with a "url" member, not HTTP redirects)`
               : `HTTP ${status}`;
-          finish(() => reject(new PoshError(`no POSH document at ${url.href}: ${why}`)));
-          req.destroy();
+          reject(new PoshError(`no POSH document at ${url.href}: ${why}`));
+          req?.destroy();
           return;
         }
         const chunks: Buffer[] = [];
@@ -160,26 +158,27 @@ function fetchText(url: URL, opts: PoshOptions): Promise<string> {
         res.on('data', (c: Buffer) => {
           size += c.length;
           if (size > MAX_BODY) {
-            finish(() =>
-              reject(new PoshError(`the POSH document at ${url.href} is larger than ${MAX_BODY} bytes`)),
-            );
-            req.destroy();
+            reject(new PoshError(`the POSH document at ${url.href} is larger than ${MAX_BODY} bytes`));
+            req?.destroy();
             return;
           }
           chunks.push(c);
         });
-        res.on('end', () => finish(() => resolve(Buffer.concat(chunks).toString('utf8'))));
-        res.on('error', (err) =>
-          finish(() => reject(new PoshError(`reading ${url.href} failed: ${err.message}`))),
-        );
+        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        res.on('error', (err) => reject(new PoshError(`reading ${url.href} failed: ${err.message}`)));
       },
     );
-    const timer = setTimeout(() => {
-      finish(() => reject(new PoshError(`no complete answer from ${url.href} within ${opts.timeoutMs} ms`)));
-      req.destroy();
-    }, opts.timeoutMs);
-    req.on('error', (err) => finish(() => reject(new PoshError(`cannot fetch ${url.href}: ${err.message}`))));
+    req.on('error', (err) => reject(new PoshError(`cannot fetch ${url.href}: ${err.message}`)));
     req.end();
+  });
+  // The caller's signal aborts the request itself (its error names the URL), so only time is bounded here.
+  return withDeadline(body, {
+    ms: opts.timeoutMs,
+    what: `the POSH document at ${url.href}`,
+    onTimeout: () => new PoshError(`no complete answer from ${url.href} within ${opts.timeoutMs} ms`),
+  }).catch((error: unknown) => {
+    req?.destroy();
+    throw error;
   });
 }
 
@@ -211,7 +210,7 @@ export async function fetchPosh(
     result.found = true;
     result.fingerprints = doc.fingerprints;
   } catch (err) {
-    result.error = (err as Error).message;
+    result.error = errorText(err);
   }
   return result;
 }
