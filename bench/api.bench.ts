@@ -2,50 +2,22 @@
 // `GET /api/v1/domains/{d}` throughput, `POST /api/v1/lookup` of 500 domains p99, the compact snapshot
 // of 100,000 synthetic domains, the server's RSS under load, and 500 clients for 30 s without a 5xx.
 // The server is the real `hoplight-observatory serve` in a child process, so its RSS is its own.
-// Run: node bench/api.bench.ts [--domains 100000] [--seconds 10] [--soak-seconds 30]
+// Then the pages at the real network's size (pages-at-scale.ts: /directory, /stats, /domain/{d} over
+// 10,000 real-world-shaped domains, 50 clients, p99 < 200 ms each).
+// Run: node bench/api.bench.ts [--domains 100000] [--seconds 10] [--soak-seconds 30] [--page-domains 10000]
 //        [--server-node-options=FLAGS]  (V8 flags for the server process only; default: those `npm start` uses)
 
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { get as httpGet, type IncomingMessage } from 'node:http';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { errorText } from '../src/core/error-text.ts';
 import { SERVE_V8_FLAGS } from '../src/observatory/commands/serve-flags.ts';
 import { openStore } from '../src/observatory/store/open-store.ts';
 import { syntheticSummary } from './api-synthetic.ts';
-
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  '5xx': number;
-}
-interface AutocannonRequest {
-  method?: string;
-  path?: string;
-  headers?: Record<string, string>;
-  body?: string;
-  setupRequest?: (req: AutocannonRequest) => AutocannonRequest;
-}
-// autocannon ships no types; this is the slice used here.
-const autocannon = createRequire(import.meta.url)('autocannon') as (opts: {
-  url: string;
-  connections: number;
-  duration: number;
-  requests?: AutocannonRequest[];
-  method?: string;
-  headers?: Record<string, string>;
-  body?: string;
-}) => Promise<AutocannonResult>;
-
-const RATE_LIMIT = 1_000_000_000;
+import { benchPages } from './pages-at-scale.ts';
+import { autocannon, RATE_LIMIT, type Row, row, startServer, stopServer } from './support/bench-server.ts';
 
 /** Writes `count` synthetic domains straight into the store's tables, in batches (minutes faster than scanning). */
 async function seed(path: string, count: number): Promise<string[]> {
@@ -111,38 +83,6 @@ async function seed(path: string, count: number): Promise<string[]> {
   return names;
 }
 
-async function startServer(
-  db: string,
-  serverNodeOptions: string,
-): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      join(import.meta.dirname, '../bin/hoplight-observatory.js'),
-      'serve',
-      '--workers',
-      '0',
-      '--port',
-      '0',
-      '--db',
-      db,
-      '--rate-limit',
-      String(RATE_LIMIT),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_OPTIONS: serverNodeOptions } },
-  );
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  const [banner] = (await Promise.race([
-    once(lines, 'line'),
-    once(child, 'exit').then(([code]) => {
-      throw new Error(`the benchmark server exited (${code}) before listening`);
-    }),
-  ])) as [string];
-  const url = /(http:\/\/\S+)/.exec(banner)?.[1];
-  if (!url) throw new Error(`the benchmark server's banner names no URL: ${banner}`);
-  return { child, url };
-}
-
 /** Samples a process's resident set size (Linux /proc) until stopped; returns the largest, in MB. */
 function sampleRss(pid: number): { stop(): number; peakSoFar(): number } {
   let max = 0;
@@ -180,24 +120,6 @@ async function rawGet(url: string): Promise<{ bytes: number; etag: string }> {
   return { bytes, etag: String(response.headers.etag ?? '') };
 }
 
-interface Row {
-  figure: string;
-  measured: string;
-  target: string;
-  verdict: 'ok' | 'MISSED';
-}
-
-function row(figure: string, measured: number, unit: string, target: number, better: 'above' | 'below'): Row {
-  const ok = better === 'above' ? measured >= target : measured < target;
-  const rounded = Number.isInteger(measured) ? measured : Number(measured.toFixed(2));
-  return {
-    figure,
-    measured: `${rounded.toLocaleString('en')} ${unit}`,
-    target: `${better === 'above' ? '≥' : '<'} ${target.toLocaleString('en')} ${unit}`,
-    verdict: ok ? 'ok' : 'MISSED',
-  };
-}
-
 export async function benchApi(opts: {
   domains: number;
   seconds: number;
@@ -206,7 +128,7 @@ export async function benchApi(opts: {
   serverNodeOptions: string;
 }): Promise<Row[]> {
   const dir = mkdtempSync(join(tmpdir(), 'hoplight-bench-'));
-  let server: { child: ChildProcess; url: string } | null = null;
+  let server: Awaited<ReturnType<typeof startServer>> | null = null;
   try {
     const db = join(dir, 'bench.sqlite');
     const seedStart = performance.now();
@@ -314,32 +236,36 @@ export async function benchApi(opts: {
     rows.push(row('serve RSS, peak under all of the above', Math.round(rss.stop()), 'MB', 200, 'below'));
     return rows;
   } finally {
-    if (server) {
-      server.child.kill('SIGTERM');
-      await once(server.child, 'exit');
-    }
+    await stopServer(server);
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 if (import.meta.main) {
-  let values: { domains: string; seconds: string; 'soak-seconds': string; 'server-node-options': string };
+  let values: {
+    domains: string;
+    seconds: string;
+    'soak-seconds': string;
+    'page-domains': string;
+    'server-node-options': string;
+  };
   try {
     ({ values } = parseArgs({
       options: {
         domains: { type: 'string', default: '100000' },
         seconds: { type: 'string', default: '10' },
         'soak-seconds': { type: 'string', default: '30' },
+        'page-domains': { type: 'string', default: '10000' },
         'server-node-options': { type: 'string', default: SERVE_V8_FLAGS.join(' ') },
       },
     }));
   } catch (error) {
     console.error(
-      `${errorText(error)}\nusage: node bench/api.bench.ts [--domains N] [--seconds N] [--soak-seconds N] [--server-node-options=FLAGS]`,
+      `${errorText(error)}\nusage: node bench/api.bench.ts [--domains N] [--seconds N] [--soak-seconds N] [--page-domains N] [--server-node-options=FLAGS]`,
     );
     process.exit(2);
   }
-  for (const name of ['domains', 'seconds', 'soak-seconds'] as const) {
+  for (const name of ['domains', 'seconds', 'soak-seconds', 'page-domains'] as const) {
     if (!(Number(values[name]) > 0)) {
       console.error(`--${name} wants a positive number, got "${values[name]}".`);
       process.exit(2);
@@ -356,5 +282,12 @@ if (import.meta.main) {
     soakSeconds: Number(values['soak-seconds']),
     serverNodeOptions: values['server-node-options'],
   });
+  rows.push(
+    ...(await benchPages({
+      domains: Number(values['page-domains']),
+      seconds: Number(values.seconds),
+      serverNodeOptions: values['server-node-options'],
+    })),
+  );
   console.table(rows);
 }

@@ -1,7 +1,8 @@
 // The observatory's pages in headless Chromium: a real `serve` (SQLite in a temporary folder, lab scan
 // options) scans lab domains; every page loads with no console error, CSP violation or failed request,
-// without serious axe-core violations, and the search works by keyboard alone. Screenshots go to
-// test-results/screenshots/observatory-*.png for people to look at.
+// without serious axe-core violations, and the search, the directory's sorting and filters work by
+// keyboard alone. Screenshots (whole pages) go to test-results/screenshots/observatory-*.png for people
+// to look at: good.test's and weak.test's full reports, the directory and the statistics.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -19,8 +20,9 @@ let browser: Browser;
 beforeAll(async () => {
   await ensureBuilt();
   observatory = await startTestObservatory();
-  // good.test: modern TLS, CA-signed; plain.test: no TLS. weak.test is scanned by keyboard below.
-  await observatory.scan(['good.test', 'plain.test']);
+  // good.test: modern TLS, CA-signed; plain.test: no TLS; dane.sec.test: TLSA in a signed zone.
+  // weak.test is scanned by keyboard below.
+  await observatory.scan(['good.test', 'plain.test', 'dane.sec.test']);
   browser = await launchPlainBrowser();
 });
 afterAll(async () => {
@@ -81,6 +83,11 @@ describe('observatory pages in Chromium', () => {
     // weak.test offers TLS 1.0 and 1.1 on purpose: capped at B at best, and the page says what to fix.
     expect(main).toContain('TLS 1.0');
     expect(main).toMatch(/Fix: /);
+    // The caps that held weak.test's letter down, each with its reason, and its TLS 1.0 suites.
+    expect(main).toContain('B at most');
+    expect(
+      await page.getByRole('table', { name: /^TLSv1\.0: \d+ accepted suites?$/ }).count(),
+    ).toBeGreaterThan(0);
     const historyRows = page.locator('table.history tbody tr');
     expect(await historyRows.count()).toBe(1);
     expect(await historyRows.first().textContent()).toContain('done');
@@ -88,28 +95,92 @@ describe('observatory pages in Chromium', () => {
     await expectClean(watched, 'domain-weak');
   });
 
-  it('shows good.test’s report, its history and its badge', async () => {
+  it('shows good.test’s whole report: score breakdown, suites per version, chain, DNS, JSON and its badge', async () => {
     const watched = await open('/domain/good.test');
     const { page } = watched;
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('good.test');
     expect(await page.getByRole('heading', { name: /Client connections \(c2s\) A/ }).count()).toBe(1);
     expect(await page.getByRole('heading', { name: 'What to fix' }).count()).toBe(2);
+    // Per target: the rubric's parts, the accepted suites of each version, the certificate chain.
+    expect(await page.getByRole('table', { name: /Score breakdown of good\.test:5222/ }).count()).toBe(1);
+    expect(
+      await page.getByRole('table', { name: /^TLSv1\.3: \d+ accepted suites?$/ }).count(),
+    ).toBeGreaterThan(0);
+    expect(await page.getByRole('table', { name: /^TLSv1\.1/ }).count()).toBe(0);
+    const main = (await page.textContent('main')) ?? '';
+    expect(main).toContain('TLS_AES_256_GCM_SHA384');
+    expect(main).toContain('Certificate chain');
+    expect(main).toContain('SASL after TLS');
+    expect(await page.getByRole('table', { name: 'Targets of s2s, from DNS' }).count()).toBe(1);
+    // The JSON download is the stored report.
+    const href = await page.getByRole('link', { name: /Download the whole report/ }).getAttribute('href');
+    const json = await page.request.get(`${observatory.url}${href}`);
+    expect(json.status()).toBe(200);
+    expect((await json.json()).domain).toBe('good.test');
+    expect(await page.getByRole('textbox', { name: 'Your domain' }).count()).toBe(1);
     expect(await page.locator('table.history tbody tr').count()).toBe(1);
     expect(await page.getByRole('button', { name: 'Rescan' }).count()).toBe(1);
     expect(await imagesLoaded(page)).toBe(true);
     await expectClean(watched, 'domain-good');
   });
 
-  it('draws statistics as SVG charts with text alternatives', async () => {
+  it('reads on a phone: the report fits the screen, wide tables scroll by themselves', async () => {
+    const watched = await watchedPage(browser);
+    const { page } = watched;
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${observatory.url}/domain/good.test`, { waitUntil: 'load' });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await expectClean(watched, 'domain-good-phone');
+  });
+
+  it('shows TLSA records and what they name on dane.sec.test', async () => {
+    const watched = await open('/domain/dane.sec.test');
+    const main = (await watched.page.textContent('main')) ?? '';
+    expect(main).toContain('DANE-EE (3)');
+    expect(main).toContain('validated, and they match the presented chain');
+    expect(watched.problems).toEqual([]);
+  });
+
+  it('lists every scanned domain in the directory, sorts by keyboard and filters', async () => {
+    const watched = await open('/directory');
+    const { page } = watched;
+    const domains = () => page.locator('table.directory tbody tr td:first-child').allTextContents();
+    expect(await domains()).toEqual(['dane.sec.test', 'good.test', 'plain.test', 'weak.test']);
+    await expectClean(watched, 'directory');
+    // Tab to the c2s column's sort link and press Enter: worst grades last.
+    const sortLink = page.getByRole('link', { name: 'c2s', exact: true });
+    for (let i = 0; i < 40 && !(await sortLink.evaluate((a) => a === document.activeElement)); i++)
+      await page.keyboard.press('Tab');
+    await Promise.all([page.waitForURL(/sort=c2s/), page.keyboard.press('Enter')]);
+    expect(await page.locator('th[aria-sort="ascending"]').textContent()).toContain('c2s');
+    expect((await domains()).at(-1)).toBe('plain.test');
+    // Filter: no TLS on c2s or s2s.
+    await page.getByLabel('Encryption').selectOption('none');
+    await Promise.all([
+      page.waitForURL(/encryption=none/),
+      page.getByRole('button', { name: 'Filter' }).press('Enter'),
+    ]);
+    expect(await domains()).toEqual(['plain.test']);
+    expect(await page.getByRole('status').textContent()).toContain('1 domain;');
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(watched.problems).toEqual([]);
+  });
+
+  it('draws the network statistics as SVG charts with text alternatives', async () => {
     const watched = await open('/stats');
     const { page } = watched;
-    const charts = page.locator('svg.chart');
-    expect(await charts.count()).toBe(2);
-    const label = (await charts.first().getAttribute('aria-label')) ?? '';
-    // Three domains scanned: good, plain, weak; the chart's text alternative lists every bar.
-    const counts = [...label.matchAll(/ (\d+)(?:,|$)/g)].map((m) => Number(m[1]));
-    expect(counts.reduce((a, b) => a + b, 0)).toBe(3);
-    expect(await charts.first().locator('rect').count()).toBeGreaterThan(1);
+    expect(await page.locator('svg.chart').count()).toBeGreaterThanOrEqual(7);
+    const label = (await page.locator('svg.chart[aria-label^="Grades:"]').getAttribute('aria-label')) ?? '';
+    // Four domains scanned, each with a reachable c2s server; the text alternative lists every bar.
+    const c2s = [...label.matchAll(/ c2s (\d+) /g)].map((m) => Number(m[1]));
+    expect(c2s.reduce((a, b) => a + b, 0)).toBe(4);
+    for (const title of ['TLS versions offered', 'Encryption', 'DNSSEC, DANE and POSH', 'Certificate keys'])
+      expect(await page.getByText(title, { exact: true }).count()).toBe(1);
+    const adoption = await page
+      .locator('svg.chart[aria-label^="DNSSEC, DANE and POSH:"]')
+      .getAttribute('aria-label');
+    expect(adoption).toMatch(/DANE c2s 1 /);
     await expectClean(watched, 'stats');
   });
 

@@ -89,7 +89,7 @@ describe('pages', () => {
     const res = await app.inject({ method: 'GET', url: '/stats' });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('<svg class="chart"');
-    expect(res.body).toMatch(/aria-label="Client connections \(c2s\) by grade: A[+-]? 1"/);
+    expect(res.body).toMatch(/aria-label="Grades: A[+-]? c2s 1 \(100%\), s2s 1 \(100%\)"/);
     expectSelfContained(res.body);
   });
 

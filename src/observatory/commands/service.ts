@@ -5,8 +5,11 @@
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { errorText } from '../../core/error-text.ts';
+import { backfillDomainFacts } from '../domain-facts-backfill.ts';
 import { buildServer } from '../http/server.ts';
 import { createQueue } from '../queue/create-queue.ts';
+import { DEFAULT_SCAN_LIMITS } from '../queue/request-scan.ts';
+import { type RescanScheduler, startRescans } from '../queue/rescan-scheduler.ts';
 import type { ScanQueue } from '../queue/types.ts';
 import { startWorker, type Worker } from '../queue/worker.ts';
 import { regradeStored } from '../regrade.ts';
@@ -18,6 +21,10 @@ import { buildScanOptions, SCAN_OPTION_SPEC, UsageError } from './scan.ts';
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_RATE_LIMIT = 300;
+/** Scheduled rescans per hour per process with scan workers; 0 turns them off. */
+export const DEFAULT_RESCAN_PER_HOUR = 60;
+/** A report this old is due for a scheduled rescan: a day before it turns stale (7 days). */
+export const DEFAULT_RESCAN_AFTER_HOURS = 144;
 
 export interface RunningService {
   store: Store;
@@ -39,6 +46,8 @@ export interface ServiceArgs {
   workers: number;
   /** API requests per client (IP) per minute. */
   rateLimit: number;
+  /** Scheduled rescans of known domains, in processes with scan workers. */
+  rescan: { perHour: number; olderThanMs: number };
   scan: Awaited<ReturnType<typeof buildScanOptions>>;
 }
 
@@ -52,6 +61,8 @@ function parseServiceArgs(mode: 'serve' | 'worker', argv: string[]) {
         db: { type: 'string' },
         workers: { type: 'string' },
         'rate-limit': { type: 'string' },
+        'rescan-per-hour': { type: 'string' },
+        'rescan-after': { type: 'string' },
         ...SCAN_OPTION_SPEC,
       },
     }).values;
@@ -76,6 +87,15 @@ export async function resolveServiceArgs(mode: 'serve' | 'worker', argv: string[
       `--rate-limit wants requests per minute (1 or more), got "${values['rate-limit']}".`,
     );
   }
+  const perHour = Number(values['rescan-per-hour'] ?? DEFAULT_RESCAN_PER_HOUR);
+  if (!Number.isInteger(perHour) || perHour < 0) {
+    throw new UsageError(
+      `--rescan-per-hour wants a whole number of scans (0 turns rescans off), got "${values['rescan-per-hour']}".`,
+    );
+  }
+  const afterHours = Number(values['rescan-after'] ?? DEFAULT_RESCAN_AFTER_HOURS);
+  if (!(afterHours > 0))
+    throw new UsageError(`--rescan-after wants hours (more than 0), got "${values['rescan-after']}".`);
   return {
     mode,
     port,
@@ -84,6 +104,7 @@ export async function resolveServiceArgs(mode: 'serve' | 'worker', argv: string[
     databaseUrl,
     workers,
     rateLimit,
+    rescan: { perHour, olderThanMs: afterHours * 3_600_000 },
     scan: await buildScanOptions(values),
   };
 }
@@ -94,8 +115,10 @@ export async function startService(args: ServiceArgs): Promise<RunningService> {
   const queue = await createQueue(store);
   let app: FastifyInstance | null = null;
   let worker: Worker | null = null;
+  let rescans: RescanScheduler | null = null;
   const stop = async () => {
     await app?.close();
+    await rescans?.stop();
     await worker?.stop();
     await queue.close();
     await store.close();
@@ -103,10 +126,13 @@ export async function startService(args: ServiceArgs): Promise<RunningService> {
   try {
     // Reads never grade: reports stored under an older rubric are re-graded once, before anything is served.
     await regradeStored(store);
+    await backfillDomainFacts(store);
     if (args.workers > 0) {
       worker = await startWorker(store, queue, (domain) => scanDomain(domain, args.scan), {
         concurrency: args.workers,
       });
+      // Known domains stay fresh where scans run: through the queue, with the same limits as people's requests.
+      if (args.rescan.perHour > 0) rescans = startRescans(store, queue, DEFAULT_SCAN_LIMITS, args.rescan);
     }
     let url: string | null = null;
     if (args.mode === 'serve') {

@@ -1,5 +1,6 @@
 // Per-domain state: the latest report's summary and grades, the last scan, and the rescan cooldown.
 import { cooldownRemainingMs } from './cooldown.ts';
+import { upsertDomainFacts } from './domain-facts.ts';
 import type { CooldownResult, Db, GradedReport, StoredDomainState } from './records.ts';
 import type { ScanStatus } from './schema.ts';
 import { bumpSnapshotCounter } from './snapshot.ts';
@@ -120,5 +121,7 @@ export async function pointDomainAt(db: Db, id: string, graded: GradedReport, fo
       eb.or([eb('scanned_at', 'is', null), eb('scanned_at', '<=', report.scannedAt)]),
     );
   const updated = await update.executeTakeFirst();
-  if (Number(updated.numUpdatedRows) > 0) await bumpSnapshotCounter(db);
+  if (Number(updated.numUpdatedRows) === 0) return;
+  await bumpSnapshotCounter(db);
+  await upsertDomainFacts(db, report);
 }

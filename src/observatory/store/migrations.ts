@@ -2,6 +2,7 @@
 
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { errorText } from '../../core/error-text.ts';
+import { createDomainFactsTable, dropDomainFactsTable } from './domain-facts-migration.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': {
@@ -91,6 +92,14 @@ const migrations: Record<string, Migration> = {
     },
     async down(db: Kysely<unknown>) {
       await db.schema.dropTable('counters').execute();
+    },
+  },
+  '0003-directory-and-stats': {
+    async up(db: Kysely<unknown>) {
+      await createDomainFactsTable(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await dropDomainFactsTable(db);
     },
   },
 };

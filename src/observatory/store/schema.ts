@@ -67,10 +67,54 @@ export interface CountersTable {
 
 export interface Schema {
   counters: CountersTable;
+  domain_facts: DomainFactsTable;
   reports: ReportsTable;
   scans: ScansTable;
   domains: DomainsTable;
   scan_jobs: ScanJobsTable;
+}
+
+/**
+ * What the directory lists and the statistics count, one row per domain with a report, written with
+ * its latest report (see report-facts.ts). Booleans are integers 0/1 on both databases.
+ */
+export interface DomainFactsTable {
+  domain: string;
+  scanned_at: string;
+  c2s_grade: string | null;
+  c2s_grade_rank: number;
+  c2s_encryption: string;
+  c2s_authentication: string;
+  c2s_availability: string;
+  c2s_sslv3: number;
+  c2s_tls10: number;
+  c2s_tls11: number;
+  c2s_tls12: number;
+  c2s_tls13: number;
+  c2s_dnssec: number;
+  c2s_dane: string;
+  c2s_posh: string;
+  c2s_key_type: string | null;
+  c2s_key_bits: number | null;
+  c2s_issuer: string | null;
+  c2s_mlkem: number | null;
+  s2s_grade: string | null;
+  s2s_grade_rank: number;
+  s2s_encryption: string;
+  s2s_authentication: string;
+  s2s_availability: string;
+  s2s_sslv3: number;
+  s2s_tls10: number;
+  s2s_tls11: number;
+  s2s_tls12: number;
+  s2s_tls13: number;
+  s2s_dnssec: number;
+  s2s_dane: string;
+  s2s_posh: string;
+  s2s_key_type: string | null;
+  s2s_key_bits: number | null;
+  s2s_issuer: string | null;
+  s2s_mlkem: number | null;
 }
 
 export type ReportRow = Selectable<ReportsTable>;

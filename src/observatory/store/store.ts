@@ -2,8 +2,21 @@
 // what it is given and grades nothing: reports arrive graded (see ../regrade.ts). The queries live by
 // what they hold: domains.ts, scans.ts, snapshot.ts.
 import type { Kysely } from 'kysely';
+import type { DomainReport } from '../../core/report.ts';
 import type { DomainSummary } from '../../core/summary.ts';
+import {
+  countDirectory,
+  type DirectoryFilters,
+  type DirectoryPage,
+  type DirectoryQuery,
+  type DirectoryRow,
+  selectDirectoryPage,
+  selectDirectoryRows,
+  selectStaleDomains,
+} from './directory.ts';
+import { selectDomainsWithoutFacts, upsertDomainFacts } from './domain-facts.ts';
 import { claimCooldown, cooldownRemaining, selectDomainStates } from './domains.ts';
+import { type NetworkStats, selectNetworkStats } from './network-stats.ts';
 import type {
   CooldownResult,
   Db,
@@ -28,6 +41,8 @@ import {
 import type { ScanStatus, Schema } from './schema.ts';
 import { bumpSnapshotCounter, selectStats, snapshotRevision, summaryPages } from './snapshot.ts';
 
+export type * from './directory.ts';
+export type * from './network-stats.ts';
 export type * from './records.ts';
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -155,5 +170,41 @@ export class Store {
   /** Marks the snapshot as changed; callers run it in the transaction that changed a summary. */
   bumpSnapshotCounter(db: Db = this.db): Promise<void> {
     return bumpSnapshotCounter(db);
+  }
+
+  // Directory, network statistics and scheduled rescans (domain_facts).
+
+  /** One page of the directory: the rows and how many match over every page. */
+  directoryPage(query: DirectoryQuery): Promise<DirectoryPage> {
+    return selectDirectoryPage(this.db, query);
+  }
+
+  /** One page of directory rows, without the count. */
+  directoryRows(query: DirectoryQuery): Promise<DirectoryRow[]> {
+    return selectDirectoryRows(this.db, query);
+  }
+
+  /** Directory rows matching the filters, over every page. */
+  countDirectory(filters: DirectoryFilters): Promise<number> {
+    return countDirectory(this.db, filters);
+  }
+
+  networkStats(opts: { historySince: string; topIssuers: number }): Promise<NetworkStats> {
+    return selectNetworkStats(this.db, opts);
+  }
+
+  /** Domains whose latest report is older than `scannedBefore`, oldest first, none with a scan under way. */
+  staleDomains(scannedBefore: string, limit: number): Promise<string[]> {
+    return selectStaleDomains(this.db, scannedBefore, limit);
+  }
+
+  /** Domains whose latest report has no directory row yet (stored before the directory existed). */
+  domainsWithoutFacts(limit: number): Promise<{ domain: string; report: DomainReport }[]> {
+    return selectDomainsWithoutFacts(this.db, limit);
+  }
+
+  /** Writes the directory row of a report's domain (for reports stored before the directory existed). */
+  writeDomainFacts(report: DomainReport): Promise<void> {
+    return upsertDomainFacts(this.db, report);
   }
 }

@@ -5,6 +5,11 @@ import { renderToString } from 'preact-render-to-string';
 
 export { html };
 
+/** A part of a page as HTML text, to be kept and placed into pages later (see RenderCache). */
+export function renderFragment(node: VNode): string {
+  return renderToString(node);
+}
+
 /** Every page's frame: one stylesheet of ours, nothing external, no script. */
 export function renderPage(title: string, body: VNode | VNode[]): string {
   const doc = html`<html lang="en">
@@ -18,7 +23,7 @@ export function renderPage(title: string, body: VNode | VNode[]): string {
     <body>
       <header>
         <a class="brand" href="/">Hoplight observatory</a>
-        <nav><a href="/">Search</a> <a href="/stats">Statistics</a> <a href="/api/v1/openapi.json">API</a></nav>
+        <nav><a href="/">Search</a> <a href="/directory">Directory</a> <a href="/stats">Statistics</a> <a href="/api/v1/openapi.json">API</a></nav>
       </header>
       <main>${body}</main>
     </body>
@@ -63,4 +68,23 @@ form.rescan { margin: 1rem 0; }
 ol.hops { padding-left: 1.2rem; } ol.hops h2 { font-size: 1.05rem; overflow-wrap: anywhere; }
 form.path-form { display: grid; grid-template-columns: max-content 1fr; gap: .4rem .8rem; align-items: center; margin: 1rem 0; max-width: 36rem; }
 form.path-form input[type=submit] { grid-column: 2; justify-self: start; }
+header { flex-wrap: wrap; gap: .5rem; }
+.service { margin: 1.5rem 0; }
+.target { border-top: 1px solid #8884; margin-top: 1rem; }
+.scroll { overflow-x: auto; max-width: 100%; }
+table.data { border-collapse: collapse; margin: .5rem 0; } table.data caption { text-align: left; font-weight: 600; padding: .3rem 0; }
+table.data th, table.data td { text-align: left; padding: .2rem .6rem .2rem 0; border-bottom: 1px solid #8884; vertical-align: top; }
+.wrap { overflow-wrap: anywhere; } .mono { font-family: ui-monospace, monospace; font-size: .85em; }
+.strength-insecure { color: var(--red); font-weight: 600; } .strength-weak { color: var(--yellow); }
+ul.caps { margin: .3rem 0; } ol.chain > li { margin-bottom: .8rem; }
+form.filters { display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: end; margin: 1rem 0; }
+form.filters .field { display: flex; flex-direction: column; } form.filters select, form.filters input { font-size: 1rem; }
+nav.pager { display: flex; gap: 1.5rem; margin: 1rem 0; }
+th[aria-sort] a { font-weight: 700; }
+svg.chart { max-width: 100%; height: auto; } svg.chart text.small { font-size: 12px; }
+.legend span { margin-right: .6rem; white-space: nowrap; }
+pre { font-size: .8rem; }
+form.search { flex-wrap: wrap; } form.search input:not([type=submit]) { min-width: 0; flex: 1 1 12rem; }
+.path-check form.search label { flex-basis: 100%; }
+@media (max-width: 40rem) { dl { grid-template-columns: 1fr; } dd { margin-bottom: .4rem; } body { padding: 0 .6rem 2rem; } }
 `;

@@ -2,15 +2,23 @@
 import type { FastifyInstance } from 'fastify';
 import type { VNode } from 'preact';
 import { normalizeDomain } from '../../core/domain.ts';
+import { RUBRIC_VERSION } from '../../core/rubric.ts';
 import type { HttpContext } from '../http/context.ts';
 import { toDomainView } from '../http/domain-view.ts';
-import { observatoryStats } from '../http/observatory-stats.ts';
 import { storedPath } from '../http/path-view.ts';
 import { requestScan } from '../queue/request-scan.ts';
 import { badgeSvg } from './badge.ts';
-import { CONTENT_SECURITY_POLICY, ICON_SVG, renderPage, SITE_CSS } from './html.ts';
+import { directoryHref, parseDirectoryParams } from './directory-model.ts';
+import { directoryView } from './directory-view.ts';
+import { CONTENT_SECURITY_POLICY, ICON_SVG, renderFragment, renderPage, SITE_CSS } from './html.ts';
 import { pathFormView, pathView } from './path-page.ts';
-import { domainView, messageView, searchView, statsView } from './views.ts';
+import { RenderCache } from './render-cache.ts';
+import { networkStatsView } from './stats-view.ts';
+import { domainView, messageView, reportSection, searchView } from './views.ts';
+
+/** The grade history covers this many months back. */
+const HISTORY_MONTHS = 24;
+const TOP_ISSUERS = 10;
 
 const NOTICES: Record<string, string> = {
   queued: 'The scan is queued.',
@@ -20,6 +28,12 @@ const NOTICES: Record<string, string> = {
 };
 
 export async function webRoutes(app: FastifyInstance, ctx: HttpContext): Promise<void> {
+  // Pages made from the whole store change only when some domain's summary does (the snapshot
+  // revision), a report's section only when it is re-graded: rendered once per key, bounded LRUs.
+  const statsPages = new RenderCache<string>(8);
+  const directoryPages = new RenderCache<string>(300);
+  const directoryCounts = new RenderCache<number>(500);
+  const reportSections = new RenderCache<string | null>(200);
   await app.register(async (pages) => {
     // Forms post urlencoded; parsed here only, so the JSON API still refuses anything else.
     pages.addContentTypeParser(
@@ -68,10 +82,18 @@ export async function webRoutes(app: FastifyInstance, ctx: HttpContext): Promise
           return send(reply, 400, 'Not a domain', messageView('Not a domain', parsed.error) as VNode);
         const state = await ctx.store.getDomain(parsed.domain);
         const view = toDomainView(parsed.domain, state, ctx.now(), ctx.freshForMs);
-        const report = state?.reportId ? ((await ctx.store.getScan(state.reportId))?.report ?? null) : null;
+        const reportId = state?.reportId ?? null;
+        // A report changes in place only when re-graded, which changes the summary's rubric version.
+        const section =
+          reportId === null
+            ? null
+            : await reportSections.get(`${reportId}:${state?.summary?.rubricVersion}`, async () => {
+                const report = (await ctx.store.getScan(reportId))?.report;
+                return report ? renderFragment(reportSection(parsed.domain, report) as VNode) : null;
+              });
         const notice = NOTICES[request.query.notice ?? ''] ?? null;
         const history = await ctx.store.scanHistory(parsed.domain);
-        return send(reply, 200, parsed.domain, domainView(view, report, notice, history) as VNode);
+        return send(reply, 200, parsed.domain, domainView(view, section, notice, history) as VNode);
       },
     );
 
@@ -88,7 +110,9 @@ export async function webRoutes(app: FastifyInstance, ctx: HttpContext): Promise
         from: typeof request.query.from === 'string' ? request.query.from : '',
         to: typeof request.query.to === 'string' ? request.query.to : '',
       };
-      if (values.from === '' && values.to === '') return send(reply, 200, 'Path', pathFormView() as VNode);
+      // Half filled (e.g. from a domain report's "check the path" link): the form, prefilled.
+      if (values.from === '' || values.to === '')
+        return send(reply, 200, 'Path', pathFormView(values) as VNode);
       const from = normalizeDomain(values.from);
       const to = normalizeDomain(values.to);
       if (!from.ok || !to.ok) {
@@ -111,9 +135,73 @@ export async function webRoutes(app: FastifyInstance, ctx: HttpContext): Promise
       return send(reply, 200, `${from.domain} → ${to.domain}`, pathView(report) as VNode);
     });
 
+    pages.get<{ Params: { domain: string } }>('/domain/:domain/report.json', async (request, reply) => {
+      const parsed = normalizeDomain(request.params.domain);
+      const state = parsed.ok ? await ctx.store.getDomain(parsed.domain) : null;
+      const scan = state?.reportId ? await ctx.store.getScan(state.reportId) : null;
+      if (!parsed.ok || !scan?.report)
+        return send(
+          reply,
+          404,
+          'No report',
+          messageView('No report', 'There is no report of this domain yet.') as VNode,
+        );
+      return reply
+        .type('application/json; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${parsed.domain}.json"`)
+        .send(JSON.stringify(scan.report, null, 2));
+    });
+
+    pages.get<{ Querystring: Record<string, string | undefined> }>('/directory', async (request, reply) => {
+      const parsed = parseDirectoryParams(request.query);
+      if (!parsed.ok) {
+        const fallback = parseDirectoryParams({});
+        if (!fallback.ok) throw new Error(fallback.error);
+        const page = await ctx.store.directoryPage(fallback.query);
+        return send(
+          reply,
+          400,
+          'Directory',
+          directoryView(fallback.query, page, ctx.now(), parsed.error) as VNode,
+        );
+      }
+      const query = parsed.query;
+      const revision = await ctx.store.snapshotRevision();
+      const now = ctx.now();
+      // Scan ages are written in minutes at the finest: a rendered page holds for the minute.
+      const key = `${revision}|${Math.floor(now.getTime() / 60_000)}|${directoryHref(query)}`;
+      const body = await directoryPages.get(key, async () => {
+        const { page: _page, ...filters } = query;
+        const total = await directoryCounts.get(
+          `${revision}|${directoryHref({ ...query, page: 1 })}`,
+          async () => ctx.store.countDirectory(filters),
+        );
+        const rows = await ctx.store.directoryRows(query);
+        return renderPage('Directory', directoryView(query, { rows, total }, now) as VNode);
+      });
+      return reply.code(200).type('text/html; charset=utf-8').send(body);
+    });
+
     pages.get('/stats', async (_request, reply) => {
-      const stats = await observatoryStats(ctx.store);
-      return send(reply, 200, 'Statistics', statsView(stats, stats.scans.queued) as VNode);
+      const revision = await ctx.store.snapshotRevision();
+      const queued = await ctx.store.countScans('queued');
+      const running = await ctx.store.countScans('running');
+      const body = await statsPages.get(`${revision}|${queued}|${running}`, async () => {
+        const since = new Date(ctx.now());
+        since.setUTCMonth(since.getUTCMonth() - HISTORY_MONTHS + 1, 1);
+        const stats = await ctx.store.networkStats({
+          historySince: since.toISOString().slice(0, 7),
+          topIssuers: TOP_ISSUERS,
+        });
+        const scans = {
+          queued,
+          running,
+          done: await ctx.store.countScans('done'),
+          failed: await ctx.store.countScans('failed'),
+        };
+        return renderPage('Statistics', networkStatsView(stats, scans, RUBRIC_VERSION) as VNode);
+      });
+      return reply.code(200).type('text/html; charset=utf-8').send(body);
     });
 
     pages.get<{ Params: { file: string } }>('/badge/:file', async (request, reply) => {
