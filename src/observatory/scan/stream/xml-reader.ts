@@ -40,6 +40,8 @@ export class XmppStreamReader {
   /** Text not yet checked for `<!`/`<?` because it ended mid-construct. */
   #tail = '';
   #seenAnything = false;
+  /** A trailing `?` kept for the next write: ltx ends a processing instruction only on `?>` within one write. */
+  #held = '';
   #closed = false;
   #error: StreamProbeError | null = null;
 
@@ -70,7 +72,10 @@ export class XmppStreamReader {
             : `no stream header within ${this.#limits.maxElementChars} characters`,
         );
       }
-      this.#sax.write(text);
+      const pending = this.#held + text;
+      this.#held = pending.endsWith('?') ? '?' : '';
+      const ready = this.#held ? pending.slice(0, -1) : pending;
+      if (ready) this.#sax.write(ready);
     } catch (err) {
       this.#error =
         err instanceof StreamProbeError

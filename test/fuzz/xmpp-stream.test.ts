@@ -1,0 +1,205 @@
+// Fuzzing of the XMPP stream reader (and the feature and stream-error readers behind it): valid streams
+// of random elements, mutated as bytes, laced with what RFC 6120 §11.1 forbids, nested deep, decoded
+// from UTF-8 in socket-sized pieces as the probe's session does.
+import { StringDecoder } from 'node:string_decoder';
+import fc from 'fast-check';
+import type { Element } from 'ltx';
+import { describe, expect, it } from 'vitest';
+import { StreamProbeError } from '../../src/observatory/scan/stream/errors.ts';
+import { readFeatures, readHeader, streamErrorFrom } from '../../src/observatory/scan/stream/features.ts';
+import { type StreamEvent, XmppStreamReader } from '../../src/observatory/scan/stream/xml-reader.ts';
+import { fuzz, onlyTypedErrors } from './support/harness.ts';
+import { chunked, concat, mutated, oddText } from './support/mutate.ts';
+
+const isStreamError = (err: unknown) => err instanceof StreamProbeError;
+const LIMITS = { maxElementChars: 4096, maxDepth: 8 };
+
+const escape = (s: string) =>
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/'/g, '&apos;')
+    .replace(/"/g, '&quot;');
+
+const name = fc.oneof(
+  fc.constantFrom(
+    'features',
+    'starttls',
+    'required',
+    'mechanisms',
+    'mechanism',
+    'dialback',
+    'error',
+    'text',
+    'x',
+  ),
+  fc.stringMatching(/^[a-z][a-z0-9-]{0,10}(:[a-z][a-z0-9]{0,6})?$/),
+);
+const ns = fc.constantFrom(
+  'urn:ietf:params:xml:ns:xmpp-tls',
+  'urn:ietf:params:xml:ns:xmpp-sasl',
+  'urn:xmpp:features:dialback',
+  'urn:ietf:params:xml:ns:xmpp-streams',
+  'http://etherx.jabber.org/streams',
+  'jabber:client',
+);
+const attrs = fc
+  .array(fc.tuple(fc.stringMatching(/^[a-z][a-z:-]{0,8}$/), oddText), { maxLength: 3 })
+  .map((list) => list.map(([k, v]) => ` ${k}='${escape(v)}'`).join(''));
+
+// A random element tree, serialised, sometimes in the stream namespace (features, error).
+const element: fc.Arbitrary<string> = fc.letrec<{ el: string }>((tie) => ({
+  el: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.tuple(name, attrs, oddText).map(([n, a, t]) => `<${n}${a}>${escape(t)}</${n}>`),
+    fc
+      .tuple(name, fc.option(ns), attrs, fc.array(tie('el'), { maxLength: 4 }))
+      .map(([n, x, a, children]) => `<${n}${x ? ` xmlns='${x}'` : ''}${a}>${children.join('')}</${n}>`),
+    fc.tuple(name, attrs).map(([n, a]) => `<${n}${a}/>`),
+    fc.constantFrom(
+      "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism><mechanism>SCRAM-SHA-1</mechanism></mechanisms></stream:features>",
+      "<stream:error><host-unknown xmlns='urn:ietf:params:xml:ns:xmpp-streams'/><text xmlns='urn:ietf:params:xml:ns:xmpp-streams'>no</text></stream:error>",
+      "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>",
+      '<x><![CDATA[ <not> & markup ]]></x>',
+    ),
+  ),
+})).el;
+
+const header = fc
+  .tuple(fc.boolean(), fc.constantFrom('jabber:client', 'jabber:server'), attrs)
+  .map(
+    ([decl, xmlns, a]) =>
+      `${decl ? "<?xml version='1.0'?>" : ''}<stream:stream xmlns='${xmlns}' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'${a}>`,
+  );
+
+const validStream = fc
+  .tuple(header, fc.array(element, { maxLength: 6 }), fc.boolean())
+  .map(([h, els, close]) => `${h}${els.join('\n')}${close ? '</stream:stream>' : ''}`);
+
+// What XMPP forbids or what stresses the reader, inserted anywhere.
+const hostileToken = fc.oneof(
+  fc.constantFrom(
+    '<!-- c -->',
+    '<!DOCTYPE x [<!ENTITY a "b">]>',
+    '<!ENTITY a "b">',
+    '<?pi x?>',
+    "<?xml version='1.0'?>",
+    '&unknown;',
+    '&#0;',
+    '&#xD800;',
+    '<![CDATA[',
+    ']]>',
+    '</stream:stream>',
+    '</x>',
+    '<',
+    '<!',
+    '<?',
+    '\u0016\u0003\u0001',
+    'HTTP/1.1 200 OK\r\n',
+    '\uFEFF',
+  ),
+  fc.integer({ min: 1, max: 40 }).map((n) => '<a>'.repeat(n)),
+  fc.integer({ min: 1, max: 5000 }).map((n) => 'x'.repeat(n)),
+  fc.integer({ min: 1, max: 200 }).map((n) => `<a ${'b="c" '.repeat(n)}/>`),
+);
+
+const hostileStream = fc.oneof(
+  { weight: 2, arbitrary: validStream.map((s) => new TextEncoder().encode(s)) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(validStream, fc.array(fc.tuple(fc.nat(), hostileToken), { minLength: 1, maxLength: 3 }))
+      .map(([s, inserts]) => {
+        let out = s;
+        for (const [at, token] of inserts) {
+          const i = at % (out.length + 1);
+          out = out.slice(0, i) + token + out.slice(i);
+        }
+        return new TextEncoder().encode(out);
+      }),
+  },
+  { weight: 3, arbitrary: mutated(validStream.map((s) => new TextEncoder().encode(s))) },
+  { weight: 1, arbitrary: fc.uint8Array({ maxLength: 512 }) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(header, fc.uint8Array({ maxLength: 256 }))
+      .map(([h, tail]) => concat(new TextEncoder().encode(h), tail)),
+  },
+);
+
+function size(el: Element): number {
+  return el.toString().length;
+}
+
+describe('fuzz: XMPP stream reader', () => {
+  it('only StreamProbeError; elements within the size and depth limits; an error is final', () => {
+    fuzz('xmpp-stream', fc.tuple(hostileStream, fc.array(fc.nat(), { maxLength: 8 })), ([bytes, cuts]) => {
+      const events: StreamEvent[] = [];
+      const reader = new XmppStreamReader((e) => events.push(e), LIMITS);
+      const decoder = new StringDecoder('utf8');
+      const r = onlyTypedErrors(() => {
+        for (const piece of chunked(bytes, cuts)) reader.write(decoder.write(Buffer.from(piece)));
+        reader.write(decoder.end());
+      }, isStreamError);
+      if (!r.ok) {
+        expect(r.error.message.length).toBeLessThan(300);
+        // Once refused, the stream stays refused with the same error.
+        expect(() => reader.write('<x/>')).toThrow(r.error);
+      }
+      for (const e of events) {
+        if (e.type === 'open') {
+          expect(events.indexOf(e)).toBe(0);
+          const h = readHeader(e.attrs);
+          for (const v of [h.from, h.id, h.version]) expect((v ?? '').length).toBeLessThanOrEqual(1024);
+        }
+        if (e.type !== 'element') continue;
+        // Serialised, an element is at most a few times what it took on the wire (escaping, namespaces).
+        expect(size(e.element)).toBeLessThanOrEqual(6 * LIMITS.maxElementChars);
+        onlyTypedErrors(() => readFeatures(e.element), isStreamError);
+        const err = streamErrorFrom(e.element);
+        expect(err.message.length).toBeLessThan(400);
+      }
+    });
+  });
+
+  it('a valid stream read in any pieces gives the same events as read at once', () => {
+    fuzz(
+      'xmpp-stream.pieces',
+      fc.tuple(validStream, fc.array(fc.nat(), { maxLength: 8 })),
+      ([text, cuts]) => {
+        const whole: string[] = [];
+        const pieces: string[] = [];
+        const describe = (e: StreamEvent) => (e.type === 'element' ? e.element.toString() : e.type);
+        const a = onlyTypedErrors(() => {
+          const reader = new XmppStreamReader((e) => whole.push(describe(e)), LIMITS);
+          reader.write(text);
+        }, isStreamError);
+        const b = onlyTypedErrors(() => {
+          const reader = new XmppStreamReader((e) => pieces.push(describe(e)), LIMITS);
+          const bytes = new TextEncoder().encode(text);
+          const decoder = new StringDecoder('utf8');
+          for (const piece of chunked(bytes, cuts)) reader.write(decoder.write(Buffer.from(piece)));
+        }, isStreamError);
+        expect(b.ok).toBe(a.ok);
+        if (a.ok) expect(pieces).toEqual(whole);
+      },
+    );
+  });
+});
+
+// Inputs that once broke the reader, kept as they were found.
+describe('regressions: XMPP stream reader', () => {
+  const HEADER =
+    "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
+
+  it('an XML declaration split between "?" and ">" still lets the stream header through', () => {
+    // ltx ends a processing instruction only when "?>" arrives in one write; it swallowed the header.
+    const events: StreamEvent[] = [];
+    const reader = new XmppStreamReader((e) => events.push(e));
+    reader.write("<?xml version='1.0'?");
+    reader.write(`>${HEADER}`);
+    expect(events.map((e) => e.type)).toEqual(['open']);
+  });
+});
