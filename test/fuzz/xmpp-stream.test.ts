@@ -144,7 +144,7 @@ describe('fuzz: XMPP stream reader', () => {
         reader.write(decoder.end());
       }, isStreamError);
       if (!r.ok) {
-        expect(r.error.message.length).toBeLessThan(300);
+        expect(r.error.message.length, r.error.message).toBeLessThan(300);
         // Once refused, the stream stays refused with the same error.
         expect(() => reader.write('<x/>')).toThrow(r.error);
       }
@@ -159,7 +159,9 @@ describe('fuzz: XMPP stream reader', () => {
         expect(size(e.element)).toBeLessThanOrEqual(6 * LIMITS.maxElementChars);
         onlyTypedErrors(() => readFeatures(e.element), isStreamError);
         const err = streamErrorFrom(e.element);
-        expect(err.message.length).toBeLessThan(400);
+        // A clipped condition and at most 200 characters of text, JSON-escaped.
+        expect(err.message.length, err.message).toBeLessThan(1400);
+        expect((err.condition ?? '').length).toBeLessThanOrEqual(64);
       }
     });
   });
@@ -168,7 +170,9 @@ describe('fuzz: XMPP stream reader', () => {
     fuzz(
       'xmpp-stream.pieces',
       fc.tuple(validStream, fc.array(fc.nat(), { maxLength: 8 })),
-      ([text, cuts]) => {
+      ([written, cuts]) => {
+        // What survives UTF-8 (a lone surrogate becomes U+FFFD), as a socket would deliver it.
+        const text = new TextDecoder().decode(new TextEncoder().encode(written));
         const whole: string[] = [];
         const pieces: string[] = [];
         const describe = (e: StreamEvent) => (e.type === 'element' ? e.element.toString() : e.type);
@@ -201,5 +205,32 @@ describe('regressions: XMPP stream reader', () => {
     reader.write("<?xml version='1.0'?");
     reader.write(`>${HEADER}`);
     expect(events.map((e) => e.type)).toEqual(['open']);
+  });
+
+  it('an element name of thousands of characters is quoted clipped in the error', () => {
+    // The error text goes into the public report; it quoted the whole name (up to maxElementChars).
+    const reader = new XmppStreamReader(() => {});
+    expect(() => reader.write(`<${'x'.repeat(5000)} a='b'>`)).toThrow(StreamProbeError);
+    expect(() => reader.write('')).toThrow(/^the server opened <x{64}…> instead of an XMPP stream$/);
+  });
+
+  it('a stream error condition of thousands of characters is clipped', () => {
+    const name = 'c'.repeat(3000);
+    const events: StreamEvent[] = [];
+    const reader = new XmppStreamReader((e) => events.push(e));
+    reader.write(
+      `${HEADER}<stream:error><${name} xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>`,
+    );
+    const error = events.find((e) => e.type === 'element');
+    if (error?.type !== 'element') throw new Error('no element read');
+    expect(streamErrorFrom(error.element).condition).toBe('c'.repeat(64));
+  });
+
+  it('an undeclared entity of thousands of characters is quoted clipped in the error', () => {
+    // ltx's message quotes everything between "&" and ";".
+    const reader = new XmppStreamReader(() => {});
+    expect(() => reader.write(`${HEADER}<x a='&${'y'.repeat(3000)};'/>`)).toThrow(
+      /^invalid XML from the server: Illegal XML entity &y{44}…$/,
+    );
   });
 });

@@ -29,6 +29,11 @@ export type StreamEvent =
 
 const WS = /^[\s\uFEFF]*$/;
 
+/** A server-chosen name or ltx message as errors quote it: errors go into reports; either can be 64K long. */
+function clip(name: string): string {
+  return name.length > 64 ? `${name.slice(0, 64)}…` : name;
+}
+
 export class XmppStreamReader {
   readonly #limits: ReaderLimits;
   readonly #onEvent: (e: StreamEvent) => void;
@@ -80,7 +85,10 @@ export class XmppStreamReader {
       this.#error =
         err instanceof StreamProbeError
           ? err
-          : new StreamProbeError('restricted-xml', `invalid XML from the server: ${(err as Error).message}`);
+          : new StreamProbeError(
+              'restricted-xml',
+              `invalid XML from the server: ${clip((err as Error).message)}`,
+            );
       throw this.#error;
     }
   }
@@ -171,7 +179,7 @@ export class XmppStreamReader {
     if (!this.#root) {
       const root = new Element(name, attrs);
       if (root.getName() !== 'stream' || root.getNS() !== NS_STREAMS) {
-        throw new StreamProbeError('not-xmpp', `the server opened <${name}> instead of an XMPP stream`);
+        throw new StreamProbeError('not-xmpp', `the server opened <${clip(name)}> instead of an XMPP stream`);
       }
       this.#root = root;
       this.#charsInElement = 0;
@@ -198,11 +206,11 @@ export class XmppStreamReader {
         this.#onEvent({ type: 'close' });
         return;
       }
-      throw new StreamProbeError('not-xmpp', `unexpected </${name}> from the server`);
+      throw new StreamProbeError('not-xmpp', `unexpected </${clip(name)}> from the server`);
     }
     const el = this.#current;
     if (!el || el.name !== name) {
-      throw new StreamProbeError('not-xmpp', `mismatched </${name}> from the server`);
+      throw new StreamProbeError('not-xmpp', `mismatched </${clip(name)}> from the server`);
     }
     this.#depth--;
     if (this.#depth === 0) {
