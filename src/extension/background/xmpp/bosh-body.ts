@@ -110,6 +110,20 @@ export interface ParsedBody {
   payloads: string[];
 }
 
+/** Far deeper than any real stanza; ltx serialises recursively, so a hostile depth overflowed the stack. */
+const MAX_DEPTH = 64;
+
+/** Walks the tree without recursion, stopping at the first element below `limit` levels. */
+function deeperThan(root: Element, limit: number): boolean {
+  const stack: [Element, number][] = [[root, 0]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [el, depth] = item;
+    if (depth > limit) return true;
+    for (const child of el.children) if (typeof child !== 'string') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /**
  * Parses one HTTP response body. Children of <body/> lose it as parent, so each gets the namespace
  * declarations it relied on: a default `jabber:client` (XEP-0206 §5) and any `xmlns:prefix` of body.
@@ -123,6 +137,9 @@ export function parseBody(text: string): ParsedBody {
   }
   if (root.name !== 'body' || root.attrs.xmlns !== NS_HTTPBIND) {
     throw new BoshProtocolError(`the BOSH response is <${root.name}>, not <body xmlns='${NS_HTTPBIND}'>`);
+  }
+  if (deeperThan(root, MAX_DEPTH)) {
+    throw new BoshProtocolError(`the BOSH response nests elements deeper than ${MAX_DEPTH} levels`);
   }
   const inherited = Object.entries(root.attrs as Record<string, string>).filter(([name]) =>
     name.startsWith('xmlns:'),
