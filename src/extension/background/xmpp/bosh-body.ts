@@ -161,9 +161,16 @@ export function parseBody(text: string): ParsedBody {
   };
 }
 
+/**
+ * Seconds setTimeout can still count in milliseconds: a larger `polling` fired at once, so a server
+ * could make us poll in a loop. Counts and times beyond it are treated as absent.
+ */
+const MAX_ATTRIBUTE = Math.floor((2 ** 31 - 1) / 1000);
+
 function positiveInt(value: string | undefined): number | null {
   if (value === undefined || !/^[0-9]+$/.test(value)) return null;
-  return Number(value);
+  const n = Number(value);
+  return n <= MAX_ATTRIBUTE ? n : null;
 }
 
 /** Reads the session creation response's attributes (XEP-0124 §7.1). */
