@@ -9,107 +9,29 @@ import { StreamProbeError } from '../../src/observatory/scan/stream/errors.ts';
 import { readFeatures, readHeader, streamErrorFrom } from '../../src/observatory/scan/stream/features.ts';
 import { type StreamEvent, XmppStreamReader } from '../../src/observatory/scan/stream/xml-reader.ts';
 import { fuzz, onlyTypedErrors } from './support/harness.ts';
-import { chunked, concat, mutated, oddText } from './support/mutate.ts';
+import { chunked, concat, mutated } from './support/mutate.ts';
+import { hostileXmlToken, xmlAttrs, xmlElement } from './support/xml.ts';
 
 const isStreamError = (err: unknown) => err instanceof StreamProbeError;
 const LIMITS = { maxElementChars: 4096, maxDepth: 8 };
 
-const escape = (s: string) =>
-  s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/'/g, '&apos;')
-    .replace(/"/g, '&quot;');
-
-const name = fc.oneof(
-  fc.constantFrom(
-    'features',
-    'starttls',
-    'required',
-    'mechanisms',
-    'mechanism',
-    'dialback',
-    'error',
-    'text',
-    'x',
-  ),
-  fc.stringMatching(/^[a-z][a-z0-9-]{0,10}(:[a-z][a-z0-9]{0,6})?$/),
-);
-const ns = fc.constantFrom(
-  'urn:ietf:params:xml:ns:xmpp-tls',
-  'urn:ietf:params:xml:ns:xmpp-sasl',
-  'urn:xmpp:features:dialback',
-  'urn:ietf:params:xml:ns:xmpp-streams',
-  'http://etherx.jabber.org/streams',
-  'jabber:client',
-);
-const attrs = fc
-  .array(fc.tuple(fc.stringMatching(/^[a-z][a-z:-]{0,8}$/), oddText), { maxLength: 3 })
-  .map((list) => list.map(([k, v]) => ` ${k}='${escape(v)}'`).join(''));
-
-// A random element tree, serialised, sometimes in the stream namespace (features, error).
-const element: fc.Arbitrary<string> = fc.letrec<{ el: string }>((tie) => ({
-  el: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    fc.tuple(name, attrs, oddText).map(([n, a, t]) => `<${n}${a}>${escape(t)}</${n}>`),
-    fc
-      .tuple(name, fc.option(ns), attrs, fc.array(tie('el'), { maxLength: 4 }))
-      .map(([n, x, a, children]) => `<${n}${x ? ` xmlns='${x}'` : ''}${a}>${children.join('')}</${n}>`),
-    fc.tuple(name, attrs).map(([n, a]) => `<${n}${a}/>`),
-    fc.constantFrom(
-      "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism><mechanism>SCRAM-SHA-1</mechanism></mechanisms></stream:features>",
-      "<stream:error><host-unknown xmlns='urn:ietf:params:xml:ns:xmpp-streams'/><text xmlns='urn:ietf:params:xml:ns:xmpp-streams'>no</text></stream:error>",
-      "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>",
-      '<x><![CDATA[ <not> & markup ]]></x>',
-    ),
-  ),
-})).el;
-
 const header = fc
-  .tuple(fc.boolean(), fc.constantFrom('jabber:client', 'jabber:server'), attrs)
+  .tuple(fc.boolean(), fc.constantFrom('jabber:client', 'jabber:server'), xmlAttrs)
   .map(
     ([decl, xmlns, a]) =>
       `${decl ? "<?xml version='1.0'?>" : ''}<stream:stream xmlns='${xmlns}' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'${a}>`,
   );
 
 const validStream = fc
-  .tuple(header, fc.array(element, { maxLength: 6 }), fc.boolean())
+  .tuple(header, fc.array(xmlElement, { maxLength: 6 }), fc.boolean())
   .map(([h, els, close]) => `${h}${els.join('\n')}${close ? '</stream:stream>' : ''}`);
-
-// What XMPP forbids or what stresses the reader, inserted anywhere.
-const hostileToken = fc.oneof(
-  fc.constantFrom(
-    '<!-- c -->',
-    '<!DOCTYPE x [<!ENTITY a "b">]>',
-    '<!ENTITY a "b">',
-    '<?pi x?>',
-    "<?xml version='1.0'?>",
-    '&unknown;',
-    '&#0;',
-    '&#xD800;',
-    '<![CDATA[',
-    ']]>',
-    '</stream:stream>',
-    '</x>',
-    '<',
-    '<!',
-    '<?',
-    '\u0016\u0003\u0001',
-    'HTTP/1.1 200 OK\r\n',
-    '\uFEFF',
-  ),
-  fc.integer({ min: 1, max: 40 }).map((n) => '<a>'.repeat(n)),
-  fc.integer({ min: 1, max: 5000 }).map((n) => 'x'.repeat(n)),
-  fc.integer({ min: 1, max: 200 }).map((n) => `<a ${'b="c" '.repeat(n)}/>`),
-);
 
 const hostileStream = fc.oneof(
   { weight: 2, arbitrary: validStream.map((s) => new TextEncoder().encode(s)) },
   {
     weight: 3,
     arbitrary: fc
-      .tuple(validStream, fc.array(fc.tuple(fc.nat(), hostileToken), { minLength: 1, maxLength: 3 }))
+      .tuple(validStream, fc.array(fc.tuple(fc.nat(), hostileXmlToken), { minLength: 1, maxLength: 3 }))
       .map(([s, inserts]) => {
         let out = s;
         for (const [at, token] of inserts) {

@@ -110,6 +110,11 @@ export interface ParsedBody {
   payloads: string[];
 }
 
+/** What errors quote of the server's text: ltx's messages quote everything between & and ;. */
+function clip(text: string): string {
+  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
+}
+
 /** Far deeper than any real stanza; ltx serialises recursively, so a hostile depth overflowed the stack. */
 const MAX_DEPTH = 64;
 
@@ -133,10 +138,14 @@ export function parseBody(text: string): ParsedBody {
   try {
     root = parse(text);
   } catch (error) {
-    throw new BoshProtocolError(`the BOSH response is not well-formed XML (${(error as Error).message})`);
+    throw new BoshProtocolError(
+      `the BOSH response is not well-formed XML (${clip((error as Error).message)})`,
+    );
   }
   if (root.name !== 'body' || root.attrs.xmlns !== NS_HTTPBIND) {
-    throw new BoshProtocolError(`the BOSH response is <${root.name}>, not <body xmlns='${NS_HTTPBIND}'>`);
+    throw new BoshProtocolError(
+      `the BOSH response is <${clip(root.name)}>, not <body xmlns='${NS_HTTPBIND}'>`,
+    );
   }
   if (deeperThan(root, MAX_DEPTH)) {
     throw new BoshProtocolError(`the BOSH response nests elements deeper than ${MAX_DEPTH} levels`);
