@@ -124,6 +124,9 @@ export function decodeSnapshot(input: unknown): DomainSummary[] {
     const at = (scannedAt as (number | string)[])[i];
     if (typeof domain[i] !== 'string' || (typeof at !== 'number' && typeof at !== 'string'))
       throw new Error(`Compact snapshot: entry ${i} has no domain or scan time.`);
+    // A number outside the Date range made toISOString throw a RangeError.
+    if (typeof at === 'number' && Number.isNaN(new Date(at).getTime()))
+      throw new Error(`Compact snapshot: entry ${i} has a scan time out of range.`);
     summaries.push({
       summaryVersion: (s.summaryVersion ?? SUMMARY_VERSION) as typeof SUMMARY_VERSION,
       domain: domain[i] as string,
