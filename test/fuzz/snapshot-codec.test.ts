@@ -106,4 +106,13 @@ describe('regressions: compact snapshot', () => {
       /^Compact snapshot: entry 0 has a scan time out of range\.$/,
     );
   });
+
+  it('a finding that is null or has no text message is an error of the codec, not a TypeError', () => {
+    for (const finding of [null, 7, { code: 'x', severity: 'info' }, { message: 7 }]) {
+      const services = [{ ...service, findings: [finding] }];
+      expect(() => decodeSnapshot(snapshot({ services }))).toThrow(
+        /^Compact snapshot: service 0 has a finding without a message\.$/,
+      );
+    }
+  });
 });

@@ -113,6 +113,8 @@ export function decodeSnapshot(input: unknown): DomainSummary[] {
     const template = services[column[i] as number];
     if (typeof template !== 'object' || template === null || !Array.isArray(template.findings))
       throw new Error(`Compact snapshot: ${name} of ${domain[i]} points at no service (${column[i]}).`);
+    if (!template.findings.every((f) => typeof f === 'object' && f !== null && typeof f.message === 'string'))
+      throw new Error(`Compact snapshot: service ${column[i]} has a finding without a message.`);
     const d = domain[i] as string;
     return {
       ...template,
