@@ -12,7 +12,7 @@ const isCodecError = (err: unknown) =>
   err.constructor === Error &&
   /^(Not a compact snapshot|Compact snapshot)/.test(err.message);
 
-const summaries = fc.uniqueArray(domainSummary, { maxLength: 12, selector: (s) => s.domain });
+const summaries = fc.uniqueArray(domainSummary, { maxLength: 6, selector: (s) => s.domain });
 
 /** A JSON path into a value, and a replacement for what is there. */
 function replaceAt(value: unknown, path: number[], replacement: unknown): unknown {

@@ -30,10 +30,10 @@ const serviceSummary = fc.record({
       severity: fc.constantFrom('info', 'low', 'medium', 'high', 'critical' as const),
       message: fc.array(
         fc.oneof(fc.constant<Part>(DOMAIN), oddText, fc.constantFrom('%', '%d', '%25', '%%d', ' ')),
-        { maxLength: 6 },
+        { maxLength: 5 },
       ),
     }),
-    { maxLength: 4 },
+    { maxLength: 3 },
   ),
 });
 
