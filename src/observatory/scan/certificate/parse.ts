@@ -146,7 +146,10 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
 function readCertificate(der: Uint8Array): ParsedCertificate {
   const x = new X509Certificate(der);
   const asn = AsnConvert.parse(der, Certificate);
-  if (Number.isNaN(x.validFromDate.getTime()) || Number.isNaN(x.validToDate.getTime()))
+  // OpenSSL prints an unreadable time as "Bad time value"; Node's validFromDate for it is then an
+  // Invalid Date or, once the process has run a while, an arbitrary date (seen while fuzzing).
+  const badTime = [x.validFrom, x.validTo].includes('Bad time value');
+  if (badTime || Number.isNaN(x.validFromDate.getTime()) || Number.isNaN(x.validToDate.getTime()))
     throw new Error('its validity dates cannot be read');
   const spki = x.publicKey.export({ type: 'spki', format: 'der' });
   const { names, hasSan } = namesOf(asn, x);
