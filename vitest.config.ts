@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: pure unit tests (beside the code), integration tests against the lab's real servers,
-// and browser tests in Debian's Chromium. The lab is started once by a global setup and stopped after.
+// Four projects: pure unit tests (beside the code), fuzzing of every parser that reads bytes from the
+// network or a stranger (HOPLIGHT_FUZZ_RUNS cases per target), integration tests against the lab's real
+// servers, and browser tests in Debian's Chromium. The lab is started once by a global setup and stopped after.
 export default defineConfig({
   test: {
     projects: [
@@ -10,6 +11,16 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.{ts,tsx}', 'test/unit/**/*.test.{ts,tsx}', 'lab/**/*.test.ts'],
           environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'fuzz',
+          include: ['test/fuzz/**/*.test.ts'],
+          globalSetup: ['test/setup/fuzz-report.ts'],
+          environment: 'node',
+          // 100,000 cases of the slowest target take minutes; the runs, not a clock, bound each target.
+          testTimeout: 30 * 60_000,
         },
       },
       {

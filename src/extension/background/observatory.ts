@@ -100,7 +100,8 @@ export async function refreshSnapshot(
   if (typeof body !== 'object' || body === null || !Array.isArray(body.domains)) {
     throw new ObservatoryError("The observatory's snapshot has no list of domains.");
   }
-  const domains: Record<string, DomainSummary> = {};
+  // No prototype: a summary for the domain "__proto__" replaced a plain object's prototype.
+  const domains: Record<string, DomainSummary> = Object.create(null);
   for (const summary of validSummaries(body.domains)) domains[summary.domain] = summary;
   return { etag: response.headers.get('etag'), fetchedAt: now.toISOString(), domains };
 }

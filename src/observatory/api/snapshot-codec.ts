@@ -119,6 +119,8 @@ export function decodeSnapshot(input: unknown): DomainSummary[] {
     const template = services[column[i] as number];
     if (typeof template !== 'object' || template === null || !Array.isArray(template.findings))
       throw new Error(`Compact snapshot: ${name} of ${domain[i]} points at no service (${column[i]}).`);
+    if (!template.findings.every((f) => typeof f === 'object' && f !== null && typeof f.message === 'string'))
+      throw new Error(`Compact snapshot: service ${column[i]} has a finding without a message.`);
     const d = domain[i] as string;
     return {
       ...template,
@@ -130,6 +132,9 @@ export function decodeSnapshot(input: unknown): DomainSummary[] {
     const at = (scannedAt as (number | string)[])[i];
     if (typeof domain[i] !== 'string' || (typeof at !== 'number' && typeof at !== 'string'))
       throw new Error(`Compact snapshot: entry ${i} has no domain or scan time.`);
+    // A number outside the Date range made toISOString throw a RangeError.
+    if (typeof at === 'number' && Number.isNaN(new Date(at).getTime()))
+      throw new Error(`Compact snapshot: entry ${i} has a scan time out of range.`);
     summaries.push({
       summaryVersion: (s.summaryVersion ?? SUMMARY_VERSION) as typeof SUMMARY_VERSION,
       domain: domain[i] as string,

@@ -307,7 +307,9 @@ export async function queryAddresses(
   name: string,
   opts: DnsOptions,
 ): Promise<DnsAnswer<string> & { addresses: string[] }> {
-  const pickAddr = (a: dnsPacket.Answer) => (a.type === 'A' || a.type === 'AAAA' ? a.data : null);
+  // dns-packet reads short rdata as text such as "0.0.0.undefined": only real addresses go on.
+  const pickAddr = (a: dnsPacket.Answer) =>
+    (a.type === 'A' && isIP(a.data) === 4) || (a.type === 'AAAA' && isIP(a.data) === 6) ? a.data : null;
   const [v4, v6] = await Promise.all([query(name, 'A', opts, pickAddr), query(name, 'AAAA', opts, pickAddr)]);
   const addresses = [...new Set([...v4.records, ...v6.records])];
   return { records: addresses, addresses, dnssec: v4.dnssec && v6.dnssec };

@@ -112,6 +112,25 @@ export interface ParsedBody {
   payloads: string[];
 }
 
+/** What errors quote of the server's text: ltx's messages quote everything between & and ;. */
+function clip(text: string): string {
+  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
+}
+
+/** Far deeper than any real stanza; ltx serialises recursively, so a hostile depth overflowed the stack. */
+const MAX_DEPTH = 64;
+
+/** Walks the tree without recursion, stopping at the first element below `limit` levels. */
+function deeperThan(root: Element, limit: number): boolean {
+  const stack: [Element, number][] = [[root, 0]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [el, depth] = item;
+    if (depth > limit) return true;
+    for (const child of el.children) if (typeof child !== 'string') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /**
  * Parses one HTTP response body. Children of <body/> lose it as parent, so each gets the namespace
  * declarations it relied on: a default `jabber:client` (XEP-0206 §5) and any `xmlns:prefix` of body.
@@ -121,10 +140,15 @@ export function parseBody(text: string): ParsedBody {
   try {
     root = parse(text);
   } catch (error) {
-    throw new BoshProtocolError(`the BOSH response is not well-formed XML (${errorText(error)})`);
+    throw new BoshProtocolError(`the BOSH response is not well-formed XML (${clip(errorText(error))})`);
   }
   if (root.name !== 'body' || root.attrs.xmlns !== NS_HTTPBIND) {
-    throw new BoshProtocolError(`the BOSH response is <${root.name}>, not <body xmlns='${NS_HTTPBIND}'>`);
+    throw new BoshProtocolError(
+      `the BOSH response is <${clip(root.name)}>, not <body xmlns='${NS_HTTPBIND}'>`,
+    );
+  }
+  if (deeperThan(root, MAX_DEPTH)) {
+    throw new BoshProtocolError(`the BOSH response nests elements deeper than ${MAX_DEPTH} levels`);
   }
   const inherited = Object.entries(root.attrs as Record<string, string>).filter(([name]) =>
     name.startsWith('xmlns:'),
@@ -146,9 +170,16 @@ export function parseBody(text: string): ParsedBody {
   };
 }
 
+/**
+ * Seconds setTimeout can still count in milliseconds: a larger `polling` fired at once, so a server
+ * could make us poll in a loop. Counts and times beyond it are treated as absent.
+ */
+const MAX_ATTRIBUTE = Math.floor((2 ** 31 - 1) / 1000);
+
 function positiveInt(value: string | undefined): number | null {
   if (value === undefined || !/^[0-9]+$/.test(value)) return null;
-  return Number(value);
+  const n = Number(value);
+  return n <= MAX_ATTRIBUTE ? n : null;
 }
 
 /** Reads the session creation response's attributes (XEP-0124 §7.1). */

@@ -136,14 +136,23 @@ function namesOf(asn: Certificate, x: X509Certificate): { names: CertificateInfo
 
 /** Parses DER; throws a clear error for bytes that are not a certificate. */
 export function parseCertificate(der: Uint8Array): ParsedCertificate {
-  let x: X509Certificate;
-  let asn: Certificate;
+  // Everything read from the DER can fail on hostile input (dates OpenSSL cannot read, keys it cannot
+  // export, SAN or PSS parameters asn1-schema refuses): all of it is "not a valid certificate".
   try {
-    x = new X509Certificate(der);
-    asn = AsnConvert.parse(der, Certificate);
+    return readCertificate(der);
   } catch (err) {
     throw new Error(`not a valid X.509 certificate (${der.length} bytes): ${errorText(err)}`);
   }
+}
+
+function readCertificate(der: Uint8Array): ParsedCertificate {
+  const x = new X509Certificate(der);
+  const asn = AsnConvert.parse(der, Certificate);
+  // OpenSSL prints an unreadable time as "Bad time value"; Node's validFromDate for it is then an
+  // Invalid Date or, once the process has run a while, an arbitrary date (seen while fuzzing).
+  const badTime = [x.validFrom, x.validTo].includes('Bad time value');
+  if (badTime || Number.isNaN(x.validFromDate.getTime()) || Number.isNaN(x.validToDate.getTime()))
+    throw new Error('its validity dates cannot be read');
   const spki = x.publicKey.export({ type: 'spki', format: 'der' });
   const { names, hasSan } = namesOf(asn, x);
   const info: CertificateInfo = {

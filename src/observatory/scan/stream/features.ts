@@ -38,7 +38,9 @@ export function streamErrorFrom(el: Element): StreamProbeError {
     el
       .getChildElements()
       .find((c) => c.getNS() === NS_STREAM_ERRORS && c.getName() !== 'text')
-      ?.getName() ?? 'undefined-condition';
+      // Clipped: a server's element name goes into the report and can be 64K characters.
+      ?.getName()
+      .slice(0, 64) ?? 'undefined-condition';
   const text = el.getChildText('text', NS_STREAM_ERRORS)?.trim().slice(0, 200);
   return new StreamProbeError(
     'stream-error',

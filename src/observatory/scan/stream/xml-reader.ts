@@ -31,6 +31,11 @@ export type StreamEvent =
 
 const WS = /^[\s\uFEFF]*$/;
 
+/** A server-chosen name or ltx message as errors quote it: errors go into reports; either can be 64K long. */
+function clip(name: string): string {
+  return name.length > 64 ? `${name.slice(0, 64)}…` : name;
+}
+
 export class XmppStreamReader {
   readonly #limits: ReaderLimits;
   readonly #onEvent: (e: StreamEvent) => void;
@@ -42,6 +47,8 @@ export class XmppStreamReader {
   /** Text not yet checked for `<!`/`<?` because it ended mid-construct. */
   #tail = '';
   #seenAnything = false;
+  /** A trailing `?` kept for the next write: ltx ends a processing instruction only on `?>` within one write. */
+  #held = '';
   #closed = false;
   #error: StreamProbeError | null = null;
 
@@ -72,12 +79,15 @@ export class XmppStreamReader {
             : `no stream header within ${this.#limits.maxElementChars} characters`,
         );
       }
-      this.#sax.write(text);
+      const pending = this.#held + text;
+      this.#held = pending.endsWith('?') ? '?' : '';
+      const ready = this.#held ? pending.slice(0, -1) : pending;
+      if (ready) this.#sax.write(ready);
     } catch (err) {
       this.#error =
         err instanceof StreamProbeError
           ? err
-          : new StreamProbeError('restricted-xml', `invalid XML from the server: ${errorText(err)}`);
+          : new StreamProbeError('restricted-xml', `invalid XML from the server: ${clip(errorText(err))}`);
       throw this.#error;
     }
   }
@@ -168,7 +178,7 @@ export class XmppStreamReader {
     if (!this.#root) {
       const root = new Element(name, attrs);
       if (root.getName() !== 'stream' || root.getNS() !== NS_STREAMS) {
-        throw new StreamProbeError('not-xmpp', `the server opened <${name}> instead of an XMPP stream`);
+        throw new StreamProbeError('not-xmpp', `the server opened <${clip(name)}> instead of an XMPP stream`);
       }
       this.#root = root;
       this.#charsInElement = 0;
@@ -195,11 +205,11 @@ export class XmppStreamReader {
         this.#onEvent({ type: 'close' });
         return;
       }
-      throw new StreamProbeError('not-xmpp', `unexpected </${name}> from the server`);
+      throw new StreamProbeError('not-xmpp', `unexpected </${clip(name)}> from the server`);
     }
     const el = this.#current;
     if (!el || el.name !== name) {
-      throw new StreamProbeError('not-xmpp', `mismatched </${name}> from the server`);
+      throw new StreamProbeError('not-xmpp', `mismatched </${clip(name)}> from the server`);
     }
     this.#depth--;
     if (this.#depth === 0) {
