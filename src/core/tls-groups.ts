@@ -1,9 +1,9 @@
 // What the rubric needs to know about a key-exchange group from its name alone (names as the prober
 // and OpenSSL print them): its size and whether it is a post-quantum hybrid. Pure.
 
-/** ML-KEM and its hybrids (draft-ietf-tls-ecdhe-mlkem, draft-connolly-tls-mlkem-key-agreement). */
+/** ML-KEM and its hybrids (draft-ietf-tls-ecdhe-mlkem, draft-connolly-tls-mlkem-key-agreement), and Kyber drafts. */
 export function isPostQuantumGroup(name: string): boolean {
-  return /mlkem/i.test(name);
+  return /mlkem|kyber/i.test(name);
 }
 
 /**
