@@ -202,6 +202,8 @@ async function scanTarget(
       serverName: domain,
       timeoutMs: options.timeoutMs,
       concurrency: options.perHostConcurrency,
+      // XEP-0368: behind an ALPN multiplexer on 443, anything else would measure the web server.
+      ...(target.directTls ? { alpn: [target.service === 'c2s' ? 'xmpp-client' : 'xmpp-server'] } : {}),
     }).catch((err: Error) => {
       report.findings.push(tlsFailed(domain, where, err.message));
       return null;

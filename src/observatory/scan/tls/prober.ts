@@ -31,6 +31,8 @@ export interface ProbeTlsOptions {
   maxBytesPerHandshake?: number;
   /** Most suites in one ClientHello (default 128: some servers choke on longer lists). */
   suitesPerHello?: number;
+  /** ALPN names offered in every ClientHello (direct TLS: the XMPP service, for ALPN multiplexers). */
+  alpn?: readonly string[];
   /** Versions to probe (default SSLv3 to TLS 1.3). */
   versions?: readonly ProbeVersion[];
   /** Told about each probe that failed (protocol violation, timeout…) when others succeeded. */
@@ -92,7 +94,8 @@ class ProbeSession {
   hello(spec: Omit<ClientHelloSpec, 'serverName'>): Promise<HelloOutcome> {
     return this.#limit(() => {
       this.handshakes++;
-      return exchangeHello(this.#connect, buildClientHello({ ...spec, serverName: this.#opts.serverName }), {
+      const hello = buildClientHello({ ...spec, serverName: this.#opts.serverName, alpn: this.#opts.alpn });
+      return exchangeHello(this.#connect, hello, {
         timeoutMs: this.#opts.timeoutMs,
         maxBytes: this.#opts.maxBytesPerHandshake ?? 128 * 1024,
         keyExchangeFor,

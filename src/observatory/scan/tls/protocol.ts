@@ -20,6 +20,7 @@ export const ExtensionType = {
   supportedGroups: 10,
   ecPointFormats: 11,
   signatureAlgorithms: 13,
+  alpn: 16,
   encryptThenMac: 22,
   extendedMasterSecret: 23,
   sessionTicket: 35,
