@@ -17,7 +17,7 @@ import { SCANNER_VERSION } from '../version.ts';
 import { classifyAddress } from './addresses.ts';
 import { checkCertificate } from './certificate.ts';
 import { daneFindings, matchDane, type TlsaAnswer } from './dane.ts';
-import { discoverTargets, queryAddresses, queryTlsaForTarget } from './dns.ts';
+import { DnsError, discoverTargets, queryAddresses, queryTlsaForTarget } from './dns.ts';
 import { fetchPosh, matchPosh } from './posh.ts';
 import { connectDirect, connectStarttls, probeStream, streamFindings } from './stream/index.ts';
 import { probeTls } from './tls/prober.ts';
@@ -197,6 +197,7 @@ async function scanTarget(
   const connect = target.directTls
     ? connectDirect(streamTarget, streamOptions)
     : connectStarttls(streamTarget, domain, target.service, streamOptions);
+  let bogusTlsa: string | null = null;
   const [tls, dane] = await Promise.all([
     probeTls(connect, {
       serverName: domain,
@@ -210,6 +211,8 @@ async function scanTarget(
     }),
     lookupDane(target, options).catch((err: Error) => {
       report.findings.push(tlsaFailed(domain, where, err.message));
+      // SERVFAIL from the validating resolver: the TLSA answer is bogus, which DANE peers refuse (rubric v2: T).
+      if (err instanceof DnsError && err.code === 'SERVFAIL') bogusTlsa = err.qname;
       return null;
     }),
   ]);
@@ -221,6 +224,8 @@ async function scanTarget(
     return finish(`no TLS handshake completed: ${why}`, true);
   }
   report.tls = tls;
+  if (bogusTlsa !== null)
+    report.dane = { name: bogusTlsa, dnssec: false, records: [], matches: null, bogus: true };
   const chain = probe.peerChain;
   if (chain && chain.length > 0) {
     peerChains.set(report, chain);
