@@ -1,5 +1,5 @@
 // Lab domains that prove rubric v2 (DESIGN §3, the changes at its end) where OpenSSL lets a real
-// Prosody show the case: CBC suites on TLS 1.2, a 1024-bit DH group, a certificate expiring within
+// Prosody show the case: CBC suites on TLS 1.2, a 1024-bit DH group (B), a certificate expiring within
 // 14 days, a chain with a SHA-1-signed intermediate, and an EC P-384 key (good.test has P-256).
 // Kept apart from topology.ts, which only imports the list; addresses 127.0.2.40–59 are this file's.
 // Types only from topology.ts: it imports this module, so a value import would be circular.
@@ -41,7 +41,8 @@ export const RUBRIC_V2_DOMAINS: readonly DomainSpec[] = [
     domain: 'dh1024.test',
     address: '127.0.2.41',
     keyType: 'rsa',
-    // DHE with a 1024-bit group (SECLEVEL 0 lets OpenSSL 3 use it): B under v1, F (Logjam) under v2.
+    // DHE with a 1024-bit group (SECLEVEL 0 lets OpenSSL 3 use it): B, the "< 2048" step of v2; the
+    // "< 1024 → F" step needs a group Prosody's OpenSSL will not serve, so the rubric tests cover it.
     tls: {
       protocol: 'tlsv1_2+',
       ciphers: 'DHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0',
@@ -63,6 +64,8 @@ export const RUBRIC_V2_DOMAINS: readonly DomainSpec[] = [
     domain: 'sha1chain.test',
     address: '127.0.2.43',
     certificate: 'sha1-intermediate',
+    // OpenSSL 3 refuses to load a chain with a SHA-1 signature ("ca md too weak") above SECLEVEL 0.
+    tls: { protocol: 'tlsv1_2+', ciphers: 'ECDHE+AESGCM:ECDHE+CHACHA20:@SECLEVEL=0' },
     users: [{ localpart: 'olga', password: 'olga-sha1chain-pw' }],
     traits: ['cert:sha1-intermediate', ...BASE_TRAITS],
   },

@@ -12,6 +12,7 @@ import { tlsa311 } from '../../lab/dns.ts';
 import { ensureLab } from '../../lab/lab.ts';
 import { assertPortsFree, findPortConflicts, PortsInUseError } from '../../lab/ports.ts';
 import { isOurs } from '../../lab/processes.ts';
+import { RUBRIC_V2_DOMAINS } from '../../lab/rubric-v2-domains.ts';
 import { type LabState, readLabState, STATE_FILE } from '../../lab/state.ts';
 import { SPARE_ADDRESS } from '../../lab/topology.ts';
 import { login, trustLabCertificates, type XmppSession } from '../support/xmpp.ts';
@@ -112,6 +113,7 @@ describe('lab', () => {
         'posh.test',
         'weak.test',
         'wrongname.test',
+        ...RUBRIC_V2_DOMAINS.map((d) => d.domain),
       ].sort(),
     );
     expect(state.processes.length).toBeGreaterThanOrEqual(11);
@@ -188,7 +190,11 @@ describe('lab', () => {
     const roster = await alice.getRoster();
     const domains = new Set(roster.map((i) => i.jid.split('@')[1]));
     // Not (yet) the POSH domains: see ALICE_ROSTER in lab/topology.ts.
-    const rosterDomains = Object.keys(state.domains).filter((d) => !d.endsWith('posh.test'));
+    // Nor the rubric v2 cases (lab/rubric-v2-domains.ts), which exist to be scanned.
+    const scanOnly = new Set(RUBRIC_V2_DOMAINS.map((d) => d.domain));
+    const rosterDomains = Object.keys(state.domains).filter(
+      (d) => !d.endsWith('posh.test') && !scanOnly.has(d),
+    );
     for (const d of rosterDomains) expect(domains.has(d), `contact on ${d}`).toBe(true);
     expect(roster).toHaveLength(9);
     expect(roster).toContainEqual({

@@ -33,11 +33,12 @@ describe('rubric v2 on the lab', () => {
     }
   });
 
-  it('a 1024-bit DH group is F (Logjam)', () => {
+  it('a 1024-bit DH group is B (under 2048), not F (which starts below 1024)', () => {
     for (const s of both('dh1024.test')) {
       expect(s.targets[0]?.tls?.dhBits).toBe(1024);
-      expect(s.gradeIfTrusted).toBe('F');
-      expect(codes(s)).toContain('dh.broken');
+      expect(s.gradeIfTrusted).toBe('B');
+      expect(codes(s)).toContain('dh.small');
+      expect(codes(s)).not.toContain('dh.broken');
     }
   });
 
