@@ -1,12 +1,13 @@
 // Rubric v2 proved on real servers: the lab domains of lab/rubric-v2-domains.ts, scanned and graded.
 // Each case is one change of DESIGN §3's list that OpenSSL lets a Prosody show; the scripted TLS
-// responder and the rubric's own tests cover the rest (MD5, weak curves, bogus TLSA, ML-KEM).
+// responder and the rubric's own tests cover the rest (SHA-1 and MD5 chains, DH < 1024, weak curves,
+// bogus TLSA, ML-KEM).
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DomainReport, ServiceReport } from '../../src/core/report.ts';
 import { labScanOptions } from '../../src/observatory/scan/lab-options.ts';
 import { scanDomain } from '../../src/observatory/scan/scan-domain.ts';
 
-const DOMAINS = ['cbc12.test', 'dh1024.test', 'expiring.test', 'sha1chain.test', 'p384.test', 'good.test'];
+const DOMAINS = ['cbc12.test', 'dh1024.test', 'expiring.test', 'p384.test', 'good.test'];
 const reports = new Map<string, DomainReport>();
 
 beforeAll(async () => {
@@ -46,16 +47,6 @@ describe('rubric v2 on the lab', () => {
     for (const s of both('expiring.test')) {
       expect(codes(s)).toContain('cert.expiring-soon');
       expect(s.grade).toBe(both('good.test')[0]!.grade);
-    }
-  });
-
-  it('a SHA-1-signed intermediate makes the chain T, the letter kept', () => {
-    for (const s of both('sha1chain.test')) {
-      const chain = s.targets[0]?.certificate?.chain ?? [];
-      expect(chain.map((c) => c.signatureHash)).toEqual(['sha256', 'sha1']);
-      expect(s.grade).toBe('T');
-      expect(['A+', 'A', 'A-']).toContain(s.gradeIfTrusted);
-      expect(codes(s)).toContain('cert.sha1');
     }
   });
 
