@@ -2,9 +2,13 @@
 // probe + TLS prober, median of 3) beside one `testssl -p -E` run, their ratio, our handshake count
 // and whether both saw the same versions and suites; then scanDomain per lab domain (median of 3).
 // Targets: ≥ 20× faster than testssl with the same findings; a whole domain < 2 s on loopback.
+// Then the same at a real-world round trip (default 50 ms) through delay relays of our own
+// (bench/support/delay-relay.ts), ours beside sslscan and testssl on the same endpoints in the same
+// run: wall time and TCP connections per endpoint and per domain, and whether the findings agree.
+// Targets there: ≥ 3× faster than sslscan and ≥ 50× faster than testssl per endpoint.
 // Prints figures only, never asserts timings.
 // Run (root, lab started or startable): node bench/scan.bench.ts [--domain good.test] [--runs 3]
-
+//   [--rtt-ms 50 (0: skip)] [--latency-domains good.test,weak.test] [--skip-loopback]
 import { parseArgs } from 'node:util';
 import { ensureLab, labDown, STATE_FILE } from '../lab/lab.ts';
 import { errorText } from '../src/core/error-text.ts';
@@ -20,6 +24,13 @@ import {
   type LabTlsEndpoint,
   labTlsEndpoints,
 } from './support/lab-tls-endpoints.ts';
+import {
+  benchAtLatency,
+  type LatencyDomainRow,
+  type LatencyEndpointRow,
+  TARGET_VS_SSLSCAN,
+  TARGET_VS_TESTSSL,
+} from './support/scan-at-latency.ts';
 import {
   compareSightings,
   describeSighting,
@@ -134,11 +145,20 @@ const round = (n: number, digits = 0) => Number(n.toFixed(digits));
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { domain: { type: 'string' }, runs: { type: 'string', default: '3' } },
+    options: {
+      domain: { type: 'string' },
+      runs: { type: 'string', default: '3' },
+      'rtt-ms': { type: 'string', default: '50' },
+      'latency-domains': { type: 'string', default: 'good.test,weak.test' },
+      'skip-loopback': { type: 'boolean', default: false },
+    },
   });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1)
     throw new Error(`--runs must be a positive integer, got ${values.runs}`);
+  const rttMs = Number(values['rtt-ms']);
+  if (!Number.isInteger(rttMs) || rttMs < 0 || rttMs % 2 !== 0)
+    throw new Error(`--rtt-ms must be an even number of ms ≥ 0, got ${values['rtt-ms']}`);
   const { state, started } = await ensureLab();
   try {
     const options = labScanOptions(STATE_FILE);
@@ -154,50 +174,164 @@ async function main(): Promise<void> {
 
     // One untimed scan first, so module loading and JIT warm-up are not billed to the first row.
     if (endpoints[0]) await scanEndpoint(endpoints[0], options);
-    const endpointRows: EndpointBenchRow[] = [];
-    for (const endpoint of endpoints) {
-      const row = await benchEndpoint(endpoint, options, runs);
-      endpointRows.push(row);
-      console.log(`  ${row.endpoint}: ours ${round(row.oursMs)} ms, testssl ${round(row.testsslMs)} ms`);
-    }
-    console.log(`\nOne endpoint: our scan (stream + TLS prober, median of ${runs}) vs testssl -p -E (1 run)`);
-    console.log(
-      formatTable(
-        ['endpoint', 'ours ms', 'testssl ms', 'ratio', 'handshakes', 'agree', 'versions (suites)'],
-        endpointRows.map((r) => [
-          r.endpoint,
-          r.oursMs.toFixed(1),
-          round(r.testsslMs),
-          round(r.ratio),
-          r.handshakes,
-          r.agree ? 'yes' : 'NO',
-          r.seen,
-        ]),
-      ),
-    );
-    for (const r of endpointRows.filter((row) => !row.agree)) {
-      console.log(`\n${r.endpoint} disagrees:\n  ${r.differences.join('\n  ')}`);
-    }
-    if (endpointRows.length > 0) {
-      const ratios = endpointRows.map((r) => r.ratio);
-      console.log(
-        `\nratio testssl/ours: min ${round(Math.min(...ratios))}×, median ${round(median(ratios))}× (target ≥ 20×);` +
-          ` agreeing endpoints ${endpointRows.filter((r) => r.agree).length}/${endpointRows.length}`,
+    if (!values['skip-loopback']) await loopbackBench(endpoints, domains, options, runs);
+    if (rttMs > 0) {
+      const latencyDomains = values['latency-domains'].split(',').filter((d) => domains.includes(d));
+      const result = await benchAtLatency(
+        state,
+        endpoints,
+        latencyDomains,
+        options,
+        scanEndpoint,
+        runs,
+        rttMs / 2,
+        (line) => console.log(line),
       );
+      printLatency(result.endpoints, result.domains, rttMs, runs);
     }
-
-    const domainRows: DomainBenchRow[] = [];
-    for (const domain of domains) domainRows.push(await benchDomain(domain, options, runs));
-    console.log(`\nWhole domain: scanDomain, c2s + s2s, all targets (median of ${runs}; target < 2000 ms)`);
-    console.log(
-      formatTable(
-        ['domain', 'scanDomain ms', 'targets', 'TLS handshakes'],
-        domainRows.map((r) => [r.domain, r.scanMs.toFixed(1), r.targets, r.handshakes]),
-      ),
-    );
   } finally {
     if (started) await labDown();
   }
+}
+
+const ratio = (theirs: number, ours: number) => `${(theirs / ours).toFixed(1)}×`;
+
+function printLatency(
+  rows: LatencyEndpointRow[],
+  domains: LatencyDomainRow[],
+  rttMs: number,
+  runs: number,
+): void {
+  console.log(
+    `\nAt a ${rttMs} ms round trip (delay relay), one endpoint: ours (stream + TLS prober, median of ${runs}),` +
+      ' sslscan 2.0.7 and testssl -p -E (1 run each); conn = TCP connections',
+  );
+  console.log(
+    formatTable(
+      [
+        'endpoint',
+        'ours ms',
+        'conn',
+        'sslscan ms',
+        'conn',
+        `÷ours (≥${TARGET_VS_SSLSCAN}×)`,
+        'testssl ms',
+        'conn',
+        `÷ours (≥${TARGET_VS_TESTSSL}×)`,
+        'agree sslscan',
+        'agree testssl',
+        'versions (suites)',
+      ],
+      rows.map((r) => [
+        r.endpoint.label,
+        round(r.ours.ms),
+        r.ours.connections,
+        round(r.sslscan.ms),
+        r.sslscan.connections,
+        ratio(r.sslscan.ms, r.ours.ms),
+        round(r.testssl.ms),
+        r.testssl.connections,
+        ratio(r.testssl.ms, r.ours.ms),
+        r.agreeSslscan.length === 0 ? 'yes' : 'NO',
+        r.agreeTestssl.length === 0 ? 'yes' : 'NO',
+        r.seen,
+      ]),
+    ),
+  );
+  for (const r of rows) {
+    for (const line of [...r.agreeSslscan, ...r.agreeTestssl]) console.log(`  ${r.endpoint.label}: ${line}`);
+  }
+  if (rows.length > 0) {
+    const vsSslscan = rows.map((r) => r.sslscan.ms / r.ours.ms);
+    const vsTestssl = rows.map((r) => r.testssl.ms / r.ours.ms);
+    const met = (values: number[], target: number) =>
+      values.every((v) => v >= target) ? 'met' : `MISSED on ${values.filter((v) => v < target).length}`;
+    console.log(
+      `\nper endpoint at ${rttMs} ms: sslscan/ours min ${Math.min(...vsSslscan).toFixed(1)}×, median ${median(vsSslscan).toFixed(1)}× (target ≥ ${TARGET_VS_SSLSCAN}×: ${met(vsSslscan, TARGET_VS_SSLSCAN)});` +
+        ` testssl/ours min ${Math.min(...vsTestssl).toFixed(1)}×, median ${median(vsTestssl).toFixed(1)}× (target ≥ ${TARGET_VS_TESTSSL}×: ${met(vsTestssl, TARGET_VS_TESTSSL)})`,
+    );
+  }
+  console.log(
+    `\nWhole domain at ${rttMs} ms: our scanDomain (c2s + s2s, every target, stream, TLS, certificate, DANE, POSH;` +
+      ` median of ${runs}) vs the sums of sslscan's and testssl's runs over the domain's endpoints`,
+  );
+  console.log(
+    formatTable(
+      [
+        'domain',
+        'endpoints',
+        'ours ms',
+        'conn',
+        'sslscan ms',
+        'conn',
+        '÷ours',
+        'testssl ms',
+        'conn',
+        '÷ours',
+      ],
+      domains.map((d) => [
+        d.domain,
+        d.endpoints,
+        round(d.ours.ms),
+        d.ours.connections,
+        round(d.sslscan.ms),
+        d.sslscan.connections,
+        ratio(d.sslscan.ms, d.ours.ms),
+        round(d.testssl.ms),
+        d.testssl.connections,
+        ratio(d.testssl.ms, d.ours.ms),
+      ]),
+    ),
+  );
+}
+
+async function loopbackBench(
+  endpoints: LabTlsEndpoint[],
+  domains: string[],
+  options: ScanOptions,
+  runs: number,
+): Promise<void> {
+  const endpointRows: EndpointBenchRow[] = [];
+  for (const endpoint of endpoints) {
+    const row = await benchEndpoint(endpoint, options, runs);
+    endpointRows.push(row);
+    console.log(`  ${row.endpoint}: ours ${round(row.oursMs)} ms, testssl ${round(row.testsslMs)} ms`);
+  }
+  console.log(`\nOne endpoint: our scan (stream + TLS prober, median of ${runs}) vs testssl -p -E (1 run)`);
+  console.log(
+    formatTable(
+      ['endpoint', 'ours ms', 'testssl ms', 'ratio', 'handshakes', 'agree', 'versions (suites)'],
+      endpointRows.map((r) => [
+        r.endpoint,
+        r.oursMs.toFixed(1),
+        round(r.testsslMs),
+        round(r.ratio),
+        r.handshakes,
+        r.agree ? 'yes' : 'NO',
+        r.seen,
+      ]),
+    ),
+  );
+  for (const r of endpointRows.filter((row) => !row.agree)) {
+    console.log(`\n${r.endpoint} disagrees:\n  ${r.differences.join('\n  ')}`);
+  }
+  if (endpointRows.length > 0) {
+    const ratios = endpointRows.map((r) => r.ratio);
+    console.log(
+      `\nratio testssl/ours: min ${round(Math.min(...ratios))}×, median ${round(median(ratios))}× (target ≥ 20×);` +
+        ` agreeing endpoints ${endpointRows.filter((r) => r.agree).length}/${endpointRows.length}`,
+    );
+  }
+
+  const domainRows: DomainBenchRow[] = [];
+  for (const domain of domains) domainRows.push(await benchDomain(domain, options, runs));
+  console.log(`\nWhole domain: scanDomain, c2s + s2s, all targets (median of ${runs}; target < 2000 ms)`);
+  console.log(
+    formatTable(
+      ['domain', 'scanDomain ms', 'targets', 'TLS handshakes'],
+      domainRows.map((r) => [r.domain, r.scanMs.toFixed(1), r.targets, r.handshakes]),
+    ),
+  );
 }
 
 if (import.meta.main) {

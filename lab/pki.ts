@@ -83,27 +83,44 @@ subjectAltName = ${subjectAltName}
 }
 
 function keyArgs(keyType: DomainSpec['keyType']): string[] {
-  return keyType === 'rsa'
-    ? ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048']
-    : ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'];
+  if (keyType === 'rsa') return ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'];
+  const curve = keyType === 'ec-p384' ? 'P-384' : 'P-256';
+  return ['-algorithm', 'EC', '-pkeyopt', `ec_paramgen_curve:${curve}`];
 }
+
+/** A domain's DH parameters (Prosody `dhparam`), beside its certificate; only when it asks for a size. */
+export function dhparamFile(certFile: string, spec: DomainSpec): string | null {
+  return spec.dhBits === undefined ? null : certFile.replace(/\.crt$/, '.dh.pem');
+}
+
+/** Days an `expiring-soon` certificate is valid for when made: inside rubric v2's 14-day warning. */
+const EXPIRING_SOON_DAYS = 7;
 
 /** What the PKI on disk was made from; a change of topology remakes it. */
 function manifestOf(domains: readonly DomainSpec[]): string {
   const parts = domains
     .filter((d) => d.certificate !== 'none')
-    .map((d) => [d.domain, d.certificate, certificateName(d), d.keyType, d.posh ? 'web' : ''].join(':'));
+    .map((d) =>
+      [d.domain, d.certificate, certificateName(d), d.keyType, d.posh ? 'web' : '', d.dhBits ?? ''].join(':'),
+    );
   // Bumped when the certificates' content changes (v2: no XmppAddr), so an old PKI is remade.
   parts.unshift('v2');
   return createHash('sha256').update(parts.join('\n')).digest('hex');
 }
 
-function stillValid(certFile: string, expectExpired: boolean, now: number): boolean {
+function stillValid(
+  certFile: string,
+  expect: 'expired' | 'expiring-soon' | 'valid' | boolean,
+  now: number,
+): boolean {
   if (!existsSync(certFile)) return false;
   try {
     const cert = new X509Certificate(readFileSync(certFile));
     const notAfter = Date.parse(cert.validTo);
-    return expectExpired ? notAfter < now : notAfter - RENEW_MARGIN_MS > now;
+    const day = 24 * 3600 * 1000;
+    // An expiring-soon certificate is remade once it has less than a day left.
+    if (expect === 'expiring-soon') return notAfter - day > now && notAfter < now + 14 * day;
+    return expect === true || expect === 'expired' ? notAfter < now : notAfter - RENEW_MARGIN_MS > now;
   } catch {
     return false;
   }
@@ -134,7 +151,9 @@ export function pkiIsReusable(dir: string, domains: readonly DomainSpec[], now =
     const p = paths.domains[d.domain];
     if (!p) return true;
     const web = !p.web || (existsSync(p.web.keyFile) && stillValid(p.web.certFile, false, now));
-    return web && existsSync(p.keyFile) && stillValid(p.certFile, d.certificate === 'expired', now);
+    const expect = d.certificate === 'expired' || d.certificate === 'expiring-soon' ? d.certificate : 'valid';
+    const dh = dhparamFile(p.certFile, d);
+    return web && existsSync(p.keyFile) && stillValid(p.certFile, expect, now) && (!dh || existsSync(dh));
   });
 }
 
@@ -147,6 +166,8 @@ interface LeafRequest {
   keyType: DomainSpec['keyType'];
   issuer: 'self' | 'ca';
   expired: boolean;
+  /** Ends `EXPIRING_SOON_DAYS` after it is made. */
+  expiringSoon?: boolean;
 }
 
 async function makeLeaf(pki: Pki, req: LeafRequest, now: Date): Promise<void> {
@@ -179,7 +200,10 @@ async function makeLeaf(pki: Pki, req: LeafRequest, now: Date): Promise<void> {
   const day = 24 * 3600 * 1000;
   const [start, end] = req.expired
     ? [new Date(now.getTime() - 400 * day), new Date(now.getTime() - 35 * day)]
-    : [new Date(now.getTime() - day), new Date(now.getTime() + VALID_DAYS * day)];
+    : [
+        new Date(now.getTime() - day),
+        new Date(now.getTime() + (req.expiringSoon ? EXPIRING_SOON_DAYS : VALID_DAYS) * day),
+      ];
   await run('openssl', [
     'ca',
     '-batch',
@@ -215,9 +239,13 @@ async function makeDomainCertificates(pki: Pki, spec: DomainSpec, now: Date): Pr
       keyType: spec.keyType,
       issuer: spec.certificate === 'self-signed' ? 'self' : 'ca',
       expired: spec.certificate === 'expired',
+      expiringSoon: spec.certificate === 'expiring-soon',
     },
     now,
   );
+  if (spec.certificate === 'sha1-intermediate') await reissueUnderSha1Intermediate(pki, spec.domain, p);
+  const dh = dhparamFile(p.certFile, spec);
+  if (dh) await run('openssl', ['dhparam', '-out', dh, String(spec.dhBits)]);
   if (p.web) {
     await makeLeaf(
       pki,
@@ -233,6 +261,79 @@ async function makeDomainCertificates(pki: Pki, spec: DomainSpec, now: Date): Pr
       now,
     );
   }
+}
+
+/**
+ * Replaces the domain's CA-signed certificate by one from an intermediate that the lab CA signs with
+ * SHA-1 (OpenSSL 3 still makes one when asked); the certificate file then holds leaf and intermediate.
+ */
+async function reissueUnderSha1Intermediate(
+  pki: Pki,
+  domain: string,
+  files: { certFile: string; keyFile: string },
+): Promise<void> {
+  const base = join(pki.dir, `${domain}.intermediate`);
+  const ext = `${base}.ext`;
+  writeFileSync(
+    ext,
+    `[inter]
+basicConstraints = critical,CA:TRUE,pathlen:0
+keyUsage = critical,keyCertSign,cRLSign
+`,
+  );
+  await run('openssl', ['genpkey', ...keyArgs('ec'), '-out', `${base}.key`]);
+  await run('openssl', [
+    'req',
+    '-new',
+    '-key',
+    `${base}.key`,
+    '-subj',
+    '/CN=Hoplight Lab SHA-1 Intermediate',
+    '-out',
+    `${base}.csr`,
+  ]);
+  await run('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    `${base}.csr`,
+    '-CA',
+    pki.caFile,
+    '-CAkey',
+    pki.caKeyFile,
+    '-CAcreateserial',
+    '-sha1',
+    '-days',
+    String(VALID_DAYS),
+    '-extfile',
+    ext,
+    '-extensions',
+    'inter',
+    '-out',
+    `${base}.crt`,
+  ]);
+  const csr = join(pki.dir, `${domain}.csr`);
+  await run('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    csr,
+    '-CA',
+    `${base}.crt`,
+    '-CAkey',
+    `${base}.key`,
+    '-CAcreateserial',
+    '-sha256',
+    '-days',
+    String(VALID_DAYS),
+    '-extfile',
+    join(pki.dir, `${domain}.ext`),
+    '-extensions',
+    'leaf',
+    '-out',
+    files.certFile,
+  ]);
+  writeFileSync(files.certFile, readFileSync(files.certFile, 'utf8') + readFileSync(`${base}.crt`, 'utf8'));
 }
 
 /** Makes (or reuses) the lab PKI under `dir`. Returns the paths of every file. */

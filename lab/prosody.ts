@@ -3,6 +3,7 @@
 import { chmodSync, chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toLua } from './lua.ts';
+import { dhparamFile } from './pki.ts';
 import { POSH_HTTP_PATH } from './posh.ts';
 import {
   C2S_DIRECT_PORT,
@@ -113,6 +114,7 @@ export function prosodyConfig(
       key: tls.keyFile,
       cafile: tls.caFile,
       ...(spec.tls ?? {}),
+      ...(dhparamFile(tls.certFile, spec) ? { dhparam: dhparamFile(tls.certFile, spec) } : {}),
     };
   }
   if (spec.http) {

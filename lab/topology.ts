@@ -1,5 +1,6 @@
 // The lab's fixed layout: which domain lives on which loopback address, with which TLS policy,
 // certificate, DNS records and users. Pure data; everything else in lab/ is generated from it.
+import { RUBRIC_V2_DOMAINS } from './rubric-v2-domains.ts';
 
 /** The lab owns 127.0.2.0/24; every address below is inside it. */
 export const LAB_NET_PREFIX = '127.0.2.';
@@ -25,7 +26,11 @@ export type CertificateKind =
   /** Signed by the lab CA for the right name, validity ended in the past. */
   | 'expired'
   /** No certificate and no TLS at all. */
-  | 'none';
+  | 'none'
+  /** Signed by the lab CA for the right name, ending 7 days after it is made (rubric v2's warning). */
+  | 'expiring-soon'
+  /** Signed by an intermediate that the lab CA signed with SHA-1; the chain is served. */
+  | 'sha1-intermediate';
 
 /** How the signed zone's TLSA records relate to the domain's certificate. */
 export type TlsaKind = 'match' | 'mismatch';
@@ -58,9 +63,11 @@ export interface DomainSpec {
   certificate: CertificateKind;
   /** For `wrong-name`: the name the certificate is for instead. */
   certificateName?: string;
-  keyType: 'ec' | 'rsa';
+  keyType: 'ec' | 'rsa' | 'ec-p384';
   /** Prosody `ssl` protocol and ciphers; null: the server's defaults (TLS 1.2+, its cipher list). */
   tls: { protocol: string; ciphers: string } | null;
+  /** A DH group of this size for DHE suites (Prosody `dhparam`); absent: Prosody's default. */
+  dhBits?: number;
   c2sRequireEncryption: boolean;
   s2sRequireEncryption: boolean;
   s2sSecureAuth: boolean;
@@ -403,6 +410,7 @@ export const DOMAINS: readonly DomainSpec[] = [
       'host-meta',
     ],
   },
+  ...RUBRIC_V2_DOMAINS,
 ];
 
 export function serverOf(d: DomainSpec): ServerKind {

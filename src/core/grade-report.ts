@@ -45,8 +45,8 @@ export function gradeReport(report: DomainReport): DomainReport {
     ...report,
     rubricVersion: RUBRIC_VERSION,
     services: {
-      c2s: gradeService(report.domain, report.services.c2s),
-      s2s: gradeService(report.domain, report.services.s2s),
+      c2s: gradeService(report.domain, report.scannedAt, report.services.c2s),
+      s2s: gradeService(report.domain, report.scannedAt, report.services.s2s),
     },
   };
 }
@@ -55,9 +55,9 @@ function isGenerated(finding: Finding): boolean {
   return RUBRIC_CODES.has(finding.code) || SERVICE_CODES.has(finding.code);
 }
 
-function gradeService(domain: string, service: ServiceReport): ServiceReport {
+function gradeService(domain: string, scannedAt: string, service: ServiceReport): ServiceReport {
   const poshMatches = service.posh?.matches ?? null;
-  const targets = service.targets.map((t) => regradeTarget(domain, service, t, poshMatches));
+  const targets = service.targets.map((t) => regradeTarget(domain, scannedAt, service, t, poshMatches));
   const reachable = targets.filter((t) => t.status === 'ok');
   const serviceFindings = service.findings.filter((f) => !isGenerated(f));
   serviceFindings.push(...serviceLevelFindings(domain, service.service, reachable.length, service));
@@ -80,6 +80,7 @@ function gradeService(domain: string, service: ServiceReport): ServiceReport {
 
 function regradeTarget(
   domain: string,
+  scannedAt: string,
   service: ServiceReport,
   target: TargetReport,
   poshMatches: boolean | null,
@@ -97,6 +98,7 @@ function regradeTarget(
     dane: target.dane,
     poshMatches,
     encryption: service.encryption,
+    scannedAt,
   });
   return {
     ...target,

@@ -91,6 +91,13 @@ export interface CertificateInfo {
   /** RSA, EC, Ed25519, Ed448, DSA. */
   keyType: string;
   keyBits: number;
+  /** EC keys: the named curve as OpenSSL names it (prime256v1, secp384r1…); absent for other keys and older reports. */
+  curve?: string;
+  /**
+   * Extended key usage OIDs (serverAuth 1.3.6.1.5.5.7.3.1, clientAuth 1.3.6.1.5.5.7.3.2); null when the
+   * certificate has no EKU extension (any use); absent in reports from before the scanner read it.
+   */
+  extendedKeyUsage?: string[] | null;
   /** e.g. sha256WithRSAEncryption, ecdsa-with-SHA256. */
   signatureAlgorithm: string;
   /** The hash of the signature: md5, sha1, sha256, sha384, sha512, or `intrinsic` for EdDSA. */
@@ -135,6 +142,11 @@ export interface DaneResult {
   records: { usage: number; selector: number; matchingType: number; data: string }[];
   /** At least one usable record matched the presented chain; null when there are no (validated) records. */
   matches: boolean | null;
+  /**
+   * The validating resolver failed the TLSA answer (SERVFAIL from a validating resolver: bogus
+   * DNSSEC); absent in reports from before the scanner told it apart.
+   */
+  bogus?: boolean;
 }
 
 export interface StreamResult {

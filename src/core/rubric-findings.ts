@@ -1,4 +1,4 @@
-// The findings rubric v1 can emit: stable codes, severities, and the sentences for operators (what was
+// The findings the rubric (v2) can emit: stable codes, severities, and the sentences for operators (what was
 // seen, what to change). Kept apart from the scoring so wording changes never touch grading logic.
 import type { Finding, ServiceKind, Severity } from './report.ts';
 
@@ -26,19 +26,28 @@ export type RubricCode =
   | 'tls.cipher.64bit-block'
   | 'tls.cipher.no-forward-secrecy'
   | 'tls.cipher.not-aead'
+  | 'tls.cipher.cbc-tls12'
+  | 'tls.group.weak'
+  | 'tls.group.post-quantum'
   | 'tls.cipher.none-recorded'
   | 'tls.compression'
   | 'cert.missing'
   | 'cert.rsa-broken'
   | 'cert.rsa-small'
+  | 'cert.dsa'
+  | 'cert.ec-weak'
   | 'cert.md5'
   | 'cert.sha1'
+  | 'cert.expiring-soon'
+  | 'cert.no-client-auth'
   | 'cert.untrusted'
   | 'cert.expired'
   | 'cert.not-yet-valid'
   | 'cert.name-mismatch'
   | 'dh.small'
+  | 'dh.broken'
   | 'dane.mismatch'
+  | 'dane.bogus'
   | 'dane.unsigned'
   | 'auth.no-dane-posh';
 
@@ -169,6 +178,24 @@ const CATALOG: Record<RubricCode, CatalogEntry> = {
     message: (s, d) => `${s} accepts CBC cipher suites, not only AEAD ones${d}.`,
     fix: () => CIPHER_FIX,
   },
+  'tls.cipher.cbc-tls12': {
+    severity: 'low',
+    message: (s, d) =>
+      `${s} accepts CBC cipher suites on TLS 1.2${d}; Mozilla's intermediate profile allows only AEAD suites there.`,
+    fix: () => CIPHER_FIX,
+  },
+  'tls.group.weak': {
+    severity: 'critical',
+    message: (s, d) => `${s} accepts elliptic-curve groups under 224 bits for key exchange${d}.`,
+    fix: () =>
+      'Offer only X25519, P-256, P-384 (and the ML-KEM hybrids): Prosody `ssl = { curveslist = { "X25519", "P-256", "P-384" } }`; ejabberd (fast_tls) reads OpenSSL\'s configuration: `Groups = X25519:P-256:P-384` in openssl.cnf.',
+  },
+  'tls.group.post-quantum': {
+    severity: 'info',
+    message: (s, d) =>
+      `${s} offers a post-quantum hybrid key exchange${d}: recorded sessions stay safe against a future quantum computer.`,
+    fix: () => 'Nothing to fix: keep it.',
+  },
   'tls.cipher.none-recorded': {
     severity: 'medium',
     message: (s) => `${s} negotiated TLS but no cipher suite was recorded, so cipher strength counts as 0.`,
@@ -195,15 +222,41 @@ const CATALOG: Record<RubricCode, CatalogEntry> = {
     message: (s, d) => `${s} uses an RSA key under 2048 bits${d}.`,
     fix: () => KEY_FIX,
   },
+  'cert.dsa': {
+    severity: 'medium',
+    message: (s, d) => `${s} uses a DSA key${d}, which TLS 1.3 and current clients no longer accept.`,
+    fix: () => KEY_FIX,
+  },
+  'cert.ec-weak': {
+    severity: 'critical',
+    message: (s, d) => `${s} uses an elliptic-curve key of 192 bits or fewer${d}, too weak to trust.`,
+    fix: () => KEY_FIX,
+  },
   'cert.md5': {
     severity: 'critical',
-    message: (s) => `${s} has a certificate signed with MD5, which can be forged.`,
-    fix: () => 'Reissue the certificate with a SHA-256 signature.',
+    message: (s, d) => `${s} presents a chain with an MD5 signature${d}, which can be forged.`,
+    fix: () =>
+      "Reissue the certificate with a SHA-256 signature and serve the CA's current intermediate certificates.",
   },
   'cert.sha1': {
+    severity: 'high',
+    message: (s, d) =>
+      `${s} presents a chain with a SHA-1 signature${d}: no public CA issues these any more and peers refuse them.`,
+    fix: () =>
+      "Reissue the certificate with a SHA-256 signature and serve the CA's current intermediate certificates (Prosody: the full chain in the certificate file).",
+  },
+  'cert.expiring-soon': {
     severity: 'medium',
-    message: (s) => `${s} has a leaf certificate signed with SHA-1.`,
-    fix: () => 'Reissue the certificate with a SHA-256 signature.',
+    message: (s, d) => `${s} presents a certificate that expires within 14 days${d}.`,
+    fix: () =>
+      'Renew the certificate now and reload the server (`certbot renew`, then `prosodyctl --root cert import /etc/letsencrypt/live` and `prosodyctl reload`); automate renewal.',
+  },
+  'cert.no-client-auth': {
+    severity: 'medium',
+    message: (s) =>
+      `${s} presents a certificate whose extended key usage lacks clientAuth: peers that insist on it cannot authenticate this server by certificate when it connects to them.`,
+    fix: () =>
+      'Use a certificate whose extended key usage includes TLS client authentication (or has no EKU extension) for server-to-server connections; until then peers fall back to dialback or refuse.',
   },
   'cert.untrusted': {
     severity: 'high',
@@ -233,6 +286,19 @@ const CATALOG: Record<RubricCode, CatalogEntry> = {
     message: (s, d) => `${s} uses a Diffie-Hellman group under 2048 bits${d} (Logjam).`,
     fix: () =>
       'Use a 2048-bit or larger DH group (`openssl dhparam -out /etc/prosody/dh-2048.pem 2048`, Prosody `ssl = { dhparam = "/etc/prosody/dh-2048.pem" }`) or drop DHE suites in favour of ECDHE.',
+  },
+  'dh.broken': {
+    severity: 'critical',
+    message: (s, d) => `${s} uses a Diffie-Hellman group under 1024 bits${d}, which can be broken (Logjam).`,
+    fix: () =>
+      'Use a 2048-bit or larger DH group (`openssl dhparam -out /etc/prosody/dh-2048.pem 2048`, Prosody `ssl = { dhparam = "/etc/prosody/dh-2048.pem" }`) or drop DHE suites in favour of ECDHE.',
+  },
+  'dane.bogus': {
+    severity: 'high',
+    message: (s, d) =>
+      `${s} has a TLSA answer${d} that fails DNSSEC validation (bogus): DANE-checking peers will refuse to connect.`,
+    fix: () =>
+      "Repair the zone's DNSSEC (re-sign it, check the DS record at the parent, e.g. with `dig +dnssec` or DNSViz), or remove the TLSA records until it validates.",
   },
   'dane.mismatch': {
     severity: 'high',

@@ -1,5 +1,5 @@
-// Rubric v1 (DESIGN §3): grades one scanned target from its facts alone, so stored reports can be
-// re-graded without rescanning. Pure.
+// Rubric v2 (DESIGN §3: v1 plus the 2026 changes at its end): grades one scanned target from its facts
+// alone, so stored reports can be re-graded without rescanning. Pure.
 //
 // Decisions where DESIGN leaves room (also listed in the report to the lead):
 // - No TLS at all (no TLS result, or no version negotiated): score 0, all parts 0, grade F.
@@ -15,9 +15,22 @@
 // - The key-size caps (`cert.rsa-broken` < 1024 → F, `cert.rsa-small` < 2048 → B) apply to RSA only,
 //   as DESIGN says; DSA keys are rated by bits in the key-exchange part.
 // - A certificate that is absent while TLS ran (and no DANE/POSH) gives T, like an untrusted one.
+//
+// Rubric v2 decisions:
+// - "Anywhere in the chain" means every presented certificate except a self-signed one above the
+//   leaf: nobody checks a trust anchor's own signature, so a SHA-1 self-signed root is no finding.
+// - SHA-1 in the chain makes PKIX not count (peers refuse the chain); a valid DANE record or POSH
+//   document still authenticates, as T's definition allows. A validated DANE mismatch or a bogus
+//   TLSA answer gives T whatever else holds: DANE-checking peers refuse the server.
+// - The 14-day expiry warning is measured from the report's `scannedAt`, so re-grading is stable;
+//   it covers every certificate of the chain but the anchors.
+// - "CBC on TLS 1.2 → A- at most" is about the TLS 1.2 suites; CBC only on TLS 1.0/1.1 keeps the
+//   v1 `tls.cipher.not-aead` note (those versions already cap at B).
+// - EC keys: P-192 and smaller (≤ 192 bits) → F; an unknown curve (0 bits) is not judged by size.
 import { capGrade, gradeFromScore } from './grades.ts';
 import type {
   AuthMethod,
+  CertificateInfo,
   CertificateResult,
   CipherSuite,
   DaneResult,
@@ -31,8 +44,15 @@ import type {
 } from './report.ts';
 import { TLS_VERSIONS } from './report.ts';
 import { type FindingContext, type RubricCode, rubricFinding } from './rubric-findings.ts';
+import { ellipticGroupBits, isPostQuantumGroup } from './tls-groups.ts';
 
-export const RUBRIC_VERSION = 1;
+export const RUBRIC_VERSION = 2;
+
+/** A certificate expiring within this many days is a warning (DESIGN §2). */
+export const EXPIRY_WARNING_DAYS = 14;
+
+const CLIENT_AUTH_EKU = '1.3.6.1.5.5.7.3.2';
+const ANY_EKU = '2.5.29.37.0';
 
 /** The facts of one target the rubric reads. */
 export interface RubricInput {
@@ -48,6 +68,8 @@ export interface RubricInput {
   poshMatches: boolean | null;
   /** The service's STARTTLS policy (a scanner fact). */
   encryption: Encryption;
+  /** When the facts were observed (ISO 8601): the reference time for the expiry warning. */
+  scannedAt: string;
 }
 
 /** A ceiling on the letter; `A-` only lowers an A. */
@@ -151,14 +173,25 @@ export function weightedScore(parts: RubricParts): number {
   return (3 * parts.protocol + 3 * parts.keyExchange + 4 * parts.cipher) / 10;
 }
 
-/** PKIX: trusted chain, within its validity period, identity matching the domain. */
+/** PKIX: trusted chain, within its validity period, identity matching the domain, no SHA-1 in it. */
 export function pkixAuthenticates(certificate: CertificateResult | null): boolean {
   return (
     certificate?.trusted === true &&
     !certificate.expired &&
     !certificate.notYetValid &&
-    certificate.identity.matches
+    certificate.identity.matches &&
+    !checkedChain(certificate).some((c) => c.signatureHash.toLowerCase() === 'sha1')
   );
+}
+
+/** The chain whose signatures peers check: every certificate but a self-signed one above the leaf. */
+export function checkedChain(certificate: CertificateResult): CertificateInfo[] {
+  return certificate.chain.filter((c, i) => i === 0 || c.subject !== c.issuer);
+}
+
+/** A validated TLSA set that matches nothing, or a bogus answer: DANE-checking peers refuse. */
+export function daneRefused(dane: DaneResult | null): boolean {
+  return dane?.bogus === true || (dane?.dnssec === true && dane.matches === false);
 }
 
 /** DANE counts only when validated; the DANE module already applied the usage rules to `matches`. */
@@ -234,27 +267,52 @@ export function gradeTarget(input: RubricInput): RubricResult {
   if (smallBlock) flag('C', 'tls.cipher.64bit-block', smallBlock);
   const noFs = named((s) => !s.forwardSecrecy);
   if (noFs) flag('B', 'tls.cipher.no-forward-secrecy', noFs);
+  const tls12 = tls.perVersion.find((v) => v.version === 'TLSv1.2')?.suites ?? [];
+  const cbc12 = suiteNames(tls12.filter((s) => !s.aead));
   const notAead = named((s) => !s.aead);
-  if (notAead) flag(null, 'tls.cipher.not-aead', notAead);
+  if (cbc12) flag('A-', 'tls.cipher.cbc-tls12', cbc12);
+  else if (notAead) flag(null, 'tls.cipher.not-aead', notAead);
   if (tls.compression) flag('C', 'tls.compression');
+
+  // Key-exchange groups.
+  const weakGroups = tls.groups.filter((g) => {
+    const bits = ellipticGroupBits(g);
+    return bits !== null && bits < 224;
+  });
+  if (weakGroups.length > 0) flag('F', 'tls.group.weak', `: ${weakGroups.join(', ')}`);
+  const hybrids = tls.groups.filter(isPostQuantumGroup);
+  if (hybrids.length > 0) flag(null, 'tls.group.post-quantum', `: ${hybrids.join(', ')}`);
 
   // Keys and signatures.
   const leaf = input.certificate?.chain[0];
   if (input.certificate === null || leaf === undefined) {
     flag(null, 'cert.missing');
   } else {
-    if (leaf.keyType.toUpperCase() === 'RSA' && leaf.keyBits < 1024) {
+    const keyType = leaf.keyType.toUpperCase();
+    if (keyType === 'RSA' && leaf.keyBits < 1024) {
       flag('F', 'cert.rsa-broken', ` (${leaf.keyBits} bits)`);
-    } else if (leaf.keyType.toUpperCase() === 'RSA' && leaf.keyBits < 2048) {
+    } else if (keyType === 'RSA' && leaf.keyBits < 2048) {
       flag('B', 'cert.rsa-small', ` (${leaf.keyBits} bits)`);
     }
-    const hash = leaf.signatureHash.toLowerCase();
-    if (hash === 'md5') flag('F', 'cert.md5');
-    if (hash === 'sha1') flag('B', 'cert.sha1');
+    if (keyType === 'DSA') flag('B', 'cert.dsa', ` (${leaf.keyBits} bits)`);
+    if (keyType === 'EC' && leaf.keyBits > 0 && leaf.keyBits <= 192) {
+      flag('F', 'cert.ec-weak', ` (${leaf.curve ?? `${leaf.keyBits}-bit curve`})`);
+    }
+    const chain = checkedChain(input.certificate);
+    const md5 = chainNames(chain, 'md5');
+    if (md5) flag('F', 'cert.md5', md5);
+    const sha1 = chainNames(chain, 'sha1');
+    // No cap: SHA-1 makes PKIX fail (pkixAuthenticates), which gives T unless DANE or POSH holds.
+    if (sha1) flag(null, 'cert.sha1', sha1);
+    const expiring = expiringSoon(chain, input.scannedAt);
+    if (expiring) flag(null, 'cert.expiring-soon', expiring);
+    if (input.service === 's2s' && Array.isArray(leaf.extendedKeyUsage)) {
+      const eku = leaf.extendedKeyUsage;
+      if (!eku.includes(CLIENT_AUTH_EKU) && !eku.includes(ANY_EKU)) flag(null, 'cert.no-client-auth');
+    }
   }
-  if (tls.dhBits !== null && tls.dhBits < 2048) {
-    flag('B', 'dh.small', ` (${tls.dhBits} bits)`, tls.dhBits < 1024 ? 'high' : 'medium');
-  }
+  if (tls.dhBits !== null && tls.dhBits < 1024) flag('F', 'dh.broken', ` (${tls.dhBits} bits)`);
+  else if (tls.dhBits !== null && tls.dhBits < 2048) flag('B', 'dh.small', ` (${tls.dhBits} bits)`);
   if (input.encryption !== 'required') flag('B', 'policy.encryption-optional');
 
   // Letter: score, then caps (a cap never raises).
@@ -264,7 +322,7 @@ export function gradeTarget(input: RubricInput): RubricResult {
 
   // Authentication.
   const methods = authenticatedBy(input.certificate, input.dane, input.poshMatches);
-  const authenticated = methods.length > 0;
+  const authenticated = methods.length > 0 && !daneRefused(input.dane);
   findings.push(...certificateFindings(input, ctx, authenticated));
   findings.push(...daneFindings(input.dane, ctx));
 
@@ -321,10 +379,33 @@ function certificateFindings(input: RubricInput, ctx: FindingContext, authentica
 }
 
 function daneFindings(dane: DaneResult | null, ctx: FindingContext): Finding[] {
+  if (dane?.bogus === true) return [rubricFinding('dane.bogus', ctx, ` at ${dane.name}`)];
   if (dane === null || dane.records.length === 0) return [];
   if (!dane.dnssec) return [rubricFinding('dane.unsigned', ctx, ` at ${dane.name}`)];
   if (dane.matches === false) return [rubricFinding('dane.mismatch', ctx, ` at ${dane.name}`)];
   return [];
+}
+
+/** ` (leaf CN=…; intermediate CN=…)`: which certificates of the chain are signed with `hash`. */
+function chainNames(chain: readonly CertificateInfo[], hash: string): string {
+  const named = chain.flatMap((c, i) =>
+    c.signatureHash.toLowerCase() === hash ? [`${i === 0 ? 'leaf' : 'intermediate'} ${c.subject}`] : [],
+  );
+  return named.length === 0 ? '' : ` (${named.join('; ')})`;
+}
+
+/** ` (leaf … on 2026-12-10)` for the first certificate that expires within the warning window, else ''. */
+function expiringSoon(chain: readonly CertificateInfo[], scannedAt: string): string {
+  const now = Date.parse(scannedAt);
+  if (Number.isNaN(now)) return '';
+  const horizon = now + EXPIRY_WARNING_DAYS * 24 * 60 * 60 * 1000;
+  const soon = chain
+    .map((c, i) => ({ c, i, at: Date.parse(c.notAfter) }))
+    .filter(({ at }) => at > now && at <= horizon)
+    .sort((a, b) => a.at - b.at)[0];
+  if (soon === undefined) return '';
+  const days = Math.floor((soon.at - now) / (24 * 60 * 60 * 1000));
+  return ` (${soon.i === 0 ? 'leaf' : 'intermediate'} ${soon.c.subject}, on ${soon.c.notAfter.slice(0, 10)}, in ${days} day${days === 1 ? '' : 's'})`;
 }
 
 /** `: A, B, C and 4 more`, so a message names the culprits without growing without bound. */

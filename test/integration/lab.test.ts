@@ -12,6 +12,7 @@ import { tlsa311 } from '../../lab/dns.ts';
 import { ensureLab } from '../../lab/lab.ts';
 import { assertPortsFree, findPortConflicts, PortsInUseError } from '../../lab/ports.ts';
 import { isOurs } from '../../lab/processes.ts';
+import { RUBRIC_V2_DOMAINS } from '../../lab/rubric-v2-domains.ts';
 import { type LabState, readLabState, STATE_FILE } from '../../lab/state.ts';
 import { SPARE_ADDRESS } from '../../lab/topology.ts';
 import { login, trustLabCertificates, type XmppSession } from '../support/xmpp.ts';
@@ -115,6 +116,7 @@ describe('lab', () => {
         'tls13.test',
         'weak.test',
         'wrongname.test',
+        ...RUBRIC_V2_DOMAINS.map((d) => d.domain),
       ].sort(),
     );
     expect(state.serverless).toEqual([
@@ -261,9 +263,11 @@ describe('lab', () => {
     const roster = await alice.getRoster();
     const domains = new Set(roster.map((i) => i.jid.split('@')[1]));
     // Not (yet) the POSH domains: see ALICE_ROSTER in lab/topology.ts.
-    // Nor the domains added for the truth matrix (tls13.test, the ejabberd ones): the e2e tests count nine.
+    // Nor the domains added for the truth matrix (tls13.test, the ejabberd ones), nor the rubric v2
+    // cases (lab/rubric-v2-domains.ts), which exist to be scanned: the e2e tests count nine.
+    const scanOnly = new Set(RUBRIC_V2_DOMAINS.map((d) => d.domain));
     const rosterDomains = Object.keys(state.domains).filter(
-      (d) => !d.endsWith('posh.test') && d !== 'tls13.test' && !d.startsWith('ejabberd'),
+      (d) => !d.endsWith('posh.test') && d !== 'tls13.test' && !d.startsWith('ejabberd') && !scanOnly.has(d),
     );
     for (const d of rosterDomains) expect(domains.has(d), `contact on ${d}`).toBe(true);
     expect(roster).toHaveLength(9);

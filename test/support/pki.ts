@@ -33,6 +33,8 @@ export interface IssueOptions {
   /** Hash the issuer signs with (RSA and ECDSA issuers). */
   hash?: 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
   serial?: string;
+  /** Extended key usage OIDs; no EKU extension when absent. */
+  extendedKeyUsages?: string[];
 }
 
 function algorithm(kind: KeyKind, hash: string): RsaHashedKeyGenParams | EcKeyGenParams | Algorithm {
@@ -113,6 +115,7 @@ export async function issue(issuer: TestCert | null, o: IssueOptions): Promise<T
   ];
   const san = sanExtension(o);
   if (san) extensions.push(san);
+  if (o.extendedKeyUsages) extensions.push(new x509.ExtendedKeyUsageExtension(o.extendedKeyUsages));
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber:

@@ -107,6 +107,37 @@ describe('probeTls against a scripted server', () => {
     expect(hrrOnly.groups).toEqual(['secp521r1']);
   });
 
+  it('recognises ML-KEM hybrid groups', async () => {
+    const r = await responder({
+      versions: ['TLSv1.3'],
+      suites: [0x1301],
+      groups: ['X25519MLKEM768', 'x25519', 'SecP256r1MLKEM768'],
+    });
+    const result = await probe(r);
+    expect([...result.groups].sort()).toEqual(['SecP256r1MLKEM768', 'X25519MLKEM768', 'x25519']);
+  });
+
+  it('finds every suite of a server that follows the client order, in parallel chains', async () => {
+    const suites = [
+      0xc02f, 0xc030, 0xc013, 0xc014, 0x009c, 0x009d, 0x002f, 0x0035, 0xcca8, 0xc027, 0xc028, 0x003c,
+    ];
+    const r = await responder({ versions: ['TLSv1.2'], suites, preference: 'client' });
+    const result = await probe(r, { concurrency: 4 });
+    expect(codes(result, 'TLSv1.2')).toEqual([...suites].sort((a, b) => a - b));
+    expect(result.serverPreference).toBe(false);
+    // The server's own order is found by one chain instead, and reported as it is.
+    const ordered = await probe(await responder({ versions: ['TLSv1.2'], suites }), { concurrency: 4 });
+    expect(codes(ordered, 'TLSv1.2')).toEqual(suites);
+    expect(ordered.serverPreference).toBe(true);
+  });
+
+  it('offers ALPN in every ClientHello when asked (direct TLS)', async () => {
+    const r = await responder({ versions: ['TLSv1.2', 'TLSv1.3'], suites: [0x1301, 0xc02f] });
+    await probe(r, { alpn: ['xmpp-client'] });
+    expect(r.hellos.length).toBeGreaterThan(0);
+    expect(r.hellos.every((h) => h.legacyVersion === 0x0300 || h.alpn.join() === 'xmpp-client')).toBe(true);
+  });
+
   it('finds suites the local OpenSSL lacks, across ClientHello batches', async () => {
     const odd = [0x0081, 0xc04a, 0xc07a, 0xff85];
     const r = await responder({ versions: ['TLSv1.2'], suites: odd });

@@ -53,6 +53,7 @@ describe('parseCertificate', () => {
     expect(parseCertificate(p384.der).info).toMatchObject({
       keyType: 'EC',
       keyBits: 384,
+      curve: 'secp384r1',
       signatureAlgorithm: 'ecdsa-with-SHA384',
       signatureHash: 'sha384',
     });
@@ -63,6 +64,25 @@ describe('parseCertificate', () => {
       signatureAlgorithm: 'ED25519',
       signatureHash: 'intrinsic',
     });
+  });
+
+  it('reads the curve of EC keys and the extended key usage, null when the certificate has none', async () => {
+    const serverOnly = await issue(null, { subject: 'CN=s.test', extendedKeyUsages: ['1.3.6.1.5.5.7.3.1'] });
+    expect(parseCertificate(serverOnly.der).info).toMatchObject({
+      curve: 'prime256v1',
+      extendedKeyUsage: ['1.3.6.1.5.5.7.3.1'],
+    });
+    const both = await issue(null, {
+      subject: 'CN=b.test',
+      extendedKeyUsages: ['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2'],
+    });
+    expect(parseCertificate(both.der).info.extendedKeyUsage).toEqual([
+      '1.3.6.1.5.5.7.3.1',
+      '1.3.6.1.5.5.7.3.2',
+    ]);
+    const none = await issue(null, { subject: 'CN=n.test', key: 'rsa-2048' });
+    expect(parseCertificate(none.der).info.extendedKeyUsage).toBeNull();
+    expect(parseCertificate(none.der).info.curve).toBeUndefined();
   });
 
   it('rejects bytes that are not a certificate with a clear error', () => {

@@ -3,7 +3,7 @@
 import type { CertificateResult, PoshResult, ServiceKind, TlsResult } from '../../core/report.ts';
 import { checkCertificate } from './certificate.ts';
 import type { TlsaAnswer } from './dane.ts';
-import { queryTlsaForTarget } from './dns.ts';
+import { DnsError, queryTlsaForTarget } from './dns.ts';
 import { fetchPosh } from './posh.ts';
 import type { Probe } from './probe.ts';
 import { connectDirect, connectStarttls } from './stream/connectors.ts';
@@ -65,19 +65,34 @@ export const tlsProbe: Probe<TargetContext, TlsResult> = {
       serverName: ctx.domain,
       timeoutMs: ctx.options.timeoutMs,
       concurrency: ctx.options.perHostConcurrency,
+      // XEP-0368: behind an ALPN multiplexer on 443, anything else would measure the web server.
+      ...(target.directTls ? { alpn: [ctx.target.service === 'c2s' ? 'xmpp-client' : 'xmpp-server'] } : {}),
     });
   },
 };
 
-/** TLSA at `_port._tcp.host`; null when there is none. A failed lookup (e.g. bogus DNSSEC) throws. */
-export const tlsaProbe: Probe<TargetContext, TlsaAnswer | null> = {
+/**
+ * TLSA at `_port._tcp.host`: the records, none, or bogus (SERVFAIL from the validating resolver, which
+ * DANE peers refuse). Any other failed lookup throws.
+ */
+export type TlsaOutcome =
+  | { kind: 'records'; answer: TlsaAnswer }
+  | { kind: 'none' }
+  | { kind: 'bogus'; name: string };
+
+export const tlsaProbe: Probe<TargetContext, TlsaOutcome> = {
   name: 'dane',
   run: async (ctx) => {
-    const answer = await queryTlsaForTarget(ctx.target.host, ctx.target.port, {
-      resolver: ctx.options.resolver,
-      timeoutMs: ctx.options.timeoutMs,
-    });
-    return answer.records.length > 0 ? answer : null;
+    try {
+      const answer = await queryTlsaForTarget(ctx.target.host, ctx.target.port, {
+        resolver: ctx.options.resolver,
+        timeoutMs: ctx.options.timeoutMs,
+      });
+      return answer.records.length > 0 ? { kind: 'records', answer } : { kind: 'none' };
+    } catch (error) {
+      if (error instanceof DnsError && error.code === 'SERVFAIL') return { kind: 'bogus', name: error.qname };
+      throw error;
+    }
   },
 };
 

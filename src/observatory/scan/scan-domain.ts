@@ -258,6 +258,16 @@ async function scanTarget(
   const [tlsAttempt, tlsaAttempt] = await Promise.all([attempt(tlsProbe, ctx), attempt(tlsaProbe, ctx)]);
   if (tlsAttempt.status !== 'ok') findings.push(tlsFailed(domain, where, tlsAttempt.error));
   if (tlsaAttempt.status !== 'ok') findings.push(tlsaFailed(domain, where, tlsaAttempt.error));
+  const tlsa = tlsaAttempt.status === 'ok' ? tlsaAttempt.result : null;
+  // A bogus TLSA answer is a fact about the target whatever else is found (rubric v2: T).
+  const bogus = tlsa?.kind === 'bogus' ? tlsa : null;
+  if (bogus)
+    findings.push(
+      tlsaFailed(domain, where, `the validating resolver found the answer at ${bogus.name} bogus`),
+    );
+  const bogusDane = bogus
+    ? { dane: { name: bogus.name, dnssec: false, records: [], matches: null, bogus: true } }
+    : {};
   const tls = tlsAttempt.status === 'ok' ? tlsAttempt.result : null;
   if (tls === null || tls.versions.length === 0) {
     // TLS is offered but no handshake got as far as a ServerHello: nothing to grade, and a client
@@ -268,21 +278,23 @@ async function scanTarget(
   }
 
   const chain = probe.peerChain;
-  if (!chain || chain.length === 0) return done({ stream: probe.stream, tls }, null);
+  if (!chain || chain.length === 0) return done({ stream: probe.stream, tls, ...bogusDane }, null);
   const certificateAttempt = await attempt(certificateProbe, { ...ctx, chain });
   if (certificateAttempt.status !== 'ok') {
     findings.push(certificateUnreadable(domain, where, certificateAttempt.error));
-    return done({ stream: probe.stream, tls }, null, { peerChain: chain });
+    return done({ stream: probe.stream, tls, ...bogusDane }, null, { peerChain: chain });
   }
   const certificate = certificateAttempt.result;
-  const tlsa = tlsaAttempt.status === 'ok' ? tlsaAttempt.result : null;
-  const dane = tlsa
-    ? matchDane(tlsa, chain, {
-        domain,
-        identityMatches: certificate.identity.matches,
-        pkixTrusted: certificate.trusted && !certificate.expired && !certificate.notYetValid,
-      })
-    : null;
+  if (bogus)
+    return done({ stream: probe.stream, tls, certificate, ...bogusDane }, null, { peerChain: chain });
+  const dane =
+    tlsa?.kind === 'records'
+      ? matchDane(tlsa.answer, chain, {
+          domain,
+          identityMatches: certificate.identity.matches,
+          pkixTrusted: certificate.trusted && !certificate.expired && !certificate.notYetValid,
+        })
+      : null;
   if (dane) findings.push(...daneFindings(dane, where));
   return done({ stream: probe.stream, tls, certificate, dane }, null, { peerChain: chain });
 }

@@ -173,13 +173,18 @@ export function reportModel(report: DomainReport): ReportModel {
     scannedAt: report.scannedAt,
     rubricVersion: report.rubricVersion,
     services: [
-      serviceModel(report.domain, report.services.c2s, 'Client connections (c2s)'),
-      serviceModel(report.domain, report.services.s2s, 'Server connections (s2s)'),
+      serviceModel(report, report.services.c2s, 'Client connections (c2s)'),
+      serviceModel(report, report.services.s2s, 'Server connections (s2s)'),
     ],
   };
 }
 
-function serviceModel(domain: string, service: ServiceReport, title: string): ServiceModel {
+function serviceModel(
+  report: Pick<DomainReport, 'domain' | 'scannedAt'>,
+  service: ServiceReport,
+  title: string,
+): ServiceModel {
+  const domain = report.domain;
   const refusals = service.targets
     .map((t) => t.stream?.refusesUnauthenticated)
     .filter((v): v is boolean => typeof v === 'boolean');
@@ -203,7 +208,7 @@ function serviceModel(domain: string, service: ServiceReport, title: string): Se
     saslBeforeTls: service.saslMechanisms.beforeTls,
     saslAfterTls: service.saslMechanisms.afterTls,
     posh: service.posh,
-    targets: service.targets.map((t) => targetModel(domain, service, t)),
+    targets: service.targets.map((t) => targetModel(report, service, t)),
     findings: service.findings,
   };
 }
@@ -215,7 +220,11 @@ const ENCRYPTION_TEXT = {
 } as const;
 const AUTH_TEXT = { pkix: 'certificate (PKIX)', dane: 'DANE', posh: 'POSH' } as const;
 
-export function targetModel(domain: string, service: ServiceReport, t: TargetReport): TargetModel {
+export function targetModel(
+  report: Pick<DomainReport, 'domain' | 'scannedAt'>,
+  service: ServiceReport,
+  t: TargetReport,
+): TargetModel {
   const otherFacts = Object.entries(t)
     .filter(([key, value]) => !KNOWN_TARGET_FIELDS.has(key) && value !== undefined)
     .map(([key, value]): [string, string] => [key, JSON.stringify(value, null, 2)]);
@@ -231,7 +240,7 @@ export function targetModel(domain: string, service: ServiceReport, t: TargetRep
     error: t.error,
     grade: t.grade,
     gradeIfTrusted: t.gradeIfTrusted,
-    score: t.status === 'ok' ? scoreModel(domain, service, t) : null,
+    score: t.status === 'ok' ? scoreModel(report, service, t) : null,
     tls: t.tls && t.tls.versions.length > 0 ? tlsModel(t.tls) : null,
     chain: (t.certificate?.chain ?? []).map((c, i, all) => certificateModel(c, i, all.length)),
     trust: t.certificate
@@ -242,8 +251,8 @@ export function targetModel(domain: string, service: ServiceReport, t: TargetRep
             : (t.certificate.trustError ?? (t.certificate.selfSigned ? 'self-signed' : 'unknown issuer')),
           expired: t.certificate.expired,
           identity: t.certificate.identity.matches
-            ? `matches ${domain} (${t.certificate.identity.matchedBy.join(', ')})`
-            : `does not match ${domain}`,
+            ? `matches ${report.domain} (${t.certificate.identity.matchedBy.join(', ')})`
+            : `does not match ${report.domain}`,
         }
       : null,
     dane: t.dane ? daneModel(t.dane, t.certificate?.chain ?? []) : null,
@@ -267,9 +276,14 @@ export function targetModel(domain: string, service: ServiceReport, t: TargetRep
 }
 
 /** The rubric once more on the stored facts: the parts of the score and every cap that applied. */
-export function scoreModel(domain: string, service: ServiceReport, t: TargetReport): ScoreModel {
+export function scoreModel(
+  report: Pick<DomainReport, 'domain' | 'scannedAt'>,
+  service: ServiceReport,
+  t: TargetReport,
+): ScoreModel {
   const result = gradeTarget({
-    domain,
+    domain: report.domain,
+    scannedAt: report.scannedAt,
     service: service.service,
     target: targetLabel(t),
     tls: t.tls,

@@ -55,7 +55,12 @@ const CURVE_BITS: Record<string, number> = {
   secp384r1: 384,
   secp521r1: 521,
   secp224r1: 224,
+  secp224k1: 224,
   prime192v1: 192,
+  secp192k1: 192,
+  secp160r1: 160,
+  secp160k1: 160,
+  secp160r2: 160,
   brainpoolP256r1: 256,
   brainpoolP384r1: 384,
   brainpoolP512r1: 512,
@@ -81,7 +86,7 @@ function signatureOf(asn: Certificate): { signatureAlgorithm: string; signatureH
   return { signatureAlgorithm: known?.[0] ?? oid, signatureHash: known?.[1] ?? 'unknown' };
 }
 
-function keyOf(x: X509Certificate): { keyType: string; keyBits: number } {
+function keyOf(x: X509Certificate): { keyType: string; keyBits: number; curve?: string } {
   const key = x.publicKey;
   const details = key.asymmetricKeyDetails ?? {};
   switch (key.asymmetricKeyType) {
@@ -91,7 +96,11 @@ function keyOf(x: X509Certificate): { keyType: string; keyBits: number } {
     case 'dsa':
       return { keyType: 'DSA', keyBits: details.modulusLength ?? 0 };
     case 'ec':
-      return { keyType: 'EC', keyBits: CURVE_BITS[details.namedCurve ?? ''] ?? 0 };
+      return {
+        keyType: 'EC',
+        keyBits: CURVE_BITS[details.namedCurve ?? ''] ?? 0,
+        ...(details.namedCurve ? { curve: details.namedCurve } : {}),
+      };
     case 'ed25519':
       return { keyType: 'Ed25519', keyBits: 256 };
     case 'ed448':
@@ -162,6 +171,8 @@ function readCertificate(der: Uint8Array): ParsedCertificate {
     notBefore: x.validFromDate.toISOString(),
     notAfter: x.validToDate.toISOString(),
     ...keyOf(x),
+    // node:crypto's keyUsage is the extended key usage list; undefined when the extension is absent.
+    extendedKeyUsage: x.keyUsage ?? null,
     ...signatureOf(asn),
     sha256Fingerprint: createHash('sha256').update(der).digest('hex'),
     spkiSha256: hex(createHash('sha256').update(spki).digest()),

@@ -84,6 +84,16 @@ describe('buildClientHello', () => {
     }
   });
 
+  it('offers ALPN names when asked (direct TLS), and none otherwise', () => {
+    const spec = { version: 'TLSv1.3' as const, suites: [0x1301], serverName: 'a.test', groups: [29] };
+    expect(parseClientHello(body(buildClientHello({ ...spec, alpn: ['xmpp-server'] }))).alpn).toEqual([
+      'xmpp-server',
+    ]);
+    const plain = parseClientHello(body(buildClientHello(spec)));
+    expect(plain.alpn).toEqual([]);
+    expect(plain.extensions.has(ExtensionType.alpn)).toBe(false);
+  });
+
   it('refuses an empty suite list', () => {
     expect(() => buildClientHello({ version: 'TLSv1.2', suites: [], serverName: 'a', groups: [] })).toThrow(
       RangeError,

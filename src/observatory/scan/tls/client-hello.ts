@@ -30,6 +30,8 @@ export interface ClientHelloSpec {
   keyShare?: 'x25519' | 'none';
   /** Offer DEFLATE before null compression. */
   compression?: boolean;
+  /** ALPN protocol names (XEP-0368 direct TLS: `xmpp-client`/`xmpp-server`, as real clients send). */
+  alpn?: readonly string[];
 }
 
 const X25519 = 29;
@@ -62,6 +64,10 @@ function extensionsFor(spec: ClientHelloSpec): Buffer[] {
   }
   if (spec.version === 'TLSv1.2' || spec.version === 'TLSv1.3') {
     exts.push(extension(ExtensionType.signatureAlgorithms, vec(2, u16List(SIGNATURE_SCHEMES))));
+  }
+  if (spec.alpn && spec.alpn.length > 0) {
+    const names = spec.alpn.map((n) => vec(1, Buffer.from(n, 'ascii')));
+    exts.push(extension(ExtensionType.alpn, vec(2, Buffer.concat(names))));
   }
   exts.push(extension(ExtensionType.renegotiationInfo, vec(1)));
   exts.push(extension(ExtensionType.extendedMasterSecret, Buffer.alloc(0)));
@@ -118,6 +124,8 @@ export interface ParsedClientHello {
   groups: number[];
   /** Groups of the key shares sent (TLS 1.3). */
   keyShareGroups: number[];
+  /** ALPN protocol names offered, in order. */
+  alpn: string[];
 }
 
 function u16s(r: ByteReader, field: string): number[] {
@@ -156,6 +164,12 @@ export function parseClientHello(body: Uint8Array): ParsedClientHello {
       shares.vector(2, 'key_exchange');
     }
   }
+  const alpn: string[] = [];
+  const al = extensions.get(ExtensionType.alpn);
+  if (al) {
+    const names = new ByteReader(al, 'application_layer_protocol_negotiation').sub(2, 'protocol_name_list');
+    while (names.remaining > 0) alpn.push(Buffer.from(names.vector(1, 'protocol_name')).toString('ascii'));
+  }
   return {
     legacyVersion,
     suites,
@@ -165,5 +179,6 @@ export function parseClientHello(body: Uint8Array): ParsedClientHello {
     supportedVersions,
     groups,
     keyShareGroups,
+    alpn,
   };
 }

@@ -20,6 +20,7 @@ export const ExtensionType = {
   supportedGroups: 10,
   ecPointFormats: 11,
   signatureAlgorithms: 13,
+  alpn: 16,
   encryptThenMac: 22,
   extendedMasterSecret: 23,
   sessionTicket: 35,
@@ -58,7 +59,8 @@ export const HRR_RANDOM = Buffer.from(
 export interface NamedGroup {
   code: number;
   name: string;
-  kind: 'ec' | 'ffdhe';
+  /** `pq`: ML-KEM alone or in a hybrid with a classical group (TLS 1.3 only). */
+  kind: 'ec' | 'ffdhe' | 'pq';
   /** Bytes of a key share for this group, used to build real-sized shares. */
   shareLength: number;
 }
@@ -107,6 +109,15 @@ export const NAMED_GROUPS: readonly NamedGroup[] = [
       [22, 'secp256k1', 65],
     ] as const
   ).map(([code, name, shareLength]) => ({ code, name, kind: 'ec' as const, shareLength })),
+  // draft-ietf-tls-ecdhe-mlkem and draft-connolly-tls-mlkem-key-agreement (names as OpenSSL 3.5 prints
+  // them), and the Kyber draft Chrome shipped first; a share is the ML-KEM key plus the classical one.
+  { code: 0x11ec, name: 'X25519MLKEM768', kind: 'pq', shareLength: 1184 + 32 },
+  { code: 0x11eb, name: 'SecP256r1MLKEM768', kind: 'pq', shareLength: 65 + 1184 },
+  { code: 0x11ed, name: 'SecP384r1MLKEM1024', kind: 'pq', shareLength: 97 + 1568 },
+  { code: 0x0200, name: 'MLKEM512', kind: 'pq', shareLength: 800 },
+  { code: 0x0201, name: 'MLKEM768', kind: 'pq', shareLength: 1184 },
+  { code: 0x0202, name: 'MLKEM1024', kind: 'pq', shareLength: 1568 },
+  { code: 0x6399, name: 'X25519Kyber768Draft00', kind: 'pq', shareLength: 32 + 1184 },
 ];
 
 const GROUPS_BY_CODE = new Map(NAMED_GROUPS.map((g) => [g.code, g]));
