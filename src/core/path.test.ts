@@ -374,6 +374,21 @@ describe('s2s, inferred: what the two servers negotiate, not the worse grade', (
     expect(hop.light).toBe('red');
   });
 
+  it('a small DH group weakens the link only when DHE is what the two negotiate (dh1024.test)', () => {
+    const small = { code: 'dh.small', severity: 'medium' as const, message: '' };
+    expect(s2s({ contact: { s2s: { findings: [small] } } }).light).toBe('green');
+    const dheOnly = (): Partial<ServiceSummary> => ({
+      tlsVersions: ['TLSv1.2'],
+      suites: [{ version: 'TLSv1.2', codes: [0x009e] }],
+      findings: [small],
+    });
+    const hop = s2s({ user: { s2s: dheOnly() }, contact: { s2s: dheOnly() } });
+    expect(hop.light).toBe('yellow');
+    expect(hop.reasons).toContain(
+      'Messages from good.test to other.test use a Diffie-Hellman group under 2048 bits.',
+    );
+  });
+
   it('weak keys and signatures weaken every link to the server', () => {
     const small = { code: 'cert.rsa-small', severity: 'medium' as const, message: '' };
     expect(s2s({ contact: { s2s: { findings: [small] } } }).light).toBe('yellow');

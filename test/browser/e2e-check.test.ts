@@ -27,6 +27,7 @@ import {
   withApi,
 } from '../support/extension-driver.ts';
 import { startTestObservatory, type TestObservatory } from '../support/observatory-for-tests.ts';
+import { login } from '../support/xmpp.ts';
 import { build, SCREENSHOTS } from './build-once.ts';
 
 interface StatusReply {
@@ -145,6 +146,12 @@ describe.each(BROWSER_NAMES)('the check cycle end to end in %s', (browserName) =
     expect(weakReasons).toContain("weak.test's certificate is not valid for weak.test");
     expect(weakReasons).toContain('weak.test still accepts TLS 1.0');
 
+    // DANE alone vouches for dane.sec.test, which good.test's Prosody does not check: dialback, yellow.
+    const heidi = row('heidi@dane.sec.test');
+    expect(await text(popup, `${heidi} .path-label`)).toBe('Weakened');
+    await popup.click(`${heidi} .row-head`);
+    await expect.poll(() => text(popup, `${heidi} .details`)).toContain('vouched for only by DANE');
+
     // Keyboard: focus the row's head and press Enter.
     const dave = row('dave@plain.test');
     expect(await text(popup, `${dave} .path-label`)).toBe('Unsafe');
@@ -154,6 +161,10 @@ describe.each(BROWSER_NAMES)('the check cycle end to end in %s', (browserName) =
       .poll(() => text(popup, `${dave} .details`))
       .toContain('plain.test does not offer encryption to clients');
     expect(await text(popup, `${dave} .details`)).toContain('requires TLS but plain.test offers none');
+    // What alice's own server said when asked to reach plain.test: it bounces now.
+    expect(await text(popup, `${dave} .details`)).toContain(
+      'Your server and plain.test cannot agree on encryption (one requires TLS the other does not offer): messages bounce.',
+    );
 
     // Worst first: every red row comes before the first green one.
     const lights = await texts(popup, 'li.row .path-label');
@@ -210,7 +221,7 @@ describe.each(BROWSER_NAMES)('the check cycle end to end in %s', (browserName) =
     await (await byLabel(popup, 'Show contacts with the light')).select('green');
     await expect
       .poll(() => texts(popup, 'li.row .path-label'))
-      .toEqual(['Protected', 'Protected', 'Protected', 'Protected']);
+      .toEqual(['Protected', 'Protected', 'Protected']);
     await (await byLabel(popup, 'Show contacts with the light')).select('all');
 
     // Badge: red and yellow contacts; the password stayed in storage.session, nothing in sync.
@@ -241,6 +252,32 @@ describe.each(BROWSER_NAMES)('the check cycle end to end in %s', (browserName) =
       PASSWORD,
     );
     await popup.close();
+  });
+
+  it('shows "cannot be delivered" for a contact whose domain does not exist, as alice’s server says', async () => {
+    const session = await login(lab, ACCOUNT, { password: PASSWORD, available: false });
+    await session.setRosterItem({ jid: 'ghost@nxdomain.test', name: 'Ghost' });
+    try {
+      const popup = await ext.openPage('popup.html');
+      await clickButton(popup, 'Check now');
+      const done = await settled(popup);
+      expect(done.results.find((r) => r.jid === 'ghost@nxdomain.test')?.light).toBe('red');
+      await ext.reload(popup);
+      const ghost = 'li.row[data-jid="ghost@nxdomain.test"]';
+      await expect.poll(() => count(popup, ghost)).toBe(1);
+      await popup.click(`${ghost} .row-head`);
+      await expect
+        .poll(() => text(popup, `${ghost} .details`))
+        .toContain('Your server cannot find nxdomain.test in DNS: messages to it bounce.');
+      expect(await text(popup, `${ghost} .details`)).toContain('NXDomain');
+      await popup.setViewport({ width: 360, height: 900 });
+      await popup.screenshot({ path: shot('e2e-popup-cannot-deliver'), fullPage: true });
+      expect(await seriousViolations(popup)).toEqual([]);
+      await popup.close();
+    } finally {
+      await session.removeRosterItem('ghost@nxdomain.test');
+      await session.close();
+    }
   });
 
   it('checks over BOSH with the stored password and remembers SCRAM keys, not the password', async () => {

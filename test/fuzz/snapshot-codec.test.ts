@@ -2,7 +2,11 @@
 // anything else handed to the decoder (valid snapshots with fields replaced, raw JSON) gives its error.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeSnapshot, encodeSnapshot } from '../../src/observatory/api/snapshot-codec.ts';
+import {
+  COMPACT_SNAPSHOT_VERSION,
+  decodeSnapshot,
+  encodeSnapshot,
+} from '../../src/observatory/api/snapshot-codec.ts';
 import { fuzz, onlyTypedErrors } from './support/harness.ts';
 import { oddText } from './support/mutate.ts';
 import { domainSummary } from './support/summaries.ts';
@@ -89,15 +93,16 @@ describe('regressions: compact snapshot', () => {
   };
   const snapshot = (fields: Record<string, unknown>) => ({
     format: 'hoplight-snapshot-compact',
-    version: 1,
+    version: COMPACT_SNAPSHOT_VERSION,
     rubricVersion: 1,
-    summaryVersion: 1,
+    summaryVersion: 2,
     services: [service],
     domain: ['a.aa'],
     scannedAt: ['2026-11-24T12:00:00.000Z'],
     rubric: [1],
     c2s: [0],
     s2s: [0],
+    endpoints: [[]],
     ...fields,
   });
 

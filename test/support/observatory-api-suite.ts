@@ -475,6 +475,7 @@ export function apiSuite(backend: Backend, scanner: () => Promise<ScanFn>): void
       expect(Object.keys(doc.paths).sort()).toEqual([
         '/api/v1/domains/{domain}',
         '/api/v1/lookup',
+        '/api/v1/path',
         '/api/v1/scans',
         '/api/v1/scans/{id}',
         '/api/v1/snapshot',

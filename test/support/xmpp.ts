@@ -164,6 +164,17 @@ export class XmppSession {
     );
   }
 
+  /** Removes one roster item (RFC 6121 §2.5). */
+  async removeRosterItem(jid: string): Promise<void> {
+    await this.#client.iqCaller.request(
+      xml(
+        'iq',
+        { type: 'set' },
+        xml('query', { xmlns: ROSTER_NS }, xml('item', { jid, subscription: 'remove' })),
+      ) as unknown as Element,
+    );
+  }
+
   async close(): Promise<void> {
     this.#client.reconnect.stop();
     if (this.#client.status !== 'offline') await this.#client.stop().catch(() => undefined);

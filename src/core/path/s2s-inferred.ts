@@ -35,7 +35,6 @@ const LINK_WIDE: Record<string, { light: 'red' | 'yellow'; words: string }> = {
   'cert.md5': { light: 'red', words: 'an MD5-signed certificate' },
   'cert.rsa-small': { light: 'yellow', words: 'an RSA key under 2048 bits' },
   'cert.sha1': { light: 'yellow', words: 'a SHA-1-signed certificate' },
-  'dh.small': { light: 'yellow', words: 'a Diffie-Hellman group under 2048 bits' },
   'tls.compression': { light: 'yellow', words: 'TLS compression (CRIME)' },
 };
 
@@ -130,12 +129,31 @@ export function inferLink(u: Side, c: Side): InferredLink {
         ),
       );
     }
-    if (link.suite) verdicts.push(...suiteVerdicts(link.suite, direction));
+    if (link.suite)
+      verdicts.push(...suiteVerdicts(link.suite, direction), ...dhVerdicts(link.suite, receiver, direction));
     verdicts.push(...authenticationVerdicts(initiator, receiver));
   }
 
   for (const side of [u, c]) verdicts.push(...linkWideVerdicts(side));
   return { verdicts, version };
+}
+
+/** A small finite-field group weakens a link only when the two negotiate DHE with that receiver. */
+function dhVerdicts(suite: CipherSuite, receiver: Side, direction: string): Verdict[] {
+  if (suite.keyExchange !== 'DHE') return [];
+  const codes = new Set(receiver.service.findings.map((f) => f.code));
+  if (codes.has('dh.broken')) {
+    return [
+      verdict(
+        'red',
+        `${capital(direction)} use a Diffie-Hellman group under 1024 bits (Logjam): it can be broken.`,
+      ),
+    ];
+  }
+  if (codes.has('dh.small')) {
+    return [verdict('yellow', `${capital(direction)} use a Diffie-Hellman group under 2048 bits.`)];
+  }
+  return [];
 }
 
 function suiteVerdicts(suite: CipherSuite, direction: string): Verdict[] {
