@@ -22,6 +22,13 @@ import type {
 import { TLS_VERSIONS } from './report.ts';
 import { authenticatedBy, gradeTarget, RUBRIC_VERSION } from './rubric.ts';
 import { RUBRIC_CODES } from './rubric-findings.ts';
+import {
+  availabilityOf,
+  endpointsOf,
+  refusesUnauthenticated,
+  softwareOf,
+  suiteOffers,
+} from './service-facts.ts';
 import { assertGradableReport } from './shape.ts';
 import { type DomainSummary, type FindingSummary, type ServiceSummary, SUMMARY_VERSION } from './summary.ts';
 
@@ -190,6 +197,7 @@ export function summarize(report: DomainReport): DomainSummary {
     scannedAt: graded.scannedAt,
     rubricVersion: graded.rubricVersion,
     services: { c2s: summarizeService(graded.services.c2s), s2s: summarizeService(graded.services.s2s) },
+    s2sEndpoints: endpointsOf(graded.services.s2s),
   };
 }
 
@@ -210,5 +218,9 @@ function summarizeService(service: ServiceReport): ServiceSummary {
     authentication: [...service.authentication],
     dialback: service.dialback,
     findings,
+    ...availabilityOf(service),
+    ...suiteOffers(service.targets),
+    refusesUnauthenticated: refusesUnauthenticated(service.targets),
+    software: softwareOf(service.targets),
   };
 }

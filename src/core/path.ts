@@ -1,29 +1,23 @@
 // The path model (DESIGN §1): how well a message to one contact is protected on every hop, as a
-// traffic light per hop with reasons for people. Pure: it reads domain summaries, nothing else.
+// traffic light per hop with reasons for people. Observed where it can be (the extension's own
+// connection; the user's server reaching the contact's domain), inferred from the two domains' scan
+// summaries where it must be. Pure: plain data in, plain data out.
 //
-// Decisions where DESIGN leaves room (also listed in the report to the lead):
-// - Lights rank red < grey < yellow < green (worst first). Red + grey is red; green + grey is grey;
-//   yellow + grey is grey too, because an unknown hop may be red and a yellow path would promise
-//   "weakened at worst".
-// - s2s TLS quality uses the two sides' `gradeIfTrusted` letters: authentication is judged by its
-//   own rule (dialback-only is yellow), otherwise an unauthenticated contact server (grade T) would
-//   always be red and the dialback rule could never apply.
-// - Authentication is checked both ways: besides "your server authenticates theirs" (DESIGN), their
-//   server must authenticate yours, by certificate or dialback. Where neither side's certificate
-//   verifies and the verifying side offers no dialback, the link cannot be set up: red, messages
-//   bounce.
-// - c2s: a server that cannot be authenticated (grade T, or no method on every target) is red;
-//   accepting TLS versions below 1.2 is listed as a yellow reason ("still accepts TLS 1.0").
-// - e2e is not a hop and does not count towards the path light: OMEMO published → green, not
-//   published → yellow (servers can read the messages), unknown → grey.
-import { isAGrade } from './grades.ts';
-import type { S2sObservation, SoftwareVersion } from './observation.ts';
-import type { Grade, LetterGrade, TlsVersion } from './report.ts';
-import { TLS_VERSIONS } from './report.ts';
+// e2e is not a hop and does not count towards the path light: OMEMO published → green, not published
+// → yellow (servers can read the messages), unknown → grey.
+import { type Light, worst } from './lights.ts';
+import type { DiscoIdentity, S2sObservation, SoftwareVersion } from './observation.ts';
+import { c2sGreen, c2sVerdicts } from './path/c2s.ts';
+import { FRESH_FOR_MS, knownService } from './path/freshness.ts';
+import { inferLink } from './path/s2s-inferred.ts';
+import { fuse, observedLink } from './path/s2s-observed.ts';
+import { judge, type Verdict, verdict } from './path/verdict.ts';
 import { assertDomainSummary } from './shape.ts';
 import type { DomainSummary, ServiceSummary } from './summary.ts';
 
-export type Light = 'green' | 'yellow' | 'red' | 'grey';
+export { compareLights, LIGHT_ORDER, type Light, worst } from './lights.ts';
+export { FRESH_FOR_MS } from './path/freshness.ts';
+
 export type HopName = 'c2s-local' | 's2s' | 'c2s-remote';
 
 export interface Hop {
@@ -37,6 +31,8 @@ export interface HopResult extends Hop {
   light: Light;
   /** Short sentences for people, worst first; never empty. */
   reasons: string[];
+  /** Messages bounce or cannot be delivered on this hop (always red). */
+  undeliverable: boolean;
 }
 
 export interface E2eResult {
@@ -45,14 +41,20 @@ export interface E2eResult {
   reasons: string[];
 }
 
+/** What the contact's address is, from its domain's disco identity: a person's account unless told. */
+export type ContactKind = 'account' | 'group-chat' | 'gateway' | 'component';
+
 export interface PathInput {
   userDomain: string;
   contactDomain: string;
   /** null: not scanned yet, pending, or the lookup failed. */
   user: DomainSummary | null;
   contact: DomainSummary | null;
-  /** The extension reaches the user's server over `wss:`/`https:`. */
-  transportSecure: boolean;
+  /**
+   * The extension reaches the user's server over `wss:`/`https:`; null when there is no such
+   * connection (an operator's domain-to-domain path): the hop is then judged by the report alone.
+   */
+  transportSecure: boolean | null;
   /** The contact's account is on the user's own domain: no s2s hop. */
   sameDomain: boolean;
   /** The contact publishes OMEMO device lists; null when unknown. */
@@ -63,6 +65,8 @@ export interface PathInput {
   userSoftware?: SoftwareVersion | null;
   /** For the freshness of the summaries; defaults to the current time. */
   now?: Date;
+  /** Summaries older than this are unknown; DESIGN's 7 days by default. */
+  freshForMs?: number;
 }
 
 export interface PathResult {
@@ -72,251 +76,155 @@ export interface PathResult {
   e2e: E2eResult;
   /** The reasons of the hops that set the path light. */
   reasons: string[];
+  kind: ContactKind;
+  /** Some hop bounces messages or cannot deliver them: the contact cannot be reached now. */
+  undeliverable: boolean;
 }
 
-/** Worst first. */
-export const LIGHT_ORDER: readonly Light[] = ['red', 'grey', 'yellow', 'green'];
-
-/** Negative when `a` is worse than `b`: sorting with it puts the worst first. */
-export function compareLights(a: Light, b: Light): number {
-  return LIGHT_ORDER.indexOf(a) - LIGHT_ORDER.indexOf(b);
-}
-
-/** The worst light; green for none (nothing is wrong with nothing). */
-export function worst(lights: readonly Light[]): Light {
-  return lights.reduce<Light>((acc, light) => (compareLights(light, acc) < 0 ? light : acc), 'green');
-}
-
-interface Verdict {
-  light: Light;
-  reason: string;
+interface Context {
+  input: PathInput;
+  now: Date;
+  freshForMs: number;
 }
 
 /** Throws a ShapeError when a summary (typically fetched JSON) is malformed. */
 export function computePath(input: PathInput): PathResult {
   if (input.user !== null) assertDomainSummary(input.user);
   if (input.contact !== null) assertDomainSummary(input.contact);
-  const hops: HopResult[] = [localHop(input)];
-  if (!input.sameDomain) hops.push(s2sHop(input));
-  hops.push(remoteHop(input));
+  const ctx: Context = { input, now: input.now ?? new Date(), freshForMs: input.freshForMs ?? FRESH_FOR_MS };
+  const kind = contactKind(input.observation?.identities ?? []);
+  const hops: HopResult[] = [localHop(ctx)];
+  if (!input.sameDomain && !sameServer(input.user, input.contact)) hops.push(s2sHop(ctx));
+  hops.push(remoteHop(ctx, kind));
   const light = worst(hops.map((h) => h.light));
   return {
     light,
     hops,
     e2e: e2e(input.omemo),
     reasons: [...new Set(hops.filter((h) => h.light === light).flatMap((h) => h.reasons))],
+    kind,
+    undeliverable: hops.some((h) => h.undeliverable),
   };
 }
 
-function localHop(input: PathInput): HopResult {
-  const verdicts = c2sVerdicts(input.userDomain, input.user);
-  if (!input.transportSecure) {
-    verdicts.unshift({
-      light: 'red',
-      reason: `Your own connection to ${input.userDomain} is not encrypted (the extension connects over ws: or http:).`,
-    });
+/** Two domains whose s2s targets are the same addresses and ports are one server: no network hop. */
+function sameServer(user: DomainSummary | null, contact: DomainSummary | null): boolean {
+  if (user === null || contact === null) return false;
+  const a = user.s2sEndpoints;
+  const b = contact.s2sEndpoints;
+  return a.length > 0 && a.length === b.length && a.every((endpoint, i) => endpoint === b[i]);
+}
+
+/**
+ * The extension's own connection is this hop, observed: over wss:/https: a browser insists on TLS 1.2
+ * or newer and a certificate it verifies. The domain's c2s report adds what every client meets; for an
+ * operator's domain-to-domain path (no connection) the report alone decides.
+ */
+function localHop(ctx: Context): HopResult {
+  const { userDomain, transportSecure, user } = ctx.input;
+  const identity: Hop = { name: 'c2s-local', from: 'you', to: userDomain };
+  const report = c2sVerdicts({ domain: userDomain, summary: user, ...ctx });
+  if (transportSecure === null) return { ...identity, ...judge(report, () => c2sGreen(userDomain, user)) };
+  // An unknown or stale report cannot grey what the connection itself shows.
+  const known = report.filter((v) => v.light !== 'grey');
+  if (!transportSecure) {
+    const reason = `Your own connection to ${userDomain} is not encrypted (the extension connects over ws: or http:).`;
+    return { ...identity, ...judge([verdict('red', reason), ...known], () => reason) };
   }
-  return hop({ name: 'c2s-local', from: 'you', to: input.userDomain }, verdicts, () =>
-    c2sGreen(input.userDomain, input.user),
-  );
+  const own = `Your connection to ${userDomain} is encrypted, with a certificate your browser verified.`;
+  const fresh = report.length === known.length && user !== null;
+  return { ...identity, ...judge(known, () => (fresh ? c2sGreen(userDomain, user) : own)) };
 }
 
-function remoteHop(input: PathInput): HopResult {
-  const summary = input.sameDomain ? (input.contact ?? input.user) : input.contact;
-  return hop(
-    { name: 'c2s-remote', from: input.contactDomain, to: 'contact' },
-    c2sVerdicts(input.contactDomain, summary),
-    () => c2sGreen(input.contactDomain, summary),
-  );
-}
+const KIND_WORDS: Record<Exclude<ContactKind, 'account'>, (domain: string) => string> = {
+  'group-chat': (domain) =>
+    `${domain} is a group chat service: it passes messages on to every participant's server, which this light does not cover.`,
+  gateway: (domain) =>
+    `${domain} is a gateway to another network: the last hop leaves XMPP and cannot be judged.`,
+  component: (domain) =>
+    `${domain} is a service, not a person's account: what it does with messages is not known.`,
+};
 
-/** Verdicts with a light other than green; the hop is green when there are none. */
-function hop(identity: Hop, verdicts: Verdict[], greenReason: () => string): HopResult {
-  const sorted = [...verdicts].sort((a, b) => compareLights(a.light, b.light));
-  const reasons = [...new Set(sorted.map((v) => v.reason))];
+function remoteHop(ctx: Context, kind: ContactKind): HopResult {
+  const { contactDomain, sameDomain, contact, user } = ctx.input;
+  const identity: Hop = { name: 'c2s-remote', from: contactDomain, to: 'contact' };
+  if (kind !== 'account') {
+    return { ...identity, light: 'grey', reasons: [KIND_WORDS[kind](contactDomain)], undeliverable: false };
+  }
+  const summary = sameDomain ? (contact ?? user) : contact;
   return {
     ...identity,
-    light: worst(sorted.map((v) => v.light)),
-    reasons: reasons.length > 0 ? reasons : [greenReason()],
+    ...judge(c2sVerdicts({ domain: contactDomain, summary, ...ctx }), () => c2sGreen(contactDomain, summary)),
   };
 }
 
-/** The scanned service, or a grey verdict saying why there is none. */
-function known(
-  domain: string,
-  summary: DomainSummary | null,
-  kind: 'c2s' | 's2s',
-): { service: ServiceSummary } | { verdict: Verdict } {
-  if (summary === null) return { verdict: { light: 'grey', reason: `${domain} has not been scanned yet.` } };
-  const service = summary.services[kind];
-  if (service.grade === null) {
-    const what = kind === 'c2s' ? 'client' : 'server-to-server';
-    return { verdict: { light: 'grey', reason: `${domain}'s ${what} service could not be scanned.` } };
+function s2sHop(ctx: Context): HopResult {
+  const { userDomain: you, contactDomain: them, user, contact, observation, userSoftware } = ctx.input;
+  const identity: Hop = { name: 's2s', from: you, to: them };
+  const u = knownService(you, user, 's2s', ctx.now, ctx.freshForMs);
+  const c = knownService(them, contact, 's2s', ctx.now, ctx.freshForMs);
+  let inferred: Verdict[];
+  let version: string | null = null;
+  if ('verdict' in u || 'verdict' in c) {
+    // One side unknown: what the known side says alone still counts (no service, no TLS).
+    inferred = [u, c].flatMap((side) =>
+      'verdict' in side ? [side.verdict] : oneSided(side.service, side.summary.domain, you),
+    );
+  } else {
+    const link = inferLink(
+      { domain: you, service: u.service, software: userSoftware ?? u.service.software },
+      { domain: them, service: c.service, software: observation?.software ?? c.service.software },
+    );
+    inferred = link.verdicts;
+    version = link.version;
   }
-  return { service };
+  const observed = observedLink(them, observation);
+  const verdicts = fuse(observed, inferred, them);
+  return {
+    ...identity,
+    ...judge(verdicts, () => {
+      const seen = observed.kind === 'works' ? ` ${observed.reason}` : '';
+      return `Messages between ${you} and ${them} travel over ${version ?? 'TLS'} and each server verifies the other's certificate.${seen}`;
+    }),
+  };
 }
 
-function c2sVerdicts(domain: string, summary: DomainSummary | null): Verdict[] {
-  const found = known(domain, summary, 'c2s');
-  if ('verdict' in found) return [found.verdict];
-  const c2s = found.service;
-  if (c2s.encryption === 'none') {
+/** What one known side decides alone, whatever the unknown other side is. */
+function oneSided(service: ServiceSummary, domain: string, you: string): Verdict[] {
+  if (service.availability === 'none') {
+    return domain === you
+      ? [
+          verdict(
+            'red',
+            `${you} cannot receive messages from other servers: replies cannot be delivered.`,
+            true,
+          ),
+        ]
+      : [
+          verdict(
+            'red',
+            `${domain} cannot receive messages from other servers: messages to it cannot be delivered.`,
+            true,
+          ),
+        ];
+  }
+  if (service.encryption === 'none') {
     return [
-      {
-        light: 'red',
-        reason: `${domain} does not offer encryption to clients: messages may travel in plaintext.`,
-      },
+      verdict(
+        'red',
+        `${domain} offers no TLS to other servers: messages to and from it travel in plaintext or bounce.`,
+      ),
     ];
   }
-  const verdicts: Verdict[] = [];
-  if (c2s.grade === 'T' || c2s.authentication.length === 0) {
-    verdicts.push({
-      light: 'red',
-      reason: `${domain}'s certificate is not valid for ${domain}, so clients cannot tell it from an impostor${ifTrusted(c2s)}.`,
-    });
-  }
-  verdicts.push(
-    ...gradeVerdicts(domain, 'client connections', c2s.grade === 'T' ? c2s.gradeIfTrusted : c2s.grade),
-  );
-  if (c2s.encryption === 'optional') {
-    verdicts.push({
-      light: 'yellow',
-      reason: `${domain} does not require encryption: an attacker can strip it.`,
-    });
-  }
-  verdicts.push(...versionVerdicts(domain, c2s.tlsVersions));
-  return verdicts;
+  return [];
 }
 
-function c2sGreen(domain: string, summary: DomainSummary | null): string {
-  const c2s = summary?.services.c2s;
-  const best = c2s ? bestVersion(c2s.tlsVersions) : null;
-  return `${domain} requires encryption (${best ? label(best) : 'TLS'}, grade ${c2s?.grade ?? '?'}) and its certificate is verified.`;
-}
-
-/** Red for D/E/F, yellow for B/C, none for A grades. */
-function gradeVerdicts(domain: string, what: string, grade: Grade | LetterGrade | null): Verdict[] {
-  if (grade === null || grade === 'T' || isAGrade(grade)) return [];
-  const light: Light = grade === 'B' || grade === 'C' ? 'yellow' : 'red';
-  return [{ light, reason: `${domain} is graded ${grade} for ${what}.` }];
-}
-
-/** "weak.test still accepts TLS 1.0"; "offers nothing newer than TLS 1.1". */
-function versionVerdicts(domain: string, versions: readonly TlsVersion[]): Verdict[] {
-  const best = bestVersion(versions);
-  if (best !== null && !isModern(best)) {
-    return [{ light: 'yellow', reason: `${domain} offers nothing newer than ${label(best)}.` }];
-  }
-  const old = versions.filter((v) => !isModern(v));
-  if (old.length === 0) return [];
-  return [{ light: 'yellow', reason: `${domain} still accepts ${listOf(old.map(label))}.` }];
-}
-
-function s2sHop(input: PathInput): HopResult {
-  const identity: Hop = { name: 's2s', from: input.userDomain, to: input.contactDomain };
-  const you = input.userDomain;
-  const them = input.contactDomain;
-  const u = known(you, input.user, 's2s');
-  const c = known(them, input.contact, 's2s');
-  const verdicts: Verdict[] = [];
-  const uService = 'service' in u ? u.service : null;
-  const cService = 'service' in c ? c.service : null;
-
-  // One side without TLS: nothing else matters.
-  for (const [side, sideName, other, otherName] of [
-    [uService, you, cService, them],
-    [cService, them, uService, you],
-  ] as const) {
-    if (side?.encryption !== 'none') continue;
-    verdicts.push(
-      other?.encryption === 'required'
-        ? {
-            light: 'red',
-            reason: `${otherName} requires TLS but ${sideName} offers none: the servers cannot connect and messages bounce.`,
-          }
-        : {
-            light: 'red',
-            reason: `${sideName} offers no TLS to other servers: messages to and from it travel in plaintext.`,
-          },
-    );
-  }
-  if ('verdict' in u) verdicts.push(u.verdict);
-  if ('verdict' in c) verdicts.push(c.verdict);
-  if (verdicts.length > 0 || uService === null || cService === null) {
-    return hop(identity, verdicts, () => '');
-  }
-
-  const eitherRequires = uService.encryption === 'required' || cService.encryption === 'required';
-  if (!eitherRequires) {
-    verdicts.push({
-      light: 'yellow',
-      reason: `Neither ${you} nor ${them} requires TLS between servers: an attacker can strip it.`,
-    });
-  }
-
-  const common = bestVersion(uService.tlsVersions.filter((v) => cService.tlsVersions.includes(v)));
-  if (common === null) {
-    verdicts.push({
-      light: 'red',
-      reason: eitherRequires
-        ? `${you} and ${them} share no TLS version: the servers cannot connect and messages bounce.`
-        : `${you} and ${them} share no TLS version: the link fails or falls back to plaintext.`,
-    });
-  } else if (!isModern(common)) {
-    verdicts.push({
-      light: 'yellow',
-      reason: `The best TLS version ${you} and ${them} share is ${label(common)}.`,
-    });
-  }
-
-  verdicts.push(...authVerdicts(you, uService, them, cService));
-
-  // TLS quality: the worse of the two letters (authentication is judged above).
-  for (const [name, service] of [
-    [you, uService],
-    [them, cService],
-  ] as const) {
-    verdicts.push(...gradeVerdicts(name, 'server-to-server TLS', service.gradeIfTrusted));
-    // When the shared version is already too old, that verdict says it; else name old versions.
-    if (common !== null && isModern(common)) verdicts.push(...versionVerdicts(name, service.tlsVersions));
-  }
-
-  return hop(identity, verdicts, () => {
-    const letter = worseLetter(uService.gradeIfTrusted, cService.gradeIfTrusted);
-    return `Messages between ${you} and ${them} always use ${common ? label(common) : 'TLS'} (grade ${letter ?? '?'}) and each server verifies the other's certificate.`;
-  });
-}
-
-/** Each server must authenticate the other: by certificate (PKIX/DANE/POSH), else by dialback. */
-function authVerdicts(you: string, u: ServiceSummary, them: string, c: ServiceSummary): Verdict[] {
-  const verdicts: Verdict[] = [];
-  if (c.authentication.length === 0) {
-    verdicts.push(
-      u.dialback
-        ? {
-            light: 'yellow',
-            reason: `${you} cannot verify ${them}'s certificate; only dialback, which trusts DNS, vouches for ${them}.`,
-          }
-        : {
-            light: 'red',
-            reason: `${them}'s certificate is not valid and ${you} offers no dialback: replies from ${them} bounce.`,
-          },
-    );
-  }
-  if (u.authentication.length === 0) {
-    verdicts.push(
-      c.dialback
-        ? {
-            light: 'yellow',
-            reason: `${them} can verify ${you} only through dialback, which trusts DNS.`,
-          }
-        : {
-            light: 'red',
-            reason: `${you}'s certificate is not valid and ${them} offers no dialback: messages to ${them} bounce.`,
-          },
-    );
-  }
-  return verdicts;
+function contactKind(identities: readonly DiscoIdentity[]): ContactKind {
+  const categories = new Set(identities.map((i) => i.category));
+  if (categories.has('server') || categories.size === 0) return 'account';
+  if (categories.has('conference')) return 'group-chat';
+  if (categories.has('gateway')) return 'gateway';
+  return 'component';
 }
 
 function e2e(omemo: boolean | null): E2eResult {
@@ -335,43 +243,4 @@ function e2e(omemo: boolean | null): E2eResult {
     };
   }
   return { omemo, light: 'grey', reasons: ['Whether the contact uses OMEMO is not known.'] };
-}
-
-function ifTrusted(service: ServiceSummary): string {
-  return service.grade === 'T' && service.gradeIfTrusted !== null
-    ? ` (grade T, ${service.gradeIfTrusted} if trusted)`
-    : '';
-}
-
-function bestVersion(versions: readonly TlsVersion[]): TlsVersion | null {
-  const offered = TLS_VERSIONS.filter((v) => versions.includes(v));
-  return offered[offered.length - 1] ?? null;
-}
-
-function isModern(version: TlsVersion): boolean {
-  return version === 'TLSv1.2' || version === 'TLSv1.3';
-}
-
-const VERSION_LABELS: Record<TlsVersion, string> = {
-  SSLv2: 'SSLv2',
-  SSLv3: 'SSLv3',
-  'TLSv1.0': 'TLS 1.0',
-  'TLSv1.1': 'TLS 1.1',
-  'TLSv1.2': 'TLS 1.2',
-  'TLSv1.3': 'TLS 1.3',
-};
-
-function label(version: TlsVersion): string {
-  return VERSION_LABELS[version];
-}
-
-function listOf(items: readonly string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-}
-
-function worseLetter(a: LetterGrade | null, b: LetterGrade | null): LetterGrade | null {
-  const order: readonly LetterGrade[] = ['A+', 'A', 'A-', 'B', 'C', 'D', 'E', 'F'];
-  if (a === null || b === null) return a ?? b;
-  return order.indexOf(a) >= order.indexOf(b) ? a : b;
 }

@@ -149,9 +149,17 @@ export interface StreamResult {
   dialback: boolean;
   /** s2s: SASL EXTERNAL offered after TLS. */
   saslExternal: boolean;
-  /** XEP-0092 answer where the server gave one. */
+  /** XEP-0092 answer where the server gave one, or the software recognised from the stream. */
   software: { name: string; version: string | null; os: string | null } | null;
+  /**
+   * s2s: after TLS, the server closed the stream of a peer it could not authenticate (a `from` with
+   * no certificate and no dialback): it refuses unauthenticated peers. Null or absent: not probed.
+   */
+  refusesUnauthenticated?: boolean | null;
 }
+
+/** Why a target could not be scanned, when the scanner could tell. */
+export type TargetFailure = 'nxdomain' | 'no-address' | 'refused' | 'timeout' | 'error';
 
 export interface TargetReport {
   host: string;
@@ -168,6 +176,8 @@ export interface TargetReport {
   /** `ok` when the stream and TLS probes completed, else `error` with a sentence in `error`. */
   status: 'ok' | 'error';
   error: string | null;
+  /** With `error`: what kind of failure; absent in reports from before summary v2. */
+  failure?: TargetFailure | null;
   stream: StreamResult | null;
   tls: TlsResult | null;
   certificate: CertificateResult | null;

@@ -100,7 +100,22 @@ describe('assertDomainSummary', () => {
     [
       'another version',
       { ...domainSummary('a.test'), summaryVersion: 7 },
-      'summary.summaryVersion must be 1, got 7',
+      'summary.summaryVersion must be 2, got 7',
+    ],
+    [
+      'an unknown availability',
+      domainSummary('a.test', { s2s: { availability: 'maybe' as never } }),
+      'summary.services.s2s.availability must be one of',
+    ],
+    [
+      'suites that are not codes',
+      domainSummary('a.test', { s2s: { suites: [{ version: 'TLSv1.3', codes: ['x' as never] }] } }),
+      'summary.services.s2s.suites[0].codes[0] must be a finite number',
+    ],
+    [
+      'no endpoints',
+      { ...domainSummary('a.test'), s2sEndpoints: undefined },
+      'summary.s2sEndpoints must be an array',
     ],
     [
       'an unknown grade',
@@ -129,7 +144,7 @@ describe('assertDomainSummary', () => {
         userDomain: 'good.test',
         contactDomain: 'other.test',
         user: domainSummary('good.test'),
-        contact: { summaryVersion: 1 } as never,
+        contact: { summaryVersion: 2 } as never,
         transportSecure: true,
         sameDomain: false,
         omemo: null,

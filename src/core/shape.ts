@@ -66,6 +66,8 @@ const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 const AUTH = ['pkix', 'dane', 'posh'] as const;
 const LETTERS = ['A+', 'A', 'A-', 'B', 'C', 'D', 'E', 'F'] as const;
 const GRADES = [...LETTERS, 'T'] as const;
+const AVAILABILITY = ['served', 'none', 'failed'] as const;
+const NO_SERVICE = ['nxdomain', 'no-address', 'srv-unavailable', 'refused'] as const;
 
 function findings(value: unknown, path: string): void {
   array(value, path).forEach((item, i) => {
@@ -168,6 +170,22 @@ function serviceSummary(value: unknown, path: string): void {
   eachOneOf(s.authentication, AUTH, `${path}.authentication`);
   boolean(s.dialback, `${path}.dialback`);
   findings(s.findings, `${path}.findings`);
+  oneOf(s.availability, AVAILABILITY, `${path}.availability`);
+  if (s.noService !== null) oneOf(s.noService, NO_SERVICE, `${path}.noService`);
+  for (const [i, offer] of array(s.suites, `${path}.suites`).entries()) {
+    const o = object(offer, `${path}.suites[${i}]`);
+    oneOf(o.version, TLS_VERSIONS, `${path}.suites[${i}].version`);
+    for (const [j, code] of array(o.codes, `${path}.suites[${i}].codes`).entries()) {
+      number(code, `${path}.suites[${i}].codes[${j}]`);
+    }
+  }
+  if (s.serverPreference !== null) boolean(s.serverPreference, `${path}.serverPreference`);
+  if (s.refusesUnauthenticated !== null) boolean(s.refusesUnauthenticated, `${path}.refusesUnauthenticated`);
+  if (s.software !== null) {
+    const software = object(s.software, `${path}.software`);
+    string(software.name, `${path}.software.name`);
+    if (software.version !== null) string(software.version, `${path}.software.version`);
+  }
 }
 
 /** Throws a ShapeError naming the first bad field of something that should be a DomainSummary. */
@@ -184,4 +202,7 @@ export function assertDomainSummary(value: unknown): void {
   const services = object(s.services, 'summary.services');
   serviceSummary(services.c2s, 'summary.services.c2s');
   serviceSummary(services.s2s, 'summary.services.s2s');
+  for (const [i, endpoint] of array(s.s2sEndpoints, 'summary.s2sEndpoints').entries()) {
+    string(endpoint, `summary.s2sEndpoints[${i}]`);
+  }
 }

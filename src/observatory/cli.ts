@@ -6,12 +6,13 @@ const USAGE = `Usage: hoplight-observatory <command> [options]
 Commands:
   scan DOMAIN            scan one XMPP domain and print its report
   scan --file LIST       scan every domain in LIST (one per line), one report file each
+  path FROM TO           scan two domains and print the path between them: hops, lights, reasons
   serve                  run the JSON API and the pages
   worker                 run scan workers only (with DATABASE_URL, PostgreSQL)
   regrade                re-grade stored reports made by an older rubric (serve and worker do it at start)
 
 Scan options:
-  --json                 print the versioned JSON report instead of the text one
+  --json                 print the versioned JSON report (or path) instead of the text one
   --resolver HOST[:PORT] DNS resolver to ask (default: the system's first nameserver)
   --ca FILE              extra trust anchor (PEM), besides Mozilla's roots
   --allow-private        allow targets on loopback, private or other non-public addresses
@@ -36,6 +37,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'regrade': {
       const { regradeCommand } = await import('./commands/regrade.ts');
       return regradeCommand(rest);
+    }
+    case 'path': {
+      const { pathCommand } = await import('./commands/path.ts');
+      return pathCommand(rest);
     }
     case 'serve':
     case 'worker': {

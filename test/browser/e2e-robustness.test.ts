@@ -56,6 +56,7 @@ async function readBody(request: IncomingMessage): Promise<string> {
 /** other.test as a server that dropped TLS altogether: grade F, no encryption. */
 function degraded(summary: DomainSummary): DomainSummary {
   const broken = {
+    ...summary.services.s2s,
     grade: 'F' as const,
     gradeIfTrusted: null,
     encryption: 'none' as const,
@@ -65,6 +66,8 @@ function degraded(summary: DomainSummary): DomainSummary {
     findings: [
       { code: 'tls.none', severity: 'critical' as const, message: 'other.test offers no TLS at all.' },
     ],
+    suites: [],
+    serverPreference: null,
   };
   return { ...summary, services: { c2s: broken, s2s: broken } };
 }

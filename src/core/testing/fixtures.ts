@@ -304,6 +304,15 @@ export function serviceSummary(overrides: Partial<ServiceSummary> = {}): Service
     authentication: ['pkix'],
     dialback: true,
     findings: [],
+    availability: 'served',
+    noService: null,
+    suites: [
+      { version: 'TLSv1.2', codes: [0xc02f, 0xc030, 0xcca8] },
+      { version: 'TLSv1.3', codes: [0x1301, 0x1302, 0x1303] },
+    ],
+    serverPreference: true,
+    refusesUnauthenticated: false,
+    software: { name: 'Prosody', version: '0.12.3' },
     ...overrides,
   };
 }
@@ -318,5 +327,6 @@ export function domainSummary(
     scannedAt: '2026-11-24T12:00:00.000Z',
     rubricVersion: 1,
     services: { c2s: serviceSummary(services.c2s), s2s: serviceSummary(services.s2s) },
+    s2sEndpoints: [`${domain}:5269`],
   };
 }

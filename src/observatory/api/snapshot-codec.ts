@@ -6,7 +6,7 @@ import type { DomainSummary, ServiceSummary } from '../../core/summary.ts';
 import { SUMMARY_VERSION } from '../../core/summary.ts';
 
 export const COMPACT_SNAPSHOT_FORMAT = 'hoplight-snapshot-compact';
-export const COMPACT_SNAPSHOT_VERSION = 1;
+export const COMPACT_SNAPSHOT_VERSION = 2;
 
 /** Columns of equal length, one entry per domain, sorted by domain. */
 export interface CompactSnapshot {
@@ -23,6 +23,8 @@ export interface CompactSnapshot {
   rubric: number[];
   c2s: number[];
   s2s: number[];
+  /** Each domain's s2s endpoints (`address:port`), for telling domains that share a server. */
+  endpoints: string[][];
 }
 
 /** Builds a compact snapshot one summary at a time (the store pages through its rows). */
@@ -42,6 +44,7 @@ export class CompactSnapshotBuilder {
       rubric: [],
       c2s: [],
       s2s: [],
+      endpoints: [],
     };
   }
 
@@ -54,6 +57,7 @@ export class CompactSnapshotBuilder {
     s.rubric.push(summary.rubricVersion);
     s.c2s.push(this.#serviceIndex(summary.services.c2s, summary.domain));
     s.s2s.push(this.#serviceIndex(summary.services.s2s, summary.domain));
+    s.endpoints.push(summary.s2sEndpoints);
   }
 
   finish(): CompactSnapshot {
@@ -100,12 +104,14 @@ export function decodeSnapshot(input: unknown): DomainSummary[] {
   if (typeof s !== 'object' || s === null || s.format !== COMPACT_SNAPSHOT_FORMAT)
     throw new Error('Not a compact snapshot (format is not hoplight-snapshot-compact).');
   if (s.version !== COMPACT_SNAPSHOT_VERSION)
-    throw new Error(`Compact snapshot version ${String(s.version)} is not supported (only 1).`);
-  const { services, domain, scannedAt, rubric, c2s, s2s } = s;
+    throw new Error(
+      `Compact snapshot version ${String(s.version)} is not supported (only ${COMPACT_SNAPSHOT_VERSION}).`,
+    );
+  const { services, domain, scannedAt, rubric, c2s, s2s, endpoints } = s;
   if (!Array.isArray(services) || !Array.isArray(domain))
     throw new Error('Compact snapshot: no services or domains.');
   const n = domain.length;
-  for (const [name, column] of Object.entries({ scannedAt, rubric, c2s, s2s })) {
+  for (const [name, column] of Object.entries({ scannedAt, rubric, c2s, s2s, endpoints })) {
     if (!Array.isArray(column) || column.length !== n)
       throw new Error(`Compact snapshot: column ${name} does not have one entry per domain.`);
   }
@@ -130,6 +136,7 @@ export function decodeSnapshot(input: unknown): DomainSummary[] {
       scannedAt: typeof at === 'number' ? new Date(at).toISOString() : at,
       rubricVersion: (rubric as number[])[i] as number,
       services: { c2s: service(c2s as number[], i, 'c2s'), s2s: service(s2s as number[], i, 's2s') },
+      s2sEndpoints: Array.isArray(endpoints?.[i]) ? (endpoints[i] as string[]) : [],
     });
   }
   return summaries;
