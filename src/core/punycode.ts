@@ -32,7 +32,7 @@ function digitOf(code: number): number {
 export function decodePunycode(input: string): string | null {
   const output: number[] = [];
   const delimiter = input.lastIndexOf('-');
-  const basicEnd = delimiter < 0 ? 0 : delimiter;
+  const basicEnd = Math.max(delimiter, 0);
   for (let j = 0; j < basicEnd; j++) {
     const code = input.charCodeAt(j);
     if (code >= 0x80) return null;
