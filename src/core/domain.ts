@@ -172,7 +172,8 @@ export function isSameDomain(a: string, b: string): boolean {
  */
 function isValidALabel(label: string): boolean {
   const unicode = decodePunycode(label.slice(4));
-  if (unicode === null || unicode === '' || ![...unicode].some((c) => (c.codePointAt(0) ?? 0) > 0x7f)) return false;
+  if (unicode === null || unicode === '' || ![...unicode].some((c) => (c.codePointAt(0) ?? 0) > 0x7f))
+    return false;
   try {
     return new URL(`http://${unicode}.invalid/`).hostname === `${label}.invalid`;
   } catch {

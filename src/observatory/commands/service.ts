@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../http/server.ts';
+import { parseTrustProxy, type TrustProxy } from '../http/trust-proxy.ts';
 import { createQueue } from '../queue/create-queue.ts';
 import type { ScanQueue } from '../queue/types.ts';
 import { startWorker, type Worker } from '../queue/worker.ts';
@@ -37,6 +38,8 @@ export interface ServiceArgs {
   workers: number;
   /** API requests per client (IP) per minute. */
   rateLimit: number;
+  /** Proxies whose X-Forwarded-For names the client (`--trust-proxy`, TRUST_PROXY). */
+  trustProxy: TrustProxy;
   scan: Awaited<ReturnType<typeof buildScanOptions>>;
 }
 
@@ -50,6 +53,7 @@ function parseServiceArgs(mode: 'serve' | 'worker', argv: string[]) {
         db: { type: 'string' },
         workers: { type: 'string' },
         'rate-limit': { type: 'string' },
+        'trust-proxy': { type: 'string' },
         ...SCAN_OPTION_SPEC,
       },
     }).values;
@@ -74,9 +78,16 @@ export async function resolveServiceArgs(mode: 'serve' | 'worker', argv: string[
       `--rate-limit wants requests per minute (1 or more), got "${values['rate-limit']}".`,
     );
   }
+  let trustProxy: TrustProxy;
+  try {
+    trustProxy = parseTrustProxy(values['trust-proxy'] ?? process.env.TRUST_PROXY ?? '');
+  } catch (err) {
+    throw new UsageError(`--trust-proxy: ${(err as Error).message}`);
+  }
   return {
     mode,
     port,
+    trustProxy,
     host: values.host ?? process.env.HOST ?? DEFAULT_HOST,
     sqlitePath: values.db,
     databaseUrl,
@@ -108,7 +119,12 @@ export async function startService(args: ServiceArgs): Promise<RunningService> {
     }
     let url: string | null = null;
     if (args.mode === 'serve') {
-      app = await buildServer({ store, queue, rateLimit: { max: args.rateLimit, timeWindowMs: 60_000 } });
+      app = await buildServer({
+        store,
+        queue,
+        rateLimit: { max: args.rateLimit, timeWindowMs: 60_000 },
+        trustProxy: args.trustProxy,
+      });
       url = await app.listen({ port: args.port, host: args.host });
     }
     return { store, queue, app, worker, url, stop };

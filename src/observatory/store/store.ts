@@ -3,6 +3,7 @@
 // what they hold: domains.ts, scans.ts, snapshot.ts.
 import type { Kysely } from 'kysely';
 import type { DomainSummary } from '../../core/summary.ts';
+import { type ClientUsage, selectClientUsage } from './client-share.ts';
 import { claimCooldown, cooldownRemaining, selectDomainStates } from './domains.ts';
 import type {
   CooldownResult,
@@ -83,6 +84,11 @@ export class Store {
     return claimCooldown(this.db, domain, now, cooldownMs);
   }
 
+  /** A client's queued scans and its scans asked for since `since` (its share of the queue). */
+  clientUsage(client: string, since: Date): Promise<ClientUsage> {
+    return selectClientUsage(this.db, client, since);
+  }
+
   // Scans and reports.
 
   /** A scan with its full report. */
@@ -96,7 +102,10 @@ export class Store {
   }
 
   /** Records a new queued scan and points the domain at it. */
-  insertScan(db: Db, scan: { id: string; domain: string; requestedAt: Date }): Promise<void> {
+  insertScan(
+    db: Db,
+    scan: { id: string; domain: string; requestedAt: Date; requestedBy?: string | null },
+  ): Promise<void> {
     return insertScan(db, scan);
   }
 

@@ -2,11 +2,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { VNode } from 'preact';
 import { normalizeDomain } from '../../core/domain.ts';
+import { clientKey } from '../http/client-key.ts';
 import type { HttpContext } from '../http/context.ts';
 import { toDomainView } from '../http/domain-view.ts';
 import { observatoryStats } from '../http/observatory-stats.ts';
 import { requestScan } from '../queue/request-scan.ts';
 import { badgeSvg } from './badge.ts';
+import { isSameOriginPost } from './form-origin.ts';
 import { CONTENT_SECURITY_POLICY, ICON_SVG, renderPage, SITE_CSS } from './html.ts';
 import { domainView, messageView, searchView, statsView } from './views.ts';
 
@@ -15,6 +17,7 @@ const NOTICES: Record<string, string> = {
   existing: 'A scan is already queued or running.',
   cooldown: 'This domain was scanned recently; try again later.',
   'queue-full': 'The scan queue is full; try again later.',
+  'client-limit': 'You have asked for many scans recently; try again later.',
 };
 
 export async function webRoutes(app: FastifyInstance, ctx: HttpContext): Promise<void> {
@@ -74,10 +77,15 @@ export async function webRoutes(app: FastifyInstance, ctx: HttpContext): Promise
     );
 
     pages.post<{ Params: { domain: string } }>('/domain/:domain/scan', async (request, reply) => {
+      if (!isSameOriginPost(request.headers, request.host)) {
+        const text = 'Scans are asked for from this site’s own pages; this form came from another site.';
+        return send(reply, 403, 'Refused', messageView('Refused', text) as VNode);
+      }
       const parsed = normalizeDomain(request.params.domain);
       if (!parsed.ok)
         return send(reply, 400, 'Not a domain', messageView('Not a domain', parsed.error) as VNode);
-      const outcome = await requestScan(ctx.store, ctx.queue, parsed.domain, ctx.limits, ctx.now());
+      const client = clientKey(request.ip);
+      const outcome = await requestScan(ctx.store, ctx.queue, parsed.domain, ctx.limits, ctx.now(), client);
       return reply.redirect(`/domain/${encodeURIComponent(parsed.domain)}?notice=${outcome.kind}`, 303);
     });
 

@@ -1,0 +1,21 @@
+// Form posts that change state (asking for a scan) must come from our own pages: a cross-site form
+// would let any web page queue scans with its visitors' addresses. Browsers send Origin on every POST
+// and Sec-Fetch-Site on most; a client that sends neither is not a browser and gains nothing here.
+
+export interface FormHeaders {
+  origin?: string | undefined;
+  'sec-fetch-site'?: string | undefined;
+}
+
+/** True when the post comes from this site (`host` is the Host the request was made to). */
+export function isSameOriginPost(headers: FormHeaders, host: string): boolean {
+  const site = headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
+  const origin = headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false; // "null" (sandboxed or privacy-sensitive contexts) or garbage
+  }
+}
