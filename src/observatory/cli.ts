@@ -27,6 +27,9 @@ Serve and worker options (and the scan options above, for the scans they run):
   --db FILE              SQLite file (default ./data/hoplight.sqlite); DATABASE_URL selects PostgreSQL (also regrade)
   --workers N            scans at once in this process (serve on SQLite: 4; serve on PostgreSQL: 0)
   --rate-limit N         serve: API requests per client per minute (default 300)
+  --keep-scans N         scans kept per domain, newest first (default 20)
+  --drop-unreachable-days N  a domain where no scan ever found a server is forgotten N days after its last
+                         scan (default 7)
   --trust-proxy LIST     serve: behind a reverse proxy, whose X-Forwarded-For names the client: its
                          addresses or ranges (10.0.0.1,10.1.0.0/16), a hop count, or true (or $TRUST_PROXY)
 `;

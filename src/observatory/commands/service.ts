@@ -9,8 +9,10 @@ import { createQueue } from '../queue/create-queue.ts';
 import type { ScanQueue } from '../queue/types.ts';
 import { startWorker, type Worker } from '../queue/worker.ts';
 import { regradeStored } from '../regrade.ts';
+import { type RetentionTimer, startRetention } from '../retention.ts';
 import { scanDomain } from '../scan/scan-domain.ts';
 import { openStore } from '../store/open-store.ts';
+import { DEFAULT_RETENTION, type RetentionPolicy } from '../store/retention.ts';
 import type { Store } from '../store/store.ts';
 import { buildScanOptions, SCAN_OPTION_SPEC, UsageError } from './scan.ts';
 
@@ -40,6 +42,8 @@ export interface ServiceArgs {
   rateLimit: number;
   /** Proxies whose X-Forwarded-For names the client (`--trust-proxy`, TRUST_PROXY). */
   trustProxy: TrustProxy;
+  /** What the store forgets (`--keep-scans`, `--drop-unreachable-days`). */
+  retention: RetentionPolicy;
   scan: Awaited<ReturnType<typeof buildScanOptions>>;
 }
 
@@ -54,6 +58,8 @@ function parseServiceArgs(mode: 'serve' | 'worker', argv: string[]) {
         workers: { type: 'string' },
         'rate-limit': { type: 'string' },
         'trust-proxy': { type: 'string' },
+        'keep-scans': { type: 'string' },
+        'drop-unreachable-days': { type: 'string' },
         ...SCAN_OPTION_SPEC,
       },
     }).values;
@@ -84,10 +90,20 @@ export async function resolveServiceArgs(mode: 'serve' | 'worker', argv: string[
   } catch (err) {
     throw new UsageError(`--trust-proxy: ${(err as Error).message}`);
   }
+  const keepScans = Number(values['keep-scans'] ?? DEFAULT_RETENTION.scansPerDomain);
+  if (!Number.isInteger(keepScans) || keepScans < 1)
+    throw new UsageError(`--keep-scans wants scans per domain (1 or more), got "${values['keep-scans']}".`);
+  const dropDays = Number(values['drop-unreachable-days'] ?? DEFAULT_RETENTION.unreachableForMs / 86_400_000);
+  if (!Number.isFinite(dropDays) || dropDays <= 0) {
+    throw new UsageError(
+      `--drop-unreachable-days wants a number of days above 0, got "${values['drop-unreachable-days']}".`,
+    );
+  }
   return {
     mode,
     port,
     trustProxy,
+    retention: { ...DEFAULT_RETENTION, scansPerDomain: keepScans, unreachableForMs: dropDays * 86_400_000 },
     host: values.host ?? process.env.HOST ?? DEFAULT_HOST,
     sqlitePath: values.db,
     databaseUrl,
@@ -103,15 +119,20 @@ export async function startService(args: ServiceArgs): Promise<RunningService> {
   const queue = await createQueue(store);
   let app: FastifyInstance | null = null;
   let worker: Worker | null = null;
+  let retention: RetentionTimer | null = null;
   const stop = async () => {
     await app?.close();
     await worker?.stop();
+    await retention?.stop();
     await queue.close();
     await store.close();
   };
   try {
     // Reads never grade: reports stored under an older rubric are re-graded once, before anything is served.
     await regradeStored(store);
+    retention = startRetention(store, args.retention, {
+      onError: (message) => process.stderr.write(`${args.mode}: ${message}\n`),
+    });
     if (args.workers > 0) {
       worker = await startWorker(store, queue, (domain) => scanDomain(domain, args.scan), {
         concurrency: args.workers,

@@ -15,6 +15,7 @@ import type {
   StoredDomainState,
   StoreStats,
 } from './records.ts';
+import { type PruneResult, pruneStore, type RetentionPolicy } from './retention.ts';
 import {
   completeScan,
   countScans,
@@ -140,6 +141,11 @@ export class Store {
   /** Replaces a stored report by its re-graded form (and the domain's summary when it is the latest). */
   async replaceReport(id: string, graded: GradedReport): Promise<void> {
     await this.db.transaction().execute((trx) => replaceReport(trx, id, graded));
+  }
+
+  /** Forgets old history and never-reachable domains (./retention.ts). */
+  prune(now: Date, policy: RetentionPolicy): Promise<PruneResult> {
+    return pruneStore(this.db, now, policy);
   }
 
   // Snapshot and statistics.

@@ -1,8 +1,11 @@
 // GET /api/v1/snapshot: every known summary at once, so a client can look domains up locally and
 // reveal nothing about its contacts. Revalidated with ETag. Two representations: the full list of
 // summaries (default) and, with `?format=compact`, the same summaries losslessly packed (snapshot-codec).
+// The ETag is a digest of the body, so it changes when the content does and only then (a re-grade that
+// changes nothing, or a scan that is not in it, leaves clients' caches valid).
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createGunzip, createGzip, gzipSync } from 'node:zlib';
+import { createGzip, gunzip, gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { RUBRIC_VERSION } from '../../../core/rubric.ts';
 import type { DomainSummary } from '../../../core/summary.ts';
@@ -13,31 +16,35 @@ import { CompactSnapshotBuilder } from '../snapshot-codec.ts';
 
 type Format = 'full' | 'compact';
 
-/** One representation for one tag: gzip always; the plain body only where it is small (compact). */
+/**
+ * One representation as of one store revision: its content tag, the gzip body, and the plain body for
+ * clients without gzip, inflated once on first demand and then shared (never re-encoded per request).
+ */
 interface Built {
+  revision: number;
   tag: string;
   gzip: Buffer;
-  plain: Buffer | null;
+  plain: () => Promise<Buffer>;
 }
 
 export function snapshotRoutes(app: FastifyInstance, ctx: HttpContext): void {
-  // Bodies only change with the tag, so each is built once per tag (a cache, not state: the tag is read
-  // from the database on every request, so several `serve` processes stay consistent). Concurrent
-  // requests for a tag not built yet share one build.
+  // Bodies only change with the store's snapshot revision, so each is built once per revision (a cache,
+  // not state: the revision is read from the database on every request, so several `serve` processes
+  // stay consistent). Concurrent requests for a revision not built yet share one build.
   const cache = new Map<Format, Promise<Built>>();
-  const built = async (format: Format, tag: string): Promise<Built> => {
+  const built = async (format: Format, revision: number): Promise<Built> => {
     const current = cache.get(format);
     if (current) {
       const value = await current.catch(() => null);
-      if (value?.tag === tag) return value;
-      if (cache.get(format) !== current) return built(format, tag);
+      if (value?.revision === revision) return value;
+      if (cache.get(format) !== current) return built(format, revision);
     }
-    const next = (format === 'full' ? buildFull(ctx.store, tag) : buildCompact(ctx.store, tag)).catch(
-      (error: unknown) => {
-        cache.delete(format);
-        throw error;
-      },
-    );
+    const next = (
+      format === 'full' ? buildFull(ctx.store, revision) : buildCompact(ctx.store, revision)
+    ).catch((error: unknown) => {
+      cache.delete(format);
+      throw error;
+    });
     cache.set(format, next);
     return next;
   };
@@ -77,37 +84,46 @@ export function snapshotRoutes(app: FastifyInstance, ctx: HttpContext): void {
     },
     async (request, reply) => {
       const format = request.query.format ?? 'full';
-      // The rubric version is part of the tag: a new rubric changes every summary.
-      const base = `"${RUBRIC_VERSION}-${await ctx.store.snapshotRevision()}"`;
-      // A different representation needs a different validator (RFC 9110 §8.8.3).
-      const tag = format === 'full' ? base : `${base.slice(0, -1)}-compact"`;
+      const body = await built(format, await ctx.store.snapshotRevision());
       void reply
-        .header('etag', tag)
+        .header('etag', body.tag)
         .header('cache-control', 'public, max-age=60, must-revalidate')
         .header('vary', 'accept-encoding');
-      if (matchesEtag(request.headers['if-none-match'], tag)) return reply.code(304).send();
-      const body = await built(format, tag);
+      if (matchesEtag(request.headers['if-none-match'], body.tag)) return reply.code(304).send();
       // Bodies are sent as built, never re-serialised: the response schema is not applied to them.
       void reply.type('application/json; charset=utf-8');
       if (acceptsGzip(request.headers['accept-encoding']))
         return reply.header('content-encoding', 'gzip').send(body.gzip);
-      if (body.plain) return reply.send(body.plain);
-      // The full list is kept gzip only (it is ~20 times larger plain); rare clients without gzip get
-      // it inflated on the fly.
-      const inflate = createGunzip();
-      inflate.end(body.gzip);
-      return reply.send(inflate);
+      return reply.send(await body.plain());
     },
   );
 }
 
+/** A strong tag from the body's digest; the representation is named too (RFC 9110 §8.8.3). */
+function contentTag(format: Format, digest: string): string {
+  return `"${RUBRIC_VERSION}-${digest.slice(0, 27)}${format === 'compact' ? '-compact' : ''}"`;
+}
+
+/** The plain body, inflated from `gzip` on first call only. */
+function lazyPlain(gzip: Buffer, plain: Buffer | null): () => Promise<Buffer> {
+  let inflated: Promise<Buffer> | null = plain ? Promise.resolve(plain) : null;
+  return () => {
+    inflated ??= new Promise<Buffer>((resolve, reject) =>
+      gunzip(gzip, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+    return inflated;
+  };
+}
+
 /** `{"rubricVersion":N,"domains":[…]}` from the stored summary texts, gzipped as it is written. */
-async function buildFull(store: Store, tag: string): Promise<Built> {
+async function buildFull(store: Store, revision: number): Promise<Built> {
   const gzip = createGzip();
+  const digest = createHash('sha256');
   const chunks: Buffer[] = [];
   gzip.on('data', (chunk: Buffer) => chunks.push(chunk));
   const ended = once(gzip, 'end');
   const write = async (text: string) => {
+    digest.update(text);
     if (!gzip.write(text)) await once(gzip, 'drain');
   };
   await write(`{"rubricVersion":${RUBRIC_VERSION},"domains":[`);
@@ -116,18 +132,28 @@ async function buildFull(store: Store, tag: string): Promise<Built> {
     await write((first ? '' : ',') + page.map((row) => row.summary).join(','));
     first = false;
   }
+  digest.update(']}');
   gzip.end(']}');
   await ended;
-  return { tag, gzip: Buffer.concat(chunks), plain: null };
+  const body = Buffer.concat(chunks);
+  // The full list is kept gzip only until a client without gzip asks (it is ~20 times larger plain).
+  return {
+    revision,
+    tag: contentTag('full', digest.digest('base64url')),
+    gzip: body,
+    plain: lazyPlain(body, null),
+  };
 }
 
-async function buildCompact(store: Store, tag: string): Promise<Built> {
+async function buildCompact(store: Store, revision: number): Promise<Built> {
   const builder = new CompactSnapshotBuilder(RUBRIC_VERSION);
   for await (const page of store.snapshotPages()) {
     for (const row of page) builder.add(JSON.parse(row.summary) as DomainSummary);
   }
   const plain = Buffer.from(JSON.stringify(builder.finish()));
-  return { tag, gzip: gzipSync(plain), plain };
+  const gzip = gzipSync(plain);
+  const tag = contentTag('compact', createHash('sha256').update(plain).digest('base64url'));
+  return { revision, tag, gzip, plain: lazyPlain(gzip, plain) };
 }
 
 function acceptsGzip(header: string | undefined): boolean {
