@@ -6,7 +6,7 @@
 // Run (root, lab started or startable): node bench/scan.bench.ts [--domain good.test] [--runs 3]
 import { parseArgs } from 'node:util';
 import { ensureLab, labDown, STATE_FILE } from '../lab/lab.ts';
-import { labScanOptions } from '../src/observatory/scan/lab-options.ts';
+import { labScanOptions } from '../src/observatory/commands/lab-options.ts';
 import { scanDomain } from '../src/observatory/scan/scan-domain.ts';
 import { probeStream } from '../src/observatory/scan/stream/index.ts';
 import { probeTls } from '../src/observatory/scan/tls/prober.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainReport } from '../../src/core/report.ts';
-import { labScanOptions } from '../../src/observatory/scan/lab-options.ts';
+import { labScanOptions } from '../../src/observatory/commands/lab-options.ts';
 
 const BIN = resolve(import.meta.dirname, '../../bin/hoplight-observatory.js');
 

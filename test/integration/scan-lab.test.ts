@@ -2,7 +2,7 @@
 // gets the grade and findings its configuration deserves.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DomainReport, Grade, ServiceReport } from '../../src/core/report.ts';
-import { labScanOptions } from '../../src/observatory/scan/lab-options.ts';
+import { labScanOptions } from '../../src/observatory/commands/lab-options.ts';
 import { ScanRefusedError, scanDomain } from '../../src/observatory/scan/scan-domain.ts';
 
 const DOMAINS = [

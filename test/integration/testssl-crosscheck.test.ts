@@ -15,7 +15,7 @@ import {
 } from '../../bench/support/tls-agreement.ts';
 import { readLabState, STATE_FILE } from '../../lab/state.ts';
 import type { DomainReport, TargetReport } from '../../src/core/report.ts';
-import { labScanOptions } from '../../src/observatory/scan/lab-options.ts';
+import { labScanOptions } from '../../src/observatory/commands/lab-options.ts';
 import { scanDomain } from '../../src/observatory/scan/scan-domain.ts';
 import { createLimiter } from '../../src/observatory/scan/tls/limiter.ts';
 import { probeTls } from '../../src/observatory/scan/tls/prober.ts';

@@ -28,7 +28,7 @@ export function counting(inner: ScanFn): CountingScan {
 export async function labScan(): Promise<ScanFn> {
   const [{ scanDomain }, { labScanOptions }] = await Promise.all([
     import('../../src/observatory/scan/scan-domain.ts'),
-    import('../../src/observatory/scan/lab-options.ts'),
+    import('../../src/observatory/commands/lab-options.ts'),
   ]);
   const options = labScanOptions();
   return (domain) => scanDomain(domain, options);

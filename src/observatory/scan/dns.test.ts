@@ -1,9 +1,9 @@
 import type dnsPacket from 'dns-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DnsResponder, startDnsResponder } from '../../../test/support/dns-responder.ts';
+import { discoverTargets } from './discovery.ts';
 import {
   DnsError,
-  discoverTargets,
   normaliseName,
   queryAddresses,
   querySrv,

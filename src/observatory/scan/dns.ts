@@ -1,12 +1,13 @@
-// DNS over UDP (TCP on truncation) to one configured resolver, with the DO bit set and the AD bit
-// read back: node:dns can neither ask for TLSA nor report whether an answer was DNSSEC-validated.
+// The DNS client: UDP (TCP on truncation) to one configured resolver, with the DO bit set and the AD
+// bit read back: node:dns can neither ask for TLSA nor report whether an answer was DNSSEC-validated.
+// XMPP discovery (SRV) on top of it is discovery.ts.
 import { randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { connect, isIP } from 'node:net';
 import dnsPacket from 'dns-packet';
-import type { Finding, ServiceKind } from '../../core/report.ts';
-import type { DiscoveredTarget, Resolver } from './types.ts';
+import { DeadlineError, withDeadline } from '../../core/deadline.ts';
+import type { Resolver } from './types.ts';
 
 export type DnsErrorCode =
   | 'NXDOMAIN'
@@ -140,74 +141,56 @@ function parseResponse(buf: Buffer, id: number, name: string, type: QType): RawR
   };
 }
 
-function abortError(name: string, type: string): DnsError {
+export function abortError(name: string, type: string): DnsError {
   return new DnsError('ABORTED', name, type, 'aborted');
 }
 
-function udpAttempt(
+async function udpAttempt(
   resolver: Resolver,
   name: string,
   type: QType,
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<RawResponse | 'timeout'> {
-  return new Promise((resolve, reject) => {
-    const id = randomInt(0x10000);
-    const socket = createSocket(isIP(resolver.host) === 6 ? 'udp6' : 'udp4');
-    let settled = false;
-    const done = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      socket.close();
-      fn();
-    };
-    const onAbort = () => done(() => reject(abortError(name, type)));
-    const timer = setTimeout(() => done(() => resolve('timeout')), timeoutMs);
-    signal?.addEventListener('abort', onAbort, { once: true });
+  const id = randomInt(0x10000);
+  const socket = createSocket(isIP(resolver.host) === 6 ? 'udp6' : 'udp4');
+  const answered = new Promise<RawResponse>((resolve, reject) => {
     socket.on('error', (err) =>
-      done(() => reject(new DnsError('OTHER', name, type, `resolver ${resolver.host}: ${err.message}`))),
+      reject(new DnsError('OTHER', name, type, `resolver ${resolver.host}: ${err.message}`)),
     );
     socket.on('message', (msg, rinfo) => {
       // Only the resolver we asked, answering our id and question: anything else is ignored.
       if (rinfo.port !== resolver.port) return;
       const res = parseResponse(msg, id, name, type);
-      if (res) done(() => resolve(res));
+      if (res) resolve(res);
     });
     socket.send(buildQuery(id, name, type), resolver.port, resolver.host);
   });
+  try {
+    return await withDeadline(answered, { ms: timeoutMs, what: `the UDP query ${type} ${name}`, signal });
+  } catch (error) {
+    if (signal?.aborted) throw abortError(name, type);
+    if (error instanceof DeadlineError) return 'timeout';
+    throw error;
+  } finally {
+    socket.close();
+  }
 }
 
-function tcpQuery(
+async function tcpQuery(
   resolver: Resolver,
   name: string,
   type: QType,
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const id = randomInt(0x10000);
-    const socket = connect({ host: resolver.host, port: resolver.port });
-    let buf = Buffer.alloc(0);
-    let settled = false;
-    const done = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      socket.destroy();
-      fn();
-    };
-    const onAbort = () => done(() => reject(abortError(name, type)));
-    const timer = setTimeout(
-      () => done(() => reject(new DnsError('TIMEOUT', name, type, `no TCP answer within ${timeoutMs} ms`))),
-      timeoutMs,
-    );
-    signal?.addEventListener('abort', onAbort, { once: true });
-    socket.on('error', (err) => done(() => reject(new DnsError('OTHER', name, type, `TCP: ${err.message}`))));
+  const id = randomInt(0x10000);
+  const socket = connect({ host: resolver.host, port: resolver.port });
+  let buf = Buffer.alloc(0);
+  const answered = new Promise<RawResponse>((resolve, reject) => {
+    socket.on('error', (err) => reject(new DnsError('OTHER', name, type, `TCP: ${err.message}`)));
     socket.on('close', () =>
-      done(() => reject(new DnsError('BAD_RESPONSE', name, type, 'TCP connection closed before an answer'))),
+      reject(new DnsError('BAD_RESPONSE', name, type, 'TCP connection closed before an answer')),
     );
     socket.on('connect', () => {
       const q = buildQuery(id, name, type);
@@ -218,20 +201,30 @@ function tcpQuery(
     socket.on('data', (chunk: Buffer) => {
       buf = Buffer.concat([buf, chunk]);
       if (buf.length > MAX_TCP_RESPONSE + 2) {
-        done(() => reject(new DnsError('BAD_RESPONSE', name, type, 'TCP answer too long')));
+        reject(new DnsError('BAD_RESPONSE', name, type, 'TCP answer too long'));
         return;
       }
       if (buf.length < 2) return;
       const need = buf.readUInt16BE(0);
       if (buf.length < need + 2) return;
       const res = parseResponse(buf.subarray(2, need + 2), id, name, type);
-      done(() =>
-        res
-          ? resolve(res)
-          : reject(new DnsError('BAD_RESPONSE', name, type, 'malformed or mismatched TCP answer')),
-      );
+      if (res) resolve(res);
+      else reject(new DnsError('BAD_RESPONSE', name, type, 'malformed or mismatched TCP answer'));
     });
   });
+  try {
+    return await withDeadline(answered, {
+      ms: timeoutMs,
+      what: `the TCP query ${type} ${name}`,
+      signal,
+      onTimeout: () => new DnsError('TIMEOUT', name, type, `no TCP answer within ${timeoutMs} ms`),
+    });
+  } catch (error) {
+    if (signal?.aborted) throw abortError(name, type);
+    throw error;
+  } finally {
+    socket.destroy();
+  }
 }
 
 async function rawQuery(name: string, type: QType, opts: DnsOptions): Promise<RawResponse> {
@@ -318,131 +311,6 @@ export async function queryAddresses(
   const [v4, v6] = await Promise.all([query(name, 'A', opts, pickAddr), query(name, 'AAAA', opts, pickAddr)]);
   const addresses = [...new Set([...v4.records, ...v6.records])];
   return { records: addresses, addresses, dnssec: v4.dnssec && v6.dnssec };
-}
-
-const SRV_PREFIX: Record<ServiceKind, { starttls: string; direct: string; port: number }> = {
-  c2s: { starttls: '_xmpp-client._tcp', direct: '_xmpps-client._tcp', port: 5222 },
-  s2s: { starttls: '_xmpp-server._tcp', direct: '_xmpps-server._tcp', port: 5269 },
-};
-
-export interface DiscoveryResult {
-  targets: DiscoveredTarget[];
-  /** Every SRV answer used was DNSSEC-validated. */
-  dnssec: boolean;
-  findings: Finding[];
-}
-
-type SrvOutcome =
-  | { kind: 'records'; records: SrvRecord[]; dnssec: boolean }
-  | { kind: 'error'; error: DnsError };
-
-async function lookupSrvSet(name: string, opts: DnsOptions): Promise<SrvOutcome> {
-  try {
-    const a = await querySrv(name, opts);
-    return { kind: 'records', records: a.records, dnssec: a.dnssec };
-  } catch (err) {
-    if (err instanceof DnsError && err.code === 'NXDOMAIN')
-      return { kind: 'records', records: [], dnssec: err.dnssec };
-    if (err instanceof DnsError) return { kind: 'error', error: err };
-    throw err;
-  }
-}
-
-/**
- * SRV discovery per RFC 6120 §3.2 and XEP-0368: STARTTLS and direct-TLS records merged in
- * priority order (weight descending within a priority, as a scanner wants a stable order),
- * deduplicated; a lone `.` target means the service is explicitly not offered; no SRV at all
- * falls back to the domain itself on the standard port.
- */
-export async function discoverTargets(
-  domain: string,
-  service: ServiceKind,
-  opts: DnsOptions,
-): Promise<DiscoveryResult> {
-  const name = normaliseName(domain);
-  const prefix = SRV_PREFIX[service];
-  const [starttls, direct] = await Promise.all([
-    lookupSrvSet(`${prefix.starttls}.${name}`, opts),
-    lookupSrvSet(`${prefix.direct}.${name}`, opts),
-  ]);
-  if (opts.signal?.aborted) throw abortError(name, 'SRV');
-  const findings: Finding[] = [];
-  const candidates: DiscoveredTarget[] = [];
-  let explicitlyUnavailable = false;
-  let anyError = false;
-  let dnssec = true;
-
-  for (const [set, directTls, label] of [
-    [starttls, false, prefix.starttls],
-    [direct, true, prefix.direct],
-  ] as const) {
-    if (set.kind === 'error') {
-      anyError = true;
-      dnssec = false;
-      findings.push({
-        code: 'dns.srv.failed',
-        severity: 'high',
-        message: `The SRV lookup of ${label}.${name} failed: ${set.error.message}.`,
-        fix: 'Make sure the domain\u2019s authoritative servers answer SRV queries and that its DNSSEC signatures are valid.',
-      });
-      continue;
-    }
-    dnssec &&= set.dnssec;
-    // RFC 2782: a single record with target "." means the service is decidedly not available.
-    if (set.records.length === 1 && set.records[0]?.target === '.') {
-      if (!directTls) explicitlyUnavailable = true;
-      findings.push({
-        code: directTls ? 'dns.srv.direct-tls-unavailable' : 'dns.srv.unavailable',
-        severity: 'info',
-        message: `${label}.${name} says the service is not available (SRV target ".").`,
-        fix: 'Nothing to fix if this is intended; otherwise publish SRV records pointing to your XMPP server.',
-      });
-      continue;
-    }
-    for (const r of set.records) {
-      if (r.target === '.' || r.port === 0) continue;
-      candidates.push({
-        service,
-        host: r.target,
-        port: r.port,
-        directTls,
-        source: 'srv',
-        priority: r.priority,
-        weight: r.weight,
-      });
-    }
-  }
-
-  candidates.sort((a, b) => (a.priority ?? 0) - (b.priority ?? 0) || (b.weight ?? 0) - (a.weight ?? 0));
-  const seen = new Set<string>();
-  const targets = candidates.filter((t) => {
-    const key = `${t.host}|${t.port}|${t.directTls}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-
-  if (targets.length === 0 && !explicitlyUnavailable) {
-    // RFC 6120 §3.2.2: without SRV records, connect to the domain itself on the standard port.
-    targets.push({
-      service,
-      host: name,
-      port: prefix.port,
-      directTls: false,
-      source: 'fallback',
-      priority: null,
-      weight: null,
-    });
-    if (!anyError) {
-      findings.push({
-        code: 'dns.srv.none',
-        severity: 'info',
-        message: `${name} publishes no ${prefix.starttls} SRV record; servers fall back to ${name}:${prefix.port}.`,
-        fix: `Publish an SRV record ${prefix.starttls}.${name} pointing to your XMPP server.`,
-      });
-    }
-  }
-  return { targets, dnssec: dnssec && !anyError, findings };
 }
 
 /**

@@ -5,6 +5,7 @@ import type { LookupAddress, LookupOptions } from 'node:dns';
 import { request } from 'node:https';
 import { isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
+import { withDeadline } from '../../core/deadline.ts';
 import type { PoshResult, ServiceKind } from '../../core/report.ts';
 import { classifyAddress } from './addresses.ts';
 import { normaliseName, queryAddresses } from './dns.ts';
@@ -123,16 +124,10 @@ function vettedLookup(opts: PoshOptions) {
   };
 }
 
-function fetchText(url: URL, opts: PoshOptions): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      fn();
-    };
-    const req = request(
+async function fetchText(url: URL, opts: PoshOptions): Promise<string> {
+  let req: ReturnType<typeof request> | undefined;
+  const body = new Promise<string>((resolve, reject) => {
+    req = request(
       url,
       {
         method: 'GET',
@@ -151,8 +146,8 @@ function fetchText(url: URL, opts: PoshOptions): Promise<string> {
             status >= 300 && status < 400
               ? `HTTP ${status} redirect (POSH delegates with a "url" member, not HTTP redirects)`
               : `HTTP ${status}`;
-          finish(() => reject(new PoshError(`no POSH document at ${url.href}: ${why}`)));
-          req.destroy();
+          reject(new PoshError(`no POSH document at ${url.href}: ${why}`));
+          req?.destroy();
           return;
         }
         const chunks: Buffer[] = [];
@@ -160,26 +155,27 @@ function fetchText(url: URL, opts: PoshOptions): Promise<string> {
         res.on('data', (c: Buffer) => {
           size += c.length;
           if (size > MAX_BODY) {
-            finish(() =>
-              reject(new PoshError(`the POSH document at ${url.href} is larger than ${MAX_BODY} bytes`)),
-            );
-            req.destroy();
+            reject(new PoshError(`the POSH document at ${url.href} is larger than ${MAX_BODY} bytes`));
+            req?.destroy();
             return;
           }
           chunks.push(c);
         });
-        res.on('end', () => finish(() => resolve(Buffer.concat(chunks).toString('utf8'))));
-        res.on('error', (err) =>
-          finish(() => reject(new PoshError(`reading ${url.href} failed: ${err.message}`))),
-        );
+        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        res.on('error', (err) => reject(new PoshError(`reading ${url.href} failed: ${err.message}`)));
       },
     );
-    const timer = setTimeout(() => {
-      finish(() => reject(new PoshError(`no complete answer from ${url.href} within ${opts.timeoutMs} ms`)));
-      req.destroy();
-    }, opts.timeoutMs);
-    req.on('error', (err) => finish(() => reject(new PoshError(`cannot fetch ${url.href}: ${err.message}`))));
+    req.on('error', (err) => reject(new PoshError(`cannot fetch ${url.href}: ${err.message}`)));
     req.end();
+  });
+  // The caller's signal aborts the request itself (its error names the URL), so only time is bounded here.
+  return withDeadline(body, {
+    ms: opts.timeoutMs,
+    what: `the POSH document at ${url.href}`,
+    onTimeout: () => new PoshError(`no complete answer from ${url.href} within ${opts.timeoutMs} ms`),
+  }).catch((error: unknown) => {
+    req?.destroy();
+    throw error;
   });
 }
 

@@ -1,5 +1,7 @@
 // One probe handshake: open a fresh connection, write a ClientHello, read the first flight, close.
 import type { Duplex } from 'node:stream';
+import { DeadlineError, withDeadline } from '../../../core/deadline.ts';
+import { errorText } from '../../../core/error-text.ts';
 import type { Connector } from '../types.ts';
 import { type FirstFlightOptions, FirstFlightReader, type HelloOutcome } from './first-flight.ts';
 
@@ -17,34 +19,50 @@ export async function exchangeHello(
 ): Promise<HelloOutcome> {
   opts.signal?.throwIfAborted();
   const reader = new FirstFlightReader(opts);
-  const budget = AbortSignal.timeout(opts.timeoutMs);
-  const signal = opts.signal ? AbortSignal.any([opts.signal, budget]) : budget;
+  try {
+    return await withDeadline((signal) => exchange(connect, clientHello, reader, signal), {
+      ms: opts.timeoutMs,
+      what: 'the ClientHello exchange',
+      signal: opts.signal,
+    });
+  } catch (error) {
+    // Out of time is an outcome of the probe (what was read so far says how far it got).
+    if (error instanceof DeadlineError && !opts.signal?.aborted) return reader.timeout(opts.timeoutMs);
+    throw error;
+  }
+}
+
+/** Runs until the reader has an outcome; when `signal` aborts it only closes (withDeadline answers). */
+async function exchange(
+  connect: Connector,
+  clientHello: Buffer,
+  reader: FirstFlightReader,
+  signal: AbortSignal,
+): Promise<HelloOutcome> {
   let socket: Duplex;
   try {
-    socket = await raceAbort(connect(signal), signal);
+    socket = await connect(signal);
   } catch (err) {
-    opts.signal?.throwIfAborted();
-    if (budget.aborted) return reader.timeout(opts.timeoutMs);
-    return { kind: 'error', message: `could not connect: ${(err as Error).message}`, bytesRead: 0 };
+    signal.throwIfAborted();
+    return { kind: 'error', message: `could not connect: ${errorText(err)}`, bytesRead: 0 };
   }
-  return new Promise<HelloOutcome>((resolve, reject) => {
+  if (signal.aborted) {
+    // A connection that arrives late is closed at once.
+    socket.destroy();
+    signal.throwIfAborted();
+  }
+  return new Promise<HelloOutcome>((resolve) => {
     const finish = (outcome: HelloOutcome | null) => {
       if (!outcome) return;
       cleanup();
       resolve(outcome);
-    };
-    const onAbort = () => {
-      if (opts.signal?.aborted) {
-        cleanup();
-        reject(opts.signal.reason);
-      } else finish(reader.timeout(opts.timeoutMs));
     };
     const onData = (chunk: Buffer) => finish(reader.push(chunk));
     const onEnd = () => finish(reader.end());
     // A reset right after the ClientHello is how some stacks refuse; after bytes it is a broken answer.
     const onError = () => finish(reader.end());
     const cleanup = () => {
-      signal.removeEventListener('abort', onAbort);
+      signal.removeEventListener('abort', cleanup);
       socket.off('data', onData);
       socket.off('end', onEnd);
       socket.off('close', onEnd);
@@ -52,32 +70,11 @@ export async function exchangeHello(
       socket.on('error', () => {});
       socket.destroy();
     };
-    signal.addEventListener('abort', onAbort);
+    signal.addEventListener('abort', cleanup, { once: true });
     socket.on('data', onData);
     socket.on('end', onEnd);
     socket.on('close', onEnd);
     socket.on('error', onError);
-    if (signal.aborted) onAbort();
-    else socket.write(clientHello);
-  });
-}
-
-/** Settles with `promise`, or rejects when `signal` aborts first (closing a socket that arrives late). */
-function raceAbort(promise: Promise<Duplex>, signal: AbortSignal): Promise<Duplex> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (socket) => {
-        signal.removeEventListener('abort', onAbort);
-        if (signal.aborted) socket.destroy();
-        else resolve(socket);
-      },
-      (err) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
+    socket.write(clientHello);
   });
 }

@@ -1,7 +1,8 @@
-// `--lab`: scan options taken from the running test lab's state file (resolver, CA, private addresses).
+// `--lab`: scan options from the running test lab's state file (resolver, CA, private addresses).
+// Read by the command layer: the scanner itself knows nothing of the lab.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { ScanOptions } from './types.ts';
+import type { ScanOptions } from '../scan/types.ts';
 
 const DEFAULT_STATE = fileURLToPath(new URL('../../../lab/.state/lab.json', import.meta.url));
 
