@@ -2,7 +2,8 @@
 // `GET /api/v1/domains/{d}` throughput, `POST /api/v1/lookup` of 500 domains p99, the compact snapshot
 // of 100,000 synthetic domains, the server's RSS under load, and 500 clients for 30 s without a 5xx.
 // The server is the real `hoplight-observatory serve` in a child process, so its RSS is its own.
-// Run: node bench/api.bench.ts [--domains 100000] [--seconds 10] [--soak-seconds 30]
+// Then the load-and-abuse phase (api-abuse.ts) against a fresh `serve --trust-proxy` with default limits.
+// Run: node bench/api.bench.ts [--domains 100000] [--seconds 10] [--soak-seconds 30] [--abuse-seconds 30]
 //        [--server-node-options=FLAGS]  (V8 flags for the server process only; default: those `npm start` uses)
 
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -16,6 +17,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { SERVE_V8_FLAGS } from '../src/observatory/commands/serve-flags.ts';
 import { openStore } from '../src/observatory/store/open-store.ts';
+import { fiveXxOf, responses, runAbuse } from './api-abuse.ts';
 import { syntheticSummary } from './api-synthetic.ts';
 
 interface AutocannonResult {
@@ -113,6 +115,8 @@ async function seed(path: string, count: number): Promise<string[]> {
 async function startServer(
   db: string,
   serverNodeOptions: string,
+  /** Extra `serve` options; the default raises the rate limit out of the way. */
+  serveArgs: string[] = ['--rate-limit', String(RATE_LIMIT)],
 ): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
@@ -125,8 +129,7 @@ async function startServer(
       '0',
       '--db',
       db,
-      '--rate-limit',
-      String(RATE_LIMIT),
+      ...serveArgs,
     ],
     { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_OPTIONS: serverNodeOptions } },
   );
@@ -140,6 +143,21 @@ async function startServer(
   const url = /(http:\/\/\S+)/.exec(banner)?.[1];
   if (!url) throw new Error(`the benchmark server's banner names no URL: ${banner}`);
   return { child, url };
+}
+
+/** Scans the given clients have waiting in the store (read after the run, from the same file). */
+async function scansQueuedBy(path: string, clients: string[]): Promise<number> {
+  const store = await openStore({ sqlitePath: path });
+  try {
+    const row = await store.db
+      .selectFrom('scans')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('requested_by', 'in', clients)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  } finally {
+    await store.close();
+  }
 }
 
 /** Samples a process's resident set size (Linux /proc) until stopped; returns the largest, in MB. */
@@ -201,6 +219,7 @@ export async function benchApi(opts: {
   domains: number;
   seconds: number;
   soakSeconds: number;
+  abuseSeconds: number;
   /** NODE_OPTIONS of the server process only (the CLI default: the flags `npm start` gives `serve`). */
   serverNodeOptions: string;
 }): Promise<Row[]> {
@@ -311,6 +330,47 @@ export async function benchApi(opts: {
       `(soak: ${soak.requests.total.toLocaleString('en')} requests, ${Math.round(soak.requests.average)} req/s, p99 ${soak.latency.p99} ms, non-2xx (the 304s) ${soak.non2xx}, errors ${soak.errors}, timeouts ${soak.timeouts})`,
     );
     rows.push(row('serve RSS, peak under all of the above', Math.round(rss.stop()), 'MB', 200, 'below'));
+
+    // Load and abuse: a fresh `serve` as deployed behind a proxy, with the default per-client limits.
+    server.child.kill('SIGTERM');
+    await once(server.child, 'exit');
+    server = await startServer(db, opts.serverNodeOptions, ['--trust-proxy', '127.0.0.1']);
+    const abuseRss = sampleRss(server.child.pid as number);
+    const fullEtag = (await rawGet(`${server.url}/api/v1/snapshot`)).etag;
+    const compactEtag = (await rawGet(`${server.url}/api/v1/snapshot?format=compact`)).etag;
+    const abuse = await runAbuse({
+      url: server.url,
+      names,
+      seconds: opts.abuseSeconds,
+      etags: { compact: compactEtag, full: fullEtag },
+    });
+    const label = `500 honest clients + 2 abusers × ${opts.abuseSeconds} s`;
+    rows.push(row(`${label}: 5xx`, abuse.fiveXx, 'responses', 1, 'below'));
+    rows.push(row(`${label}: honest p99`, abuse.honest.latency.p99, 'ms', 50, 'below'));
+    rows.push(row(`${label}: honest answered 429`, responses(abuse.honest, 429), 'responses', 1, 'below'));
+    const abuserTotal = abuse.abusers.requests.total;
+    const abuserThrottled = responses(abuse.abusers, 429);
+    rows.push(
+      row(
+        `${label}: abusers' requests answered 429`,
+        (100 * abuserThrottled) / Math.max(1, abuserTotal),
+        '%',
+        90,
+        'above',
+      ),
+    );
+    const queuedByAbusers = await scansQueuedBy(db, ['192.0.2.1', '192.0.2.2']);
+    rows.push(
+      row(`${label}: scans the abusers got queued (share 50 each)`, queuedByAbusers, 'scans', 101, 'below'),
+    );
+    rows.push(row(`${label}: serve RSS peak`, Math.round(abuseRss.stop()), 'MB', 200, 'below'));
+    console.log(
+      `(honest: ${abuse.honest.requests.total.toLocaleString('en')} requests, p50 ${abuse.honest.latency.p50} ms, ` +
+        `statuses ${JSON.stringify(Object.fromEntries(Object.entries(abuse.honest.statusCodeStats).map(([k, v]) => [k, v.count])))}, ` +
+        `errors ${abuse.honest.errors}, timeouts ${abuse.honest.timeouts}; abusers: ${abuserTotal.toLocaleString('en')} requests, ` +
+        `statuses ${JSON.stringify(Object.fromEntries(Object.entries(abuse.abusers.statusCodeStats).map(([k, v]) => [k, v.count])))}, ` +
+        `5xx ${fiveXxOf(abuse.abusers)})`,
+    );
     return rows;
   } finally {
     if (server) {
@@ -322,23 +382,30 @@ export async function benchApi(opts: {
 }
 
 if (import.meta.main) {
-  let values: { domains: string; seconds: string; 'soak-seconds': string; 'server-node-options': string };
+  let values: {
+    domains: string;
+    seconds: string;
+    'soak-seconds': string;
+    'abuse-seconds': string;
+    'server-node-options': string;
+  };
   try {
     ({ values } = parseArgs({
       options: {
         domains: { type: 'string', default: '100000' },
         seconds: { type: 'string', default: '10' },
         'soak-seconds': { type: 'string', default: '30' },
+        'abuse-seconds': { type: 'string', default: '30' },
         'server-node-options': { type: 'string', default: SERVE_V8_FLAGS.join(' ') },
       },
     }));
   } catch (error) {
     console.error(
-      `${(error as Error).message}\nusage: node bench/api.bench.ts [--domains N] [--seconds N] [--soak-seconds N] [--server-node-options=FLAGS]`,
+      `${(error as Error).message}\nusage: node bench/api.bench.ts [--domains N] [--seconds N] [--soak-seconds N] [--abuse-seconds N] [--server-node-options=FLAGS]`,
     );
     process.exit(2);
   }
-  for (const name of ['domains', 'seconds', 'soak-seconds'] as const) {
+  for (const name of ['domains', 'seconds', 'soak-seconds', 'abuse-seconds'] as const) {
     if (!(Number(values[name]) > 0)) {
       console.error(`--${name} wants a positive number, got "${values[name]}".`);
       process.exit(2);
@@ -353,6 +420,7 @@ if (import.meta.main) {
     domains: Number(values.domains),
     seconds: Number(values.seconds),
     soakSeconds: Number(values['soak-seconds']),
+    abuseSeconds: Number(values['abuse-seconds']),
     serverNodeOptions: values['server-node-options'],
   });
   console.table(rows);
