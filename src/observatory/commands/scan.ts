@@ -6,9 +6,9 @@ import cliProgress from 'cli-progress';
 import { normalizeDomain } from '../../core/domain.ts';
 import type { DomainReport } from '../../core/report.ts';
 import { formatReport } from '../report-text.ts';
-import { labScanOptions } from './lab-options.ts';
 import { ScanRefusedError, scanDomain } from '../scan/scan-domain.ts';
 import type { Resolver, ScanOptions } from '../scan/types.ts';
+import { labScanOptions } from './lab-options.ts';
 
 export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
   resolver: null,

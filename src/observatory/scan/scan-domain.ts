@@ -15,13 +15,20 @@ import {
 import { RUBRIC_VERSION } from '../../core/rubric.ts';
 import { SCANNER_VERSION } from '../version.ts';
 import { classifyAddress } from './addresses.ts';
-import { checkCertificate } from './certificate.ts';
-import { daneFindings, matchDane, type TlsaAnswer } from './dane.ts';
+import { daneFindings, matchDane } from './dane.ts';
 import { discoverTargets } from './discovery.ts';
-import { queryAddresses, queryTlsaForTarget } from './dns.ts';
-import { fetchPosh, matchPosh } from './posh.ts';
-import { connectDirect, connectStarttls, probeStream, streamFindings } from './stream/index.ts';
-import { probeTls } from './tls/prober.ts';
+import { queryAddresses } from './dns.ts';
+import { matchPosh } from './posh.ts';
+import { attempt } from './probe.ts';
+import {
+  certificateProbe,
+  poshProbe,
+  streamProbe,
+  type TargetContext,
+  tlsaProbe,
+  tlsProbe,
+} from './probes.ts';
+import { streamFindings } from './stream/findings.ts';
 import type { DiscoveredTarget, ScanOptions } from './types.ts';
 
 /** The domain is not one we scan: malformed, or its targets are not on the public Internet. */
@@ -73,10 +80,11 @@ async function scanService(
       );
     }
   }
-  const [targets, posh] = await Promise.all([
+  const [scanned, posh] = await Promise.all([
     Promise.all(located.map((t) => scanTarget(domain, t.target, t.addresses, t.dnssec, t.error, options))),
-    fetchPosh(domain, service, options),
+    poshProbe.run({ domain, service, options }),
   ]);
+  const targets = scanned.map((t) => t.report);
   return {
     service,
     grade: null,
@@ -93,7 +101,7 @@ async function scanService(
     },
     posh: matchPoshForTargets(
       posh,
-      targets.map((t) => peerChains.get(t) ?? null),
+      scanned.map((t) => t.peerChain),
     ),
     targets,
     findings: discovery.findings,
@@ -156,7 +164,16 @@ function emptyTarget(target: DiscoveredTarget, addresses: string[], dnssec: bool
   };
 }
 
-/** Scans one target on its first address: stream, then the TLS probes, certificate and DANE. */
+/** A target's report, and the chain it presented (kept beside the report: it is not part of the JSON). */
+interface ScannedTarget {
+  report: TargetReport;
+  peerChain: Uint8Array[] | null;
+}
+
+/**
+ * Scans one target on its first address: the stream probe, then the TLS and TLSA probes together,
+ * then the certificate probe and the DANE match on the chain the stream saw.
+ */
 async function scanTarget(
   domain: string,
   target: DiscoveredTarget,
@@ -164,93 +181,73 @@ async function scanTarget(
   dnssec: boolean,
   locateError: string | null,
   options: ScanOptions,
-): Promise<TargetReport> {
+): Promise<ScannedTarget> {
   const started = performance.now();
-  const report = emptyTarget(target, addresses, dnssec);
   const where = `${target.host}:${target.port}`;
-  const finish = (error: string | null, reachable = false): TargetReport => {
-    report.status = error ? 'error' : 'ok';
-    report.error = error;
-    if (error && !reachable) report.findings.push(unreachable(domain, target, where, error));
-    report.durationMs = Math.round(performance.now() - started);
-    return report;
+  const findings: Finding[] = [];
+  const done = (
+    facts: Partial<Pick<TargetReport, 'stream' | 'tls' | 'certificate' | 'dane'>>,
+    error: string | null,
+    { reachable = false, peerChain = null as Uint8Array[] | null } = {},
+  ): ScannedTarget => {
+    if (error && !reachable) findings.push(unreachable(domain, target, where, error));
+    const report: TargetReport = {
+      ...emptyTarget(target, addresses, dnssec),
+      ...facts,
+      status: error ? 'error' : 'ok',
+      error,
+      findings,
+      durationMs: Math.round(performance.now() - started),
+    };
+    return { report, peerChain };
   };
-  if (locateError || addresses.length === 0) return finish(locateError ?? `${target.host} has no address`);
-  const address = addresses[0]!;
-  const streamTarget = { host: target.host, port: target.port, address, directTls: target.directTls };
-  const streamOptions = { timeoutMs: options.timeoutMs };
-  let probe: Awaited<ReturnType<typeof probeStream>>;
-  try {
-    probe = await probeStream(streamTarget, domain, target.service, streamOptions);
-  } catch (err) {
-    return finish((err as Error).message);
-  }
-  report.stream = probe.stream;
+  const address = addresses[0];
+  if (locateError || address === undefined) return done({}, locateError ?? `${target.host} has no address`);
+  const ctx: TargetContext = { domain, target, address, options };
+
+  const streamAttempt = await attempt(streamProbe, ctx);
+  if (streamAttempt.status !== 'ok') return done({}, streamAttempt.error);
+  const probe = streamAttempt.result;
   // The STARTTLS policy findings come from the rubric, per service; the stream adds the rest (SASL…).
-  report.findings.push(
+  findings.push(
     ...streamFindings(probe.stream, target.service, target.directTls, where).filter(
       (f) => !f.code.startsWith('stream.starttls.'),
     ),
   );
   const tlsAvailable = target.directTls || probe.stream.starttls !== 'none';
-  if (!tlsAvailable) return finish(null);
-  if (probe.tlsError) report.findings.push(tlsFailed(domain, where, probe.tlsError));
-  const connect = target.directTls
-    ? connectDirect(streamTarget, streamOptions)
-    : connectStarttls(streamTarget, domain, target.service, streamOptions);
-  const [tls, dane] = await Promise.all([
-    probeTls(connect, {
-      serverName: domain,
-      timeoutMs: options.timeoutMs,
-      concurrency: options.perHostConcurrency,
-    }).catch((err: Error) => {
-      report.findings.push(tlsFailed(domain, where, err.message));
-      return null;
-    }),
-    lookupDane(target, options).catch((err: Error) => {
-      report.findings.push(tlsaFailed(domain, where, err.message));
-      return null;
-    }),
-  ]);
+  if (!tlsAvailable) return done({ stream: probe.stream }, null);
+  if (probe.tlsError) findings.push(tlsFailed(domain, where, probe.tlsError));
+
+  const [tlsAttempt, tlsaAttempt] = await Promise.all([attempt(tlsProbe, ctx), attempt(tlsaProbe, ctx)]);
+  if (tlsAttempt.status !== 'ok') findings.push(tlsFailed(domain, where, tlsAttempt.error));
+  if (tlsaAttempt.status !== 'ok') findings.push(tlsaFailed(domain, where, tlsaAttempt.error));
+  const tls = tlsAttempt.status === 'ok' ? tlsAttempt.result : null;
   if (tls === null || tls.versions.length === 0) {
     // TLS is offered but no handshake got as far as a ServerHello: nothing to grade, and a client
     // could not connect either. Said as an error of this target, not graded as "no TLS" (F).
     const why = probe.tlsError ?? 'the server dropped or refused every ClientHello';
-    if (tls !== null) report.findings.push(tlsFailed(domain, where, why));
-    return finish(`no TLS handshake completed: ${why}`, true);
+    if (tls !== null) findings.push(tlsFailed(domain, where, why));
+    return done({ stream: probe.stream }, `no TLS handshake completed: ${why}`, { reachable: true });
   }
-  report.tls = tls;
+
   const chain = probe.peerChain;
-  if (chain && chain.length > 0) {
-    peerChains.set(report, chain);
-    try {
-      const certificate = checkCertificate(chain, domain, target.service, { extraCa: options.extraCa });
-      report.certificate = certificate;
-      if (dane) {
-        report.dane = matchDane(dane, chain, {
-          domain,
-          identityMatches: certificate.identity.matches,
-          pkixTrusted: certificate.trusted && !certificate.expired && !certificate.notYetValid,
-        });
-        report.findings.push(...daneFindings(report.dane, where));
-      }
-    } catch (err) {
-      report.findings.push(certificateUnreadable(domain, where, (err as Error).message));
-    }
+  if (!chain || chain.length === 0) return done({ stream: probe.stream, tls }, null);
+  const certificateAttempt = await attempt(certificateProbe, { ...ctx, chain });
+  if (certificateAttempt.status !== 'ok') {
+    findings.push(certificateUnreadable(domain, where, certificateAttempt.error));
+    return done({ stream: probe.stream, tls }, null, { peerChain: chain });
   }
-  return finish(null);
-}
-
-/** The chains presented per target, kept beside the report (they are not part of the JSON). */
-const peerChains = new WeakMap<TargetReport, Uint8Array[]>();
-
-/** TLSA at `_port._tcp.host`; null when there is none. A failed lookup (e.g. bogus DNSSEC) throws. */
-async function lookupDane(target: DiscoveredTarget, options: ScanOptions): Promise<TlsaAnswer | null> {
-  const answer = await queryTlsaForTarget(target.host, target.port, {
-    resolver: options.resolver,
-    timeoutMs: options.timeoutMs,
-  });
-  return answer.records.length > 0 ? answer : null;
+  const certificate = certificateAttempt.result;
+  const tlsa = tlsaAttempt.status === 'ok' ? tlsaAttempt.result : null;
+  const dane = tlsa
+    ? matchDane(tlsa, chain, {
+        domain,
+        identityMatches: certificate.identity.matches,
+        pkixTrusted: certificate.trusted && !certificate.expired && !certificate.notYetValid,
+      })
+    : null;
+  if (dane) findings.push(...daneFindings(dane, where));
+  return done({ stream: probe.stream, tls, certificate, dane }, null, { peerChain: chain });
 }
 
 function tlsaFailed(domain: string, where: string, error: string): Finding {
