@@ -40,7 +40,10 @@ function streamTarget(ctx: TargetContext): StreamTarget & { directTls: boolean }
 export const streamProbe: Probe<TargetContext, StreamProbeResult> = {
   name: 'stream',
   run: (ctx) =>
-    probeStream(streamTarget(ctx), ctx.domain, ctx.target.service, { timeoutMs: ctx.options.timeoutMs }),
+    probeStream(streamTarget(ctx), ctx.domain, ctx.target.service, {
+      timeoutMs: ctx.options.timeoutMs,
+      gate: ctx.options.gate,
+    }),
 };
 
 /** TLS versions, suites and groups, one ClientHello at a time over fresh connections. */
@@ -48,7 +51,7 @@ export const tlsProbe: Probe<TargetContext, TlsResult> = {
   name: 'tls',
   run: (ctx) => {
     const target = streamTarget(ctx);
-    const streamOptions = { timeoutMs: ctx.options.timeoutMs };
+    const streamOptions = { timeoutMs: ctx.options.timeoutMs, gate: ctx.options.gate };
     const connect = target.directTls
       ? connectDirect(target, streamOptions)
       : connectStarttls(target, ctx.domain, ctx.target.service, streamOptions);
@@ -67,6 +70,7 @@ export const tlsaProbe: Probe<TargetContext, TlsaAnswer | null> = {
     const answer = await queryTlsaForTarget(ctx.target.host, ctx.target.port, {
       resolver: ctx.options.resolver,
       timeoutMs: ctx.options.timeoutMs,
+      gate: ctx.options.gate,
     });
     return answer.records.length > 0 ? answer : null;
   },

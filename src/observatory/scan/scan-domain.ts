@@ -15,6 +15,8 @@ import {
 import { RUBRIC_VERSION } from '../../core/rubric.ts';
 import { SCANNER_VERSION } from '../version.ts';
 import { classifyAddress } from './addresses.ts';
+import { boundReport } from './bound-report.ts';
+import { ConnectionGate, DEFAULT_SCAN_CAPS } from './connection-gate.ts';
 import { daneFindings, matchDane } from './dane.ts';
 import { discoverTargets } from './discovery.ts';
 import { queryAddresses } from './dns.ts';
@@ -41,9 +43,14 @@ export async function scanDomain(input: string, options: ScanOptions): Promise<D
   const domain = normalized.domain;
   const started = performance.now();
   const scannedAt = new Date().toISOString();
+  // One gate per scan: every connection and DNS query of this scan is admitted, and counted, by it.
+  const gated: ScanOptions = {
+    ...options,
+    gate: options.gate ?? new ConnectionGate({ allowPrivate: options.allowPrivate, caps: options.caps }),
+  };
   const [c2s, s2s] = await Promise.all([
-    scanService(domain, 'c2s', options),
-    scanService(domain, 's2s', options),
+    scanService(domain, 'c2s', gated),
+    scanService(domain, 's2s', gated),
   ]);
   const report: DomainReport = {
     reportVersion: REPORT_VERSION,
@@ -54,7 +61,7 @@ export async function scanDomain(input: string, options: ScanOptions): Promise<D
     services: { c2s, s2s },
     durationMs: Math.round(performance.now() - started),
   };
-  return gradeReport(report);
+  return gradeReport(boundReport(report));
 }
 
 async function scanService(
@@ -62,7 +69,7 @@ async function scanService(
   service: ServiceKind,
   options: ScanOptions,
 ): Promise<ServiceReport> {
-  const discovery = await discoverTargets(domain, service, options);
+  const discovery = capTargets(await discoverTargets(domain, service, options), options);
   const located = await Promise.all(
     discovery.targets.map(async (target) => ({ target, ...(await locate(target, options)) })),
   );
@@ -116,7 +123,8 @@ async function locate(
     const answer = await queryAddresses(target.host, options);
     if (answer.addresses.length === 0)
       return { addresses: [], dnssec: answer.dnssec, error: `${target.host} has no address` };
-    return { addresses: answer.addresses, dnssec: answer.dnssec, error: null };
+    const cap = options.gate?.caps.addressesPerTarget ?? DEFAULT_SCAN_CAPS.addressesPerTarget;
+    return { addresses: answer.addresses.slice(0, cap), dnssec: answer.dnssec, error: null };
   } catch (err) {
     return {
       addresses: [],
@@ -124,6 +132,26 @@ async function locate(
       error: `cannot resolve ${target.host}: ${(err as Error).message}`,
     };
   }
+}
+
+/** The first targets in SRV order, up to the cap; the rest are named in a finding, not scanned. */
+function capTargets(
+  discovery: Awaited<ReturnType<typeof discoverTargets>>,
+  options: ScanOptions,
+): Awaited<ReturnType<typeof discoverTargets>> {
+  const cap = options.gate?.caps.targetsPerService ?? DEFAULT_SCAN_CAPS.targetsPerService;
+  if (discovery.targets.length <= cap) return discovery;
+  const finding: Finding = {
+    code: 'dns.srv.too-many-targets',
+    severity: 'info',
+    message: `SRV lists ${discovery.targets.length} targets; the ${cap} of highest priority were scanned.`,
+    fix: 'Clients try targets in priority order; list only the servers you run.',
+  };
+  return {
+    ...discovery,
+    targets: discovery.targets.slice(0, cap),
+    findings: [...discovery.findings, finding],
+  };
 }
 
 /** Plaintext is possible when any STARTTLS target lets a client go on without TLS. */

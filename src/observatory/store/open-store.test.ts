@@ -19,7 +19,11 @@ describe('openStore', () => {
       .selectFrom('kysely_migration' as never)
       .select('name' as never)
       .execute();
-    expect(migrations).toEqual([{ name: '0001-initial' }, { name: '0002-counters' }]);
+    expect(migrations).toEqual([
+      { name: '0001-initial' },
+      { name: '0002-counters' },
+      { name: '0003-clients-and-retention' },
+    ]);
     await second.close();
   });
 
