@@ -79,7 +79,7 @@ describe('a POSH delegation to an internal IP literal', () => {
     // …its delegation was not: refused by the policy, in words that say nothing of the port.
     expect(result.found).toBe(false);
     expect(result.error).toMatch(
-      /refusing to connect to the POSH server .*: (127\.0\.0\.1|::ffff:7f00:1) is not a public address \(loopback\)/,
+      /refusing to connect to the POSH server .*: (127\.0\.0\.1|::ffff:7f00:1) \(loopback\), which is not a public address/,
     );
     expect(result.error).not.toMatch(/ECONNREFUSED|timed out|socket hang up|within/);
     expect(insideConnections).toBe(0);

@@ -26,9 +26,7 @@ export function addressRefusal(
   if (isIP(address) === 0) return `${JSON.stringify(address)} is not an IP address`;
   if (allowPrivate || exempt.includes(address)) return null;
   const kind = classifyAddress(address);
-  return kind === 'public'
-    ? null
-    : `${address} is not a public address (${kind}); scanning internal networks is off`;
+  return kind === 'public' ? null : `${address} (${kind}), which is not a public address`;
 }
 
 /** Throws AddressRefusedError, naming `what` (e.g. "the POSH server x"), when `address` is refused. */

@@ -167,7 +167,7 @@ describe('fetchPosh', () => {
   it('refuses non-public addresses unless allowed', async () => {
     const r = await fetchPosh('example.org', 's2s', opts({ allowPrivate: false }));
     expect(r.error).toMatch(
-      /refusing to connect to the POSH server example\.org \(127\.0\.0\.1 port \d+\): 127\.0\.0\.1 is not a public address \(loopback\)/,
+      /refusing to connect to the POSH server example\.org \(127\.0\.0\.1 port \d+\): 127\.0\.0\.1 \(loopback\), which is not a public address/,
     );
   });
 

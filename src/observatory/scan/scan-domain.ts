@@ -14,7 +14,6 @@ import {
 } from '../../core/report.ts';
 import { RUBRIC_VERSION } from '../../core/rubric.ts';
 import { SCANNER_VERSION } from '../version.ts';
-import { classifyAddress } from './addresses.ts';
 import { boundReport } from './bound-report.ts';
 import { ConnectionGate, DEFAULT_SCAN_CAPS } from './connection-gate.ts';
 import { daneFindings, matchDane } from './dane.ts';
@@ -73,19 +72,18 @@ async function scanService(
   const located = await Promise.all(
     discovery.targets.map(async (target) => ({ target, ...(await locate(target, options)) })),
   );
-  if (!options.allowPrivate) {
-    const inside = located.flatMap((t) =>
-      t.addresses
-        .map((address) => ({ address, kind: classifyAddress(address) }))
-        .filter((a) => a.kind !== 'public')
-        .map((a) => `${t.target.host} is at ${a.address} (${a.kind})`),
+  // Refused as a whole when a target is inside: the report would otherwise map an internal network.
+  const gate = options.gate ?? new ConnectionGate({ allowPrivate: options.allowPrivate, caps: options.caps });
+  const inside = located.flatMap((t) =>
+    t.addresses.flatMap((address) => {
+      const why = gate.refusal(address);
+      return why === null ? [] : [`${t.target.host} is at ${why}`];
+    }),
+  );
+  if (inside.length > 0) {
+    throw new ScanRefusedError(
+      `refusing to scan ${domain}: ${inside[0]}. Scanning internal networks is off by default (use --allow-private for a lab).`,
     );
-    if (inside.length > 0) {
-      throw new ScanRefusedError(
-        `refusing to scan ${domain}: ${inside[0]}, which is not a public address. ` +
-          'Scanning internal networks is off by default (use --allow-private for a lab).',
-      );
-    }
   }
   const [scanned, posh] = await Promise.all([
     Promise.all(located.map((t) => scanTarget(domain, t.target, t.addresses, t.dnssec, t.error, options))),
