@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { errorText } from '../src/core/error-text.ts';
 import { SERVE_V8_FLAGS } from '../src/observatory/commands/serve-flags.ts';
 import { openStore } from '../src/observatory/store/open-store.ts';
 import { fiveXxOf, responses, runAbuse } from './api-abuse.ts';
@@ -401,7 +402,7 @@ if (import.meta.main) {
     }));
   } catch (error) {
     console.error(
-      `${(error as Error).message}\nusage: node bench/api.bench.ts [--domains N] [--seconds N] [--soak-seconds N] [--abuse-seconds N] [--server-node-options=FLAGS]`,
+      `${errorText(error)}\nusage: node bench/api.bench.ts [--domains N] [--seconds N] [--soak-seconds N] [--abuse-seconds N] [--server-node-options=FLAGS]`,
     );
     process.exit(2);
   }

@@ -2,6 +2,7 @@
 // time from the request to the badge (login, roster, 2,000 OMEMO queries, grades, paths), the popup's
 // first render of 1,000 rows, and the service worker's JS heap after a cycle. Prints figures only.
 // Run (root, lab started or startable): node bench/extension.bench.ts [--contacts 1000]
+
 import { execFile } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { ensureLab, STATE_FILE } from '../lab/lab.ts';
 import type { LabState } from '../lab/state.ts';
+import { errorText } from '../src/core/error-text.ts';
 import { RENDER_MEASURES } from '../src/extension/popup/render-timing.ts';
 import { build } from '../test/browser/build-once.ts';
 import { type ExtensionBrowser, launchExtension } from '../test/support/browser.ts';
@@ -195,6 +197,6 @@ function mb(bytes: number | null): string {
 }
 
 main().catch((error: unknown) => {
-  console.error(`extension bench: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`extension bench: ${errorText(error)}`);
   process.exitCode = 1;
 });

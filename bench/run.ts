@@ -1,9 +1,11 @@
 // `npm run bench`: runs every bench/*.bench.ts in name order, each in its own process on this same Node,
 // streaming its output; exits non-zero when one fails. `--only NAME` (e.g. `scan`) runs just that one.
+
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { errorText } from '../src/core/error-text.ts';
 
 const SUFFIX = '.bench.ts';
 
@@ -38,7 +40,7 @@ async function main(): Promise<number> {
     const { values } = parseArgs({ options: { only: { type: 'string' } } });
     benches = selectBenches(readdirSync(dir), values.only);
   } catch (err) {
-    console.error(`${(err as Error).message}\nusage: node bench/run.ts [--only NAME]`);
+    console.error(`${errorText(err)}\nusage: node bench/run.ts [--only NAME]`);
     return 2;
   }
   const failed: string[] = [];

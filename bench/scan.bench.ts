@@ -4,8 +4,10 @@
 // Targets: ≥ 20× faster than testssl with the same findings; a whole domain < 2 s on loopback.
 // Prints figures only, never asserts timings.
 // Run (root, lab started or startable): node bench/scan.bench.ts [--domain good.test] [--runs 3]
+
 import { parseArgs } from 'node:util';
 import { ensureLab, labDown, STATE_FILE } from '../lab/lab.ts';
+import { errorText } from '../src/core/error-text.ts';
 import { labScanOptions } from '../src/observatory/commands/lab-options.ts';
 import { scanDomain } from '../src/observatory/scan/scan-domain.ts';
 import { probeStream } from '../src/observatory/scan/stream/index.ts';
@@ -202,7 +204,7 @@ if (import.meta.main) {
   try {
     await main();
   } catch (err) {
-    console.error(`scan bench failed: ${(err as Error).message}`);
+    console.error(`scan bench failed: ${errorText(err)}`);
     process.exitCode = 1;
   }
 }

@@ -1,10 +1,12 @@
 // Builds the browser extension: `node scripts/build-extension.ts [--package] [--dev]`.
 // Writes the unpacked extensions dist/chrome/ and dist/firefox/ from the one base manifest.json; with
 // --package also dist/hoplight-chrome.zip and dist/hoplight-firefox.zip. --dev skips minification.
+
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { errorText } from '../src/core/error-text.ts';
 import { bundleExtension } from '../src/extension/build/bundle.ts';
 import { renderIconPng } from '../src/extension/build/icons.ts';
 import { BROWSERS, checkBaseManifest, manifestFor } from '../src/extension/build/manifest-variants.ts';
@@ -67,7 +69,7 @@ async function writeIcons(outdir: string): Promise<void> {
       try {
         await writeFile(join(outdir, `${light}-${size}.png`), renderIconPng(svg, size));
       } catch (error) {
-        throw new Error(`${relative(root, source)}: ${(error as Error).message}`);
+        throw new Error(`${relative(root, source)}: ${errorText(error)}`);
       }
     }
   }
@@ -82,6 +84,6 @@ async function folderBytes(dir: string): Promise<number> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`build-extension: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`build-extension: ${errorText(error)}`);
   process.exitCode = 1;
 });

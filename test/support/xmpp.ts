@@ -1,10 +1,12 @@
 // Log in to a lab server from Node with @xmpp/client and exchange stanzas, for integration tests.
 // Connects by address (no lab DNS needed) and names the domain in the stream header.
+
 import { readFileSync } from 'node:fs';
 import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { client, xml } from '@xmpp/client';
 import type { Element } from 'ltx';
 import type { LabState } from '../../lab/state.ts';
+import { errorText } from '../../src/core/error-text.ts';
 
 export const ROSTER_NS = 'jabber:iq:roster';
 const STANZA_ERROR_NS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
@@ -229,7 +231,7 @@ export async function login(state: LabState, jid: string, options: LoginOptions 
     await raw.start();
   } catch (err) {
     await session.close();
-    const why = err instanceof Error ? err.message : String(err);
+    const why = errorText(err);
     throw new Error(`login ${jid} via ${service} failed: ${why}`);
   }
   if (options.available !== false) await raw.send(xml('presence') as unknown as Element);

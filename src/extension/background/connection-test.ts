@@ -1,5 +1,6 @@
 // "Test connection" in the options: the same login and observatory calls as a check, with the
 // settings as typed (not yet saved), reporting success or the exact failure. Stores nothing.
+import { errorText } from '../../core/error-text.ts';
 import type { CheckFailure } from '../shared/check-types.ts';
 import type { TestConnectionResult } from '../shared/messages.ts';
 import { validateSettings } from '../shared/settings.ts';
@@ -58,7 +59,7 @@ export async function testConnection(
     );
     observatoryDomains = Object.keys(snapshot.domains).length;
   } catch (error) {
-    observatoryError = error instanceof Error ? error.message : String(error);
+    observatoryError = errorText(error);
   }
   return {
     ok: true,

@@ -1,5 +1,6 @@
 // Turns what went wrong in a check into the failure the popup shows: one kind per clear state
 // (wrong password, server unreachable, observatory unreachable, …) and the exact reason. Pure.
+import { errorText } from '../../core/error-text.ts';
 import type { CheckFailure, FailureKind } from '../shared/check-types.ts';
 import { ObservatoryError } from './observatory.ts';
 import { CheckError, type CheckErrorKind } from './xmpp/errors.ts';
@@ -36,7 +37,7 @@ export function failureFrom(error: unknown, at: Date): CheckFailure {
       : error instanceof ObservatoryError
         ? 'observatory-unreachable'
         : 'internal';
-  return failure(kind, error instanceof Error ? error.message : String(error), at);
+  return failure(kind, errorText(error), at);
 }
 
 export function failure(kind: FailureKind, detail: string | null, at: Date): CheckFailure {

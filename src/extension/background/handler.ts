@@ -1,5 +1,6 @@
 // Answers the pages' requests (shared/messages.ts). Every answer is a Reply, so a failure reaches the
 // page as a sentence instead of a rejected promise with no text.
+import { errorText } from '../../core/error-text.ts';
 import type { CycleState } from '../shared/check-types.ts';
 import type { Reply, Request, ResponseMap, Status, TestConnectionResult } from '../shared/messages.ts';
 import { isConfigured, type Settings, validateSettings } from '../shared/settings.ts';
@@ -26,7 +27,7 @@ export async function handleRequest(context: HandlerContext, request: Request): 
   try {
     return { ok: true, value: await answer(context, request) };
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    return { ok: false, error: errorText(error) };
   }
 }
 

@@ -49,7 +49,8 @@ export function checkBaseManifest(base: unknown): Manifest {
 /** The manifest for one browser. Pure: returns a new object and leaves `base` as it was. */
 export function manifestFor(browser: Browser, base: Manifest): Manifest {
   const checked = checkBaseManifest(base);
-  const script = checked.background!.service_worker!;
+  // checkBaseManifest refused a manifest without it.
+  const script = checked.background?.service_worker ?? '';
   const { background: _background, browser_specific_settings: _settings, ...rest } = checked;
   if (browser === 'chrome') {
     return {

@@ -1,8 +1,10 @@
 // Zips a built extension for the stores. Debian's `zip` does it in one call and CI installs it
 // (.ci/run); a zip library would add a dependency for the same result.
+
 import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
+import { errorText } from '../../core/error-text.ts';
 
 const run = promisify(execFile);
 
@@ -15,6 +17,6 @@ export async function zipDirectory(dir: string, zipFile: string): Promise<void> 
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new Error('The "zip" command is missing: apt-get install -y zip');
-    throw new Error(`zip failed for ${dir}: ${(error as Error).message}`);
+    throw new Error(`zip failed for ${dir}: ${errorText(error)}`);
   }
 }

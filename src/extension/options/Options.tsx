@@ -2,8 +2,10 @@
 // through the background (never straight to storage), with errors beside their fields; the password
 // goes to the background once and is never shown again. Save and Test connection ask for host access
 // (a user gesture is needed) and Test connection reports success or the exact failure.
+
 import type { TargetedSubmitEvent } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { errorText } from '../../core/error-text.ts';
 import {
   type CredentialsState,
   request,
@@ -64,7 +66,7 @@ export function Options({
   useEffect(() => {
     request(send, { type: 'getSettings' }).then(
       (settings) => setValues(formFromSettings(settings)),
-      (error: unknown) => setLoadError(error instanceof Error ? error.message : String(error)),
+      (error: unknown) => setLoadError(errorText(error)),
     );
     request(send, { type: 'getStatus' }).then(
       (status) => setCredentials(status.credentials),
@@ -135,7 +137,7 @@ export function Options({
         setNotice({ kind: 'invalid', count: Object.keys(errorsByField(result.errors)).length });
       }
     } catch (error) {
-      setNotice({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
+      setNotice({ kind: 'failed', message: errorText(error) });
     } finally {
       setSaving(false);
     }
@@ -149,8 +151,7 @@ export function Options({
             ? null
             : 'Host access was not granted: the browser may block the connection to your server or the observatory.',
         ),
-      (error: unknown) =>
-        setAccess(`Could not ask for host access: ${error instanceof Error ? error.message : String(error)}`),
+      (error: unknown) => setAccess(`Could not ask for host access: ${errorText(error)}`),
     );
   }
 
@@ -176,7 +177,7 @@ export function Options({
         result: {
           ok: false,
           kind: 'internal',
-          message: error instanceof Error ? error.message : String(error),
+          message: errorText(error),
         },
       });
     }

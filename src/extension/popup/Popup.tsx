@@ -1,6 +1,8 @@
 // The popup: the last results at once (worst first, searchable, filterable, each row expanding to its
 // reasons), the progress of a running check, a refresh button, and a clear state for every failure.
+
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { errorText } from '../../core/error-text.ts';
 import type { ContactResult } from '../shared/check-types.ts';
 import { LIGHT_LABELS, type Light } from '../shared/lights.ts';
 import { request, type SendMessage, type Status } from '../shared/messages.ts';
@@ -46,11 +48,7 @@ export function Popup({ send, openOptions, now = () => new Date(), pollMs = 400 
     },
     [send, pollMs],
   );
-  const fail = useCallback(
-    (error: unknown) =>
-      setState({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }),
-    [],
-  );
+  const fail = useCallback((error: unknown) => setState({ kind: 'failed', message: errorText(error) }), []);
 
   useEffect(() => {
     // Opening the popup shows the stored results at once and starts a check if they are old.

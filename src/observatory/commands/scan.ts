@@ -1,9 +1,11 @@
 // The `scan` command: options → ScanOptions, then one domain to stdout or a list to report files.
+
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { normalizeDomain } from '../../core/domain.ts';
+import { errorText } from '../../core/error-text.ts';
 import type { DomainReport } from '../../core/report.ts';
 import { formatReport } from '../report-text.ts';
 import { ScanRefusedError, scanDomain } from '../scan/scan-domain.ts';
@@ -54,7 +56,7 @@ export async function buildScanOptions(values: {
     try {
       extraCa.push(await readFile(values.ca, 'utf8'));
     } catch (err) {
-      throw new UsageError(`--ca: cannot read ${values.ca}: ${(err as Error).message}`);
+      throw new UsageError(`--ca: cannot read ${values.ca}: ${errorText(err)}`);
     }
   }
   return {
@@ -73,21 +75,22 @@ export async function scanCommand(argv: string[]): Promise<number> {
     parsed = parse(argv);
     options = await buildScanOptions(parsed.values);
   } catch (err) {
-    process.stderr.write(`scan: ${(err as Error).message}\n`);
+    process.stderr.write(`scan: ${errorText(err)}\n`);
     return 2;
   }
   const { values, positionals } = parsed;
   if (values.file) return scanList(values.file, values.out ?? 'reports', options);
-  if (positionals.length !== 1) {
+  const [domain, ...extra] = positionals;
+  if (domain === undefined || extra.length > 0) {
     process.stderr.write('scan: give exactly one DOMAIN, or --file LIST.\n');
     return 2;
   }
   try {
-    const report = await scanDomain(positionals[0]!, options);
+    const report = await scanDomain(domain, options);
     process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     return 0;
   } catch (err) {
-    process.stderr.write(`scan: ${(err as Error).message}\n`);
+    process.stderr.write(`scan: ${errorText(err)}\n`);
     return err instanceof ScanRefusedError ? 3 : 1;
   }
 }
@@ -115,7 +118,7 @@ function parse(argv: string[]) {
       },
     });
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError(errorText(err));
   }
 }
 
@@ -125,7 +128,7 @@ async function scanList(file: string, outDir: string, options: ScanOptions): Pro
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    process.stderr.write(`scan: cannot read ${file}: ${(err as Error).message}\n`);
+    process.stderr.write(`scan: cannot read ${file}: ${errorText(err)}\n`);
     return 2;
   }
   const names = text
@@ -151,7 +154,7 @@ async function scanList(file: string, outDir: string, options: ScanOptions): Pro
       const report: DomainReport = await scanDomain(normalized.domain, options);
       await writeFile(join(outDir, `${normalized.domain}.json`), `${JSON.stringify(report, null, 2)}\n`);
     } catch (err) {
-      failures.push(`${name}: ${(err as Error).message}`);
+      failures.push(`${name}: ${errorText(err)}`);
     }
     bar.increment();
   }

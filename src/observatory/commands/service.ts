@@ -1,8 +1,10 @@
 // `serve` and `worker`: open the store (SQLite by default, PostgreSQL with DATABASE_URL), the queue that
 // fits it, and the API, a worker pool, or both. On SQLite `serve` runs its own bounded worker pool; on
 // PostgreSQL it only enqueues and `worker` processes (any number, anywhere) take the jobs.
+
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
+import { errorText } from '../../core/error-text.ts';
 import { buildServer } from '../http/server.ts';
 import { parseTrustProxy, type TrustProxy } from '../http/trust-proxy.ts';
 import { createQueue } from '../queue/create-queue.ts';
@@ -64,7 +66,7 @@ function parseServiceArgs(mode: 'serve' | 'worker', argv: string[]) {
       },
     }).values;
   } catch (err) {
-    throw new UsageError(`${mode}: ${(err as Error).message}`);
+    throw new UsageError(`${mode}: ${errorText(err)}`);
   }
 }
 
@@ -173,7 +175,7 @@ export async function serviceCommand(mode: 'serve' | 'worker', argv: string[]): 
       process.stdout.write(`Hoplight scan worker: ${args.workers} at once, store ${where}\n`);
     }
   } catch (err) {
-    process.stderr.write(`${mode}: ${(err as Error).message}\n`);
+    process.stderr.write(`${mode}: ${errorText(err)}\n`);
     return err instanceof UsageError ? 2 : 1;
   }
   await new Promise<void>((resolve) => {

@@ -1,8 +1,10 @@
 // The queue on PostgreSQL: pg-boss, so any number of `worker` processes on any machines take jobs
 // (FOR UPDATE SKIP LOCKED) and `serve` only enqueues. A job whose worker died expires and is retried.
+
 import { randomUUID } from 'node:crypto';
 import { CompiledQuery } from 'kysely';
 import PgBoss from 'pg-boss';
+import { errorText } from '../../core/error-text.ts';
 import type { Store } from '../store/store.ts';
 import type { Consumer, JobHandler, JobOutcome, ScanJob, ScanQueue } from './types.ts';
 
@@ -166,7 +168,7 @@ export class PgBossScanQueue implements ScanQueue {
     try {
       outcome = await handler(job);
     } catch (error) {
-      outcome = { kind: 'failed', error: error instanceof Error ? error.message : String(error) };
+      outcome = { kind: 'failed', error: errorText(error) };
     }
     if (outcome.kind === 'done') await this.#store.completeScan(job.id, outcome.graded, new Date());
     else if (outcome.kind === 'failed') await this.#store.failScan(job.id, outcome.error, new Date());

@@ -1,7 +1,9 @@
 // The durable queue on SQLite: a job table with leases. A job taken by a process that dies is taken
 // again once its lease expires; a job committed as done is never taken again.
+
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { errorText } from '../../core/error-text.ts';
 import type { Store } from '../store/store.ts';
 import type { Consumer, JobHandler, JobOutcome, ScanJob, ScanQueue } from './types.ts';
 
@@ -133,7 +135,7 @@ export class SqliteScanQueue implements ScanQueue {
     try {
       outcome = await handler(job);
     } catch (error) {
-      outcome = { kind: 'failed', error: error instanceof Error ? error.message : String(error) };
+      outcome = { kind: 'failed', error: errorText(error) };
     } finally {
       clearInterval(heartbeat);
     }

@@ -1,5 +1,6 @@
 // A scan worker: takes jobs from the queue, runs the injected scanner, grades the report for storage
 // and lets the queue commit it, or the failure, together with the job.
+import { errorText } from '../../core/error-text.ts';
 import { gradedForStorage } from '../regrade.ts';
 import type { Store } from '../store/store.ts';
 import type { Consumer, JobOutcome, ScanFn, ScanJob, ScanQueue } from './types.ts';
@@ -42,6 +43,6 @@ async function runScan(store: Store, scan: ScanFn, job: ScanJob): Promise<JobOut
     }
     return { kind: 'done', graded: gradedForStorage(report) };
   } catch (error) {
-    return { kind: 'failed', error: error instanceof Error ? error.message : String(error) };
+    return { kind: 'failed', error: errorText(error) };
   }
 }

@@ -1,5 +1,6 @@
 // The certificate check of one target: parse the presented chain, build and verify a path to a
 // trust anchor, and match the service identity of the source domain.
+import { errorText } from '../../core/error-text.ts';
 import type { CertificateResult, ServiceKind } from '../../core/report.ts';
 import { verifyChain } from './certificate/chain.ts';
 import { matchIdentity } from './certificate/identity.ts';
@@ -27,10 +28,11 @@ export function checkCertificate(
     try {
       return parseCertificate(der);
     } catch (err) {
-      throw new Error(`certificate ${i + 1} of the chain: ${(err as Error).message}`);
+      throw new Error(`certificate ${i + 1} of the chain: ${errorText(err)}`);
     }
   });
-  const leaf = parsed[0]!;
+  const [leaf] = parsed;
+  if (leaf === undefined) throw new Error('no certificate to check: the chain is empty');
   const verdict = verifyChain(
     parsed.map((p) => p.x509),
     trustAnchors(opts.extraCa),

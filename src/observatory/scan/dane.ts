@@ -1,6 +1,8 @@
 // DANE for XMPP (RFC 6698, RFC 7671, RFC 7673): does any DNSSEC-validated TLSA record match the
 // chain the server presented, with the checks each certificate usage requires.
+
 import { createHash, X509Certificate } from 'node:crypto';
+import { errorText } from '../../core/error-text.ts';
 import type { DaneResult, Finding } from '../../core/report.ts';
 import { verifyChain } from './certificate/chain.ts';
 import type { TlsaRecord } from './dns.ts';
@@ -96,9 +98,7 @@ function toPresented(chain: Uint8Array[]): Presented[] {
     try {
       return { x509: new X509Certificate(der), der };
     } catch (err) {
-      throw new Error(
-        `DANE: certificate ${i + 1} of the chain is not valid X.509: ${(err as Error).message}`,
-      );
+      throw new Error(`DANE: certificate ${i + 1} of the chain is not valid X.509: ${errorText(err)}`);
     }
   });
 }

@@ -1,5 +1,6 @@
 // POSH (RFC 7711): the domain vouches for its XMPP certificate by publishing fingerprints over
 // HTTPS at /.well-known/posh/xmpp-{client,server}.json, possibly delegating once through `url`.
+
 import { createHash } from 'node:crypto';
 import { request } from 'node:https';
 import { rootCertificates, type TLSSocket, connect as tlsConnect } from 'node:tls';
@@ -221,7 +222,7 @@ export async function fetchPosh(
     result.found = true;
     result.fingerprints = doc.fingerprints;
   } catch (err) {
-    result.error = (err as Error).message;
+    result.error = errorText(err);
   }
   return result;
 }

@@ -1,6 +1,8 @@
 // The orchestrator: discovery → per target stream, TLS, certificate, DANE → per service POSH and
 // policy → a DomainReport of facts, graded by the pure rubric. Knows neither storage nor HTTP serving.
+
 import { normalizeDomain } from '../../core/domain.ts';
+import { errorText } from '../../core/error-text.ts';
 import { gradeReport } from '../../core/grade-report.ts';
 import {
   type DomainReport,
@@ -127,7 +129,7 @@ async function locate(
     return {
       addresses: [],
       dnssec: false,
-      error: `cannot resolve ${target.host}: ${(err as Error).message}`,
+      error: `cannot resolve ${target.host}: ${errorText(err)}`,
     };
   }
 }

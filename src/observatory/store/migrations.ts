@@ -1,5 +1,7 @@
 // One migration list for SQLite and PostgreSQL: only column types both understand (text, integer).
+
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { errorText } from '../../core/error-text.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': {
@@ -124,8 +126,6 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(
-      `Database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw new Error(`Database migration ${failed} failed: ${errorText(error)}`);
   }
 }

@@ -1,5 +1,7 @@
 // Pure XEP-0124/0206 wire format: the <body/> wrappers we send and what we read from the ones we get.
+
 import { type Element, escapeXML, parse } from 'ltx';
+import { errorText } from '../../../core/error-text.ts';
 
 export const NS_HTTPBIND = 'http://jabber.org/protocol/httpbind';
 export const NS_XBOSH = 'urn:xmpp:xbosh';
@@ -119,7 +121,7 @@ export function parseBody(text: string): ParsedBody {
   try {
     root = parse(text);
   } catch (error) {
-    throw new BoshProtocolError(`the BOSH response is not well-formed XML (${(error as Error).message})`);
+    throw new BoshProtocolError(`the BOSH response is not well-formed XML (${errorText(error)})`);
   }
   if (root.name !== 'body' || root.attrs.xmlns !== NS_HTTPBIND) {
     throw new BoshProtocolError(`the BOSH response is <${root.name}>, not <body xmlns='${NS_HTTPBIND}'>`);

@@ -4,11 +4,14 @@
 //
 // xmpp.js writes RFC 7395 framing (`<open/>`, `<close/>`, stanzas one per write) to our socket; the
 // socket turns those into BOSH requests and hands back the same framing, so FramedParser reads it.
+
 import type { SocketLike } from '@xmpp/connection';
 import Connection from '@xmpp/connection';
 import { EventEmitter } from '@xmpp/events';
 import FramedParser from '@xmpp/websocket/lib/FramedParser.js';
 import xml, { type Element } from '@xmpp/xml';
+import { withDeadline } from '../../../core/deadline.ts';
+import { errorText } from '../../../core/error-text.ts';
 import {
   BoshProtocolError,
   type BoshSession,
@@ -290,63 +293,63 @@ export class BoshSocket extends EventEmitter implements SocketLike {
   ): Promise<ParsedBody> {
     const url = this.url;
     if (!url) throw new BoshError('protocol', 'BOSH socket used before connect()');
+    // Ended early by #finish (the session is over) or by the deadline; either reason is a BoshError.
     const controller = new AbortController();
     if (track) this.#inflight.set(rid, controller);
-    const timer = setTimeout(
-      () =>
-        controller.abort(
+    try {
+      return await withDeadline((signal) => this.#exchange(url, body, signal), {
+        ms: timeoutMs,
+        what: `the BOSH ${kind} request`,
+        signal: controller.signal,
+        onTimeout: () =>
           new BoshError(
             'timeout',
             `no BOSH response within ${Math.round(timeoutMs / 1000)} s (${kind} request)`,
           ),
-        ),
-      timeoutMs,
-    );
-    try {
-      let response: Response;
-      try {
-        response = await this.options.fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'text/xml; charset=utf-8' },
-          body,
-          signal: controller.signal,
-          cache: 'no-store',
-          credentials: 'omit',
-        });
-      } catch (error) {
-        if (controller.signal.aborted && controller.signal.reason instanceof BoshError)
-          throw controller.signal.reason;
-        throw new BoshError('network', `cannot reach the BOSH endpoint ${url}: ${describe(error)}`, {
-          cause: error,
-        });
-      }
-      let text: string;
-      try {
-        text = await response.text();
-      } catch (error) {
-        if (controller.signal.aborted && controller.signal.reason instanceof BoshError)
-          throw controller.signal.reason;
-        throw new BoshError('network', `the BOSH response from ${url} broke off: ${describe(error)}`, {
-          cause: error,
-        });
-      }
-      if (!response.ok) {
-        throw new BoshError(
-          'http',
-          `the BOSH endpoint ${url} answered HTTP ${response.status} ${response.statusText}`.trim(),
-          {
-            status: response.status,
-          },
-        );
-      }
-      try {
-        return parseBody(text);
-      } catch (error) {
-        throw new BoshError('protocol', `${(error as Error).message} (from ${url})`, { cause: error });
-      }
+      });
     } finally {
-      clearTimeout(timer);
       if (track) this.#inflight.delete(rid);
+    }
+  }
+
+  /** One POST and its parsed answer; `signal` ends it (its reason, a BoshError, is what is thrown). */
+  async #exchange(url: string, body: string, signal: AbortSignal): Promise<ParsedBody> {
+    let response: Response;
+    try {
+      response = await this.options.fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml; charset=utf-8' },
+        body,
+        signal,
+        cache: 'no-store',
+        credentials: 'omit',
+      });
+    } catch (error) {
+      if (signal.aborted && signal.reason instanceof BoshError) throw signal.reason;
+      throw new BoshError('network', `cannot reach the BOSH endpoint ${url}: ${describe(error)}`, {
+        cause: error,
+      });
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      if (signal.aborted && signal.reason instanceof BoshError) throw signal.reason;
+      throw new BoshError('network', `the BOSH response from ${url} broke off: ${describe(error)}`, {
+        cause: error,
+      });
+    }
+    if (!response.ok) {
+      throw new BoshError(
+        'http',
+        `the BOSH endpoint ${url} answered HTTP ${response.status} ${response.statusText}`.trim(),
+        { status: response.status },
+      );
+    }
+    try {
+      return parseBody(text);
+    } catch (error) {
+      throw new BoshError('protocol', `${errorText(error)} (from ${url})`, { cause: error });
     }
   }
 
@@ -373,7 +376,7 @@ export class BoshSocket extends EventEmitter implements SocketLike {
         try {
           this.#session = sessionFromBody(body, this.options.wait, this.options.hold);
         } catch (error) {
-          this.#fail(new BoshError('protocol', (error as Error).message, { cause: error }));
+          this.#fail(new BoshError('protocol', errorText(error), { cause: error }));
           return;
         }
         this.#emitOpen();

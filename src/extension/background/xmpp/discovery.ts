@@ -1,5 +1,7 @@
 // XEP-0156: find a domain's WebSocket and BOSH endpoints from its host-meta documents (JSON and XRD).
+
 import { type Element, parse } from 'ltx';
+import { errorText } from '../../../core/error-text.ts';
 import { CheckError } from './errors.ts';
 
 export const REL_WEBSOCKET = 'urn:xmpp:alt-connections:websocket';
@@ -47,7 +49,7 @@ export function parseHostMetaJson(text: string): Endpoints {
   try {
     document = JSON.parse(text);
   } catch (error) {
-    throw new Error(`host-meta.json is not JSON (${(error as Error).message})`);
+    throw new Error(`host-meta.json is not JSON (${errorText(error)})`);
   }
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
     throw new Error('host-meta.json is not a JSON object');
@@ -68,7 +70,7 @@ export function parseHostMetaXml(text: string): Endpoints {
   try {
     root = parse(text.replace(/^\uFEFF?\s*<\?xml[^>]*\?>/, ''));
   } catch (error) {
-    throw new Error(`host-meta is not well-formed XML (${(error as Error).message})`);
+    throw new Error(`host-meta is not well-formed XML (${errorText(error)})`);
   }
   if (root.name !== 'XRD' || root.attrs.xmlns !== NS_XRD) throw new Error('host-meta is not an XRD document');
   return collect(root.getChildren('Link').map((link) => ({ rel: link.attrs.rel, href: link.attrs.href })));
@@ -98,7 +100,7 @@ async function fetchText(url: string, options: DiscoverOptions): Promise<string>
     });
   } catch (error) {
     const cause = (error as { cause?: { message?: string } }).cause?.message;
-    throw new Error(`${url}: ${(error as Error).message}${cause ? ` (${cause})` : ''}`);
+    throw new Error(`${url}: ${errorText(error)}${cause ? ` (${cause})` : ''}`);
   }
   if (!response.ok) throw new Error(`${url} answered HTTP ${response.status}`);
   const text = await response.text();
@@ -122,9 +124,7 @@ export async function discoverEndpoints(domain: string, options: DiscoverOptions
   if (options.signal?.aborted) throw new CheckError('aborted', 'endpoint discovery was cancelled');
   const found = attempts.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
   if (found.length === 0) {
-    const reasons = attempts
-      .map((a) => (a.status === 'rejected' ? (a.reason as Error).message : ''))
-      .join('; ');
+    const reasons = attempts.map((a) => (a.status === 'rejected' ? errorText(a.reason) : '')).join('; ');
     throw new CheckError('unreachable', `no XEP-0156 host-meta for ${domain}: ${reasons}`);
   }
   return collect(

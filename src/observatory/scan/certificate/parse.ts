@@ -2,11 +2,13 @@
 // validity and fingerprints natively; the SAN otherNames XMPP needs (SRV-ID, XmppAddr) and the
 // RSA-PSS hash are read with @peculiar/asn1-x509/asn1-rsa, which @peculiar/x509 itself builds on
 // (its GeneralName class throws on otherName types it does not know, such as these two).
+
 import { createHash, X509Certificate } from 'node:crypto';
 import { RsaSaPssParams } from '@peculiar/asn1-rsa';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate, id_ce_subjectAltName, SubjectAlternativeName } from '@peculiar/asn1-x509';
 import * as asn1js from 'asn1js';
+import { errorText } from '../../../core/error-text.ts';
 import type { CertificateInfo } from '../../../core/report.ts';
 
 export const OID_ON_DNS_SRV = '1.3.6.1.5.5.7.8.7';
@@ -140,7 +142,7 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
     x = new X509Certificate(der);
     asn = AsnConvert.parse(der, Certificate);
   } catch (err) {
-    throw new Error(`not a valid X.509 certificate (${der.length} bytes): ${(err as Error).message}`);
+    throw new Error(`not a valid X.509 certificate (${der.length} bytes): ${errorText(err)}`);
   }
   const spki = x.publicKey.export({ type: 'spki', format: 'der' });
   const { names, hasSan } = namesOf(asn, x);

@@ -1,6 +1,8 @@
 // Trust anchors: Mozilla's root store as shipped in Node (tls.rootCertificates) plus extra PEM CAs.
+
 import { X509Certificate } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
+import { errorText } from '../../../core/error-text.ts';
 
 let mozilla: X509Certificate[] | null = null;
 
@@ -19,7 +21,7 @@ export function parsePemBundle(pem: string): X509Certificate[] {
     try {
       return new X509Certificate(b);
     } catch (err) {
-      throw new Error(`extra CA: certificate ${i + 1} is not valid PEM/X.509: ${(err as Error).message}`);
+      throw new Error(`extra CA: certificate ${i + 1} is not valid PEM/X.509: ${errorText(err)}`);
     }
   });
 }

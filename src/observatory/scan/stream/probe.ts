@@ -1,7 +1,9 @@
 // The XMPP stream probe: TCP connect, stream header, features, STARTTLS, TLS handshake, stream
 // restart and features again (the steps are in steps.ts, the TLS prober's connectors in connectors.ts).
+
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
+import { errorText } from '../../../core/error-text.ts';
 import type { ServiceKind, StreamResult } from '../../../core/report.ts';
 import { DEFAULT_SESSION_LIMITS, XmppSession } from './session.ts';
 import {
@@ -81,7 +83,7 @@ export async function probeStream(
           stream,
           peerChain: null,
           negotiated: null,
-          tlsError: (err as Error).message,
+          tlsError: errorText(err),
           afterTlsError: null,
         };
       }
@@ -97,7 +99,7 @@ export async function probeStream(
         stream,
         peerChain: null,
         negotiated: null,
-        tlsError: (err as Error).message,
+        tlsError: errorText(err),
         afterTlsError: null,
       };
     }
@@ -116,7 +118,7 @@ export async function probeStream(
       stream.saslExternal = after.features.mechanisms.includes('EXTERNAL');
       return { stream, peerChain, negotiated, tlsError: null, afterTlsError: null };
     } catch (err) {
-      return { stream, peerChain, negotiated, tlsError: null, afterTlsError: (err as Error).message };
+      return { stream, peerChain, negotiated, tlsError: null, afterTlsError: errorText(err) };
     }
   } finally {
     release();

@@ -1,8 +1,10 @@
 // Incremental reader of an XMPP stream (RFC 6120 §4, §11) on top of ltx's SAX tokenizer, with the
 // bounds ltx leaves to its caller: header and element size, nesting depth, and a refusal of the XML
 // features XMPP forbids (ltx silently skips DOCTYPE, comments and processing instructions).
+
 import { Element } from 'ltx';
 import SaxLtxModule from 'ltx/src/parsers/ltx.js';
+import { errorText } from '../../../core/error-text.ts';
 import { StreamProbeError } from './errors.ts';
 
 // @types/ltx describes this ESM file as CommonJS, so its default export is typed as a namespace.
@@ -75,7 +77,7 @@ export class XmppStreamReader {
       this.#error =
         err instanceof StreamProbeError
           ? err
-          : new StreamProbeError('restricted-xml', `invalid XML from the server: ${(err as Error).message}`);
+          : new StreamProbeError('restricted-xml', `invalid XML from the server: ${errorText(err)}`);
       throw this.#error;
     }
   }
