@@ -100,6 +100,11 @@ async function seed(path: string, count: number): Promise<string[]> {
               summary: JSON.stringify(s),
               last_scan_id: idOf.get(s.domain) ?? null,
               last_requested_at: s.scannedAt,
+              // As migration 0003 fills it: retention keeps domains that ever had a server.
+              reachable_at:
+                s.services.c2s.availability === 'served' || s.services.s2s.availability === 'served'
+                  ? s.scannedAt
+                  : null,
             })),
           )
           .execute();
