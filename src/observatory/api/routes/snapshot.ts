@@ -3,9 +3,15 @@
 // summaries (default) and, with `?format=compact`, the same summaries losslessly packed (snapshot-codec).
 // The ETag is a digest of the body, so it changes when the content does and only then (a re-grade that
 // changes nothing, or a scan that is not in it, leaves clients' caches valid).
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { createGzip, gunzip, gzipSync } from 'node:zlib';
+import { createReadStream, createWriteStream, rmSync } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip, gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { RUBRIC_VERSION } from '../../../core/rubric.ts';
 import type { DomainSummary } from '../../../core/summary.ts';
@@ -18,13 +24,14 @@ type Format = 'full' | 'compact';
 
 /**
  * One representation as of one store revision: its content tag, the gzip body, and the plain body for
- * clients without gzip, inflated once on first demand and then shared (never re-encoded per request).
+ * clients without gzip, made once on first demand and then shared (never re-encoded per request).
  */
 interface Built {
   revision: number;
   tag: string;
   gzip: Buffer;
-  plain: () => Promise<Buffer>;
+  /** The plain body: a buffer when small (compact), else a file written once (full, ~120 MB). */
+  plain: () => Promise<PlainBody>;
 }
 
 export function snapshotRoutes(app: FastifyInstance, ctx: HttpContext): void {
@@ -94,7 +101,10 @@ export function snapshotRoutes(app: FastifyInstance, ctx: HttpContext): void {
       void reply.type('application/json; charset=utf-8');
       if (acceptsGzip(request.headers['accept-encoding']))
         return reply.header('content-encoding', 'gzip').send(body.gzip);
-      return reply.send(await body.plain());
+      const plain = await body.plain();
+      if (Buffer.isBuffer(plain)) return reply.send(plain);
+      // A file written once per revision, streamed: no re-encoding, and no 100 MB in memory.
+      return reply.header('content-length', plain.size).send(createReadStream(plain.path));
     },
   );
 }
@@ -104,16 +114,43 @@ function contentTag(format: Format, digest: string): string {
   return `"${RUBRIC_VERSION}-${digest.slice(0, 27)}${format === 'compact' ? '-compact' : ''}"`;
 }
 
-/** The plain body, inflated from `gzip` on first call only. */
-function lazyPlain(gzip: Buffer, plain: Buffer | null): () => Promise<Buffer> {
-  let inflated: Promise<Buffer> | null = plain ? Promise.resolve(plain) : null;
+type PlainBody = Buffer | { path: string; size: number };
+
+/** The plain body as it is (small bodies). */
+function plainBuffer(plain: Buffer): () => Promise<PlainBody> {
+  return () => Promise.resolve(plain);
+}
+
+/** Files of plain bodies this process wrote; removed when superseded and at exit. */
+const plainFiles = new Set<string>();
+process.once('exit', () => {
+  for (const path of plainFiles) rmSync(path, { force: true });
+});
+
+/**
+ * The plain body inflated from `gzip` into a temporary file on first call only; `previous` (the file
+ * of the revision this one replaces) is removed then.
+ */
+function plainFile(gzip: Buffer, revision: number, previous: () => string | null): () => Promise<PlainBody> {
+  let written: Promise<PlainBody> | null = null;
   return () => {
-    inflated ??= new Promise<Buffer>((resolve, reject) =>
-      gunzip(gzip, (error, result) => (error ? reject(error) : resolve(result))),
-    );
-    return inflated;
+    written ??= (async () => {
+      const path = join(tmpdir(), `hoplight-snapshot-${process.pid}-${revision}-${randomUUID()}.json`);
+      plainFiles.add(path);
+      await pipeline(Readable.from([gzip]), createGunzip(), createWriteStream(path));
+      const old = previous();
+      if (old !== null && old !== path) {
+        plainFiles.delete(old);
+        await rm(old, { force: true });
+      }
+      lastPlainFile = path;
+      return { path, size: (await stat(path)).size };
+    })();
+    return written;
   };
 }
+
+let lastPlainFile: string | null = null;
 
 /** `{"rubricVersion":N,"domains":[…]}` from the stored summary texts, gzipped as it is written. */
 async function buildFull(store: Store, revision: number): Promise<Built> {
@@ -136,12 +173,12 @@ async function buildFull(store: Store, revision: number): Promise<Built> {
   gzip.end(']}');
   await ended;
   const body = Buffer.concat(chunks);
-  // The full list is kept gzip only until a client without gzip asks (it is ~20 times larger plain).
+  // The full list is kept gzip in memory; plain (~20 times larger) it goes to a file on first demand.
   return {
     revision,
     tag: contentTag('full', digest.digest('base64url')),
     gzip: body,
-    plain: lazyPlain(body, null),
+    plain: plainFile(body, revision, () => lastPlainFile),
   };
 }
 
@@ -153,7 +190,7 @@ async function buildCompact(store: Store, revision: number): Promise<Built> {
   const plain = Buffer.from(JSON.stringify(builder.finish()));
   const gzip = gzipSync(plain);
   const tag = contentTag('compact', createHash('sha256').update(plain).digest('base64url'));
-  return { revision, tag, gzip, plain: lazyPlain(gzip, plain) };
+  return { revision, tag, gzip, plain: plainBuffer(plain) };
 }
 
 function acceptsGzip(header: string | undefined): boolean {
