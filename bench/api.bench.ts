@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -375,7 +375,8 @@ export async function benchApi(opts: {
         `statuses ${JSON.stringify(Object.fromEntries(Object.entries(abuse.honest.statusCodeStats).map(([k, v]) => [k, v.count])))}, ` +
         `errors ${abuse.honest.errors}, timeouts ${abuse.honest.timeouts}; abusers: ${abuserTotal.toLocaleString('en')} requests, ` +
         `statuses ${JSON.stringify(Object.fromEntries(Object.entries(abuse.abusers.statusCodeStats).map(([k, v]) => [k, v.count])))}, ` +
-        `5xx ${fiveXxOf(abuse.abusers)})`,
+        `5xx ${fiveXxOf(abuse.abusers)}, errors ${abuse.abusers.errors}, timeouts ${abuse.abusers.timeouts}; ` +
+        `load average during the run ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores)`,
     );
     return rows;
   } finally {
