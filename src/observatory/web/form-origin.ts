@@ -9,8 +9,10 @@ export interface FormHeaders {
 
 /** True when the post comes from this site (`host` is the Host the request was made to). */
 export function isSameOriginPost(headers: FormHeaders, host: string): boolean {
+  // Sec-Fetch-Site is the browser's own verdict; Origin can be "null" on our own pages, whose
+  // Referrer-Policy is no-referrer.
   const site = headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
+  if (site !== undefined) return site === 'same-origin' || site === 'none';
   const origin = headers.origin;
   if (origin === undefined) return true;
   try {
