@@ -3,18 +3,21 @@
 // of 100,000 synthetic domains, the server's RSS under load, and 500 clients for 30 s without a 5xx.
 // The server is the real `hoplight-observatory serve` in a child process, so its RSS is its own.
 // Then the pages at the real network's size (pages-at-scale.ts: /directory, /stats, /domain/{d} over
-// 10,000 real-world-shaped domains, 50 clients, p99 < 200 ms each).
-// Run: node bench/api.bench.ts [--domains 100000] [--seconds 10] [--soak-seconds 30] [--page-domains 10000]
+// 10,000 real-world-shaped domains, 50 clients, p99 < 200 ms each), and the load-and-abuse phase
+// (api-abuse.ts) against a fresh `serve --trust-proxy` with default limits.
+// Run: node bench/api.bench.ts [--domains 100000] [--seconds 10] [--soak-seconds 30] [--page-domains 10000] [--abuse-seconds 30]
 //        [--server-node-options=FLAGS]  (V8 flags for the server process only; default: those `npm start` uses)
 
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { get as httpGet, type IncomingMessage } from 'node:http';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { errorText } from '../src/core/error-text.ts';
 import { SERVE_V8_FLAGS } from '../src/observatory/commands/serve-flags.ts';
 import { openStore } from '../src/observatory/store/open-store.ts';
+import { fiveXxOf, responses, runAbuse } from './api-abuse.ts';
 import { syntheticSummary } from './api-synthetic.ts';
 import { benchPages } from './pages-at-scale.ts';
 import { autocannon, RATE_LIMIT, type Row, row, startServer, stopServer } from './support/bench-server.ts';
@@ -70,6 +73,11 @@ async function seed(path: string, count: number): Promise<string[]> {
               summary: JSON.stringify(s),
               last_scan_id: idOf.get(s.domain) ?? null,
               last_requested_at: s.scannedAt,
+              // As migration 0003 fills it: retention keeps domains that ever had a server.
+              reachable_at:
+                s.services.c2s.availability === 'served' || s.services.s2s.availability === 'served'
+                  ? s.scannedAt
+                  : null,
             })),
           )
           .execute();
@@ -81,6 +89,21 @@ async function seed(path: string, count: number): Promise<string[]> {
     await store.close();
   }
   return names;
+}
+
+/** Scans the given clients have waiting in the store (read after the run, from the same file). */
+async function scansQueuedBy(path: string, clients: string[]): Promise<number> {
+  const store = await openStore({ sqlitePath: path });
+  try {
+    const row = await store.db
+      .selectFrom('scans')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('requested_by', 'in', clients)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  } finally {
+    await store.close();
+  }
 }
 
 /** Samples a process's resident set size (Linux /proc) until stopped; returns the largest, in MB. */
@@ -124,6 +147,7 @@ export async function benchApi(opts: {
   domains: number;
   seconds: number;
   soakSeconds: number;
+  abuseSeconds: number;
   /** NODE_OPTIONS of the server process only (the CLI default: the flags `npm start` gives `serve`). */
   serverNodeOptions: string;
 }): Promise<Row[]> {
@@ -234,6 +258,48 @@ export async function benchApi(opts: {
       `(soak: ${soak.requests.total.toLocaleString('en')} requests, ${Math.round(soak.requests.average)} req/s, p99 ${soak.latency.p99} ms, non-2xx (the 304s) ${soak.non2xx}, errors ${soak.errors}, timeouts ${soak.timeouts})`,
     );
     rows.push(row('serve RSS, peak under all of the above', Math.round(rss.stop()), 'MB', 200, 'below'));
+
+    // Load and abuse: a fresh `serve` as deployed behind a proxy, with the default per-client limits.
+    server.child.kill('SIGTERM');
+    await once(server.child, 'exit');
+    server = await startServer(db, opts.serverNodeOptions, ['--trust-proxy', '127.0.0.1']);
+    const abuseRss = sampleRss(server.child.pid as number);
+    const fullEtag = (await rawGet(`${server.url}/api/v1/snapshot`)).etag;
+    const compactEtag = (await rawGet(`${server.url}/api/v1/snapshot?format=compact`)).etag;
+    const abuse = await runAbuse({
+      url: server.url,
+      names,
+      seconds: opts.abuseSeconds,
+      etags: { compact: compactEtag, full: fullEtag },
+    });
+    const label = `500 honest clients + 2 abusers × ${opts.abuseSeconds} s`;
+    rows.push(row(`${label}: 5xx`, abuse.fiveXx, 'responses', 1, 'below'));
+    rows.push(row(`${label}: honest p99`, abuse.honest.latency.p99, 'ms', 50, 'below'));
+    rows.push(row(`${label}: honest answered 429`, responses(abuse.honest, 429), 'responses', 1, 'below'));
+    const abuserTotal = abuse.abusers.requests.total;
+    const abuserThrottled = responses(abuse.abusers, 429);
+    rows.push(
+      row(
+        `${label}: abusers' requests answered 429`,
+        (100 * abuserThrottled) / Math.max(1, abuserTotal),
+        '%',
+        90,
+        'above',
+      ),
+    );
+    const queuedByAbusers = await scansQueuedBy(db, ['192.0.2.1', '192.0.2.2']);
+    rows.push(
+      row(`${label}: scans the abusers got queued (share 50 each)`, queuedByAbusers, 'scans', 101, 'below'),
+    );
+    rows.push(row(`${label}: serve RSS peak`, Math.round(abuseRss.stop()), 'MB', 200, 'below'));
+    console.log(
+      `(honest: ${abuse.honest.requests.total.toLocaleString('en')} requests, p50 ${abuse.honest.latency.p50} ms, ` +
+        `statuses ${JSON.stringify(Object.fromEntries(Object.entries(abuse.honest.statusCodeStats).map(([k, v]) => [k, v.count])))}, ` +
+        `errors ${abuse.honest.errors}, timeouts ${abuse.honest.timeouts}; abusers: ${abuserTotal.toLocaleString('en')} requests, ` +
+        `statuses ${JSON.stringify(Object.fromEntries(Object.entries(abuse.abusers.statusCodeStats).map(([k, v]) => [k, v.count])))}, ` +
+        `5xx ${fiveXxOf(abuse.abusers)}, errors ${abuse.abusers.errors}, timeouts ${abuse.abusers.timeouts}; ` +
+        `load average during the run ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores)`,
+    );
     return rows;
   } finally {
     await stopServer(server);
@@ -247,6 +313,7 @@ if (import.meta.main) {
     seconds: string;
     'soak-seconds': string;
     'page-domains': string;
+    'abuse-seconds': string;
     'server-node-options': string;
   };
   try {
@@ -256,16 +323,17 @@ if (import.meta.main) {
         seconds: { type: 'string', default: '10' },
         'soak-seconds': { type: 'string', default: '30' },
         'page-domains': { type: 'string', default: '10000' },
+        'abuse-seconds': { type: 'string', default: '30' },
         'server-node-options': { type: 'string', default: SERVE_V8_FLAGS.join(' ') },
       },
     }));
   } catch (error) {
     console.error(
-      `${errorText(error)}\nusage: node bench/api.bench.ts [--domains N] [--seconds N] [--soak-seconds N] [--page-domains N] [--server-node-options=FLAGS]`,
+      `${errorText(error)}\nusage: node bench/api.bench.ts [--domains N] [--seconds N] [--soak-seconds N] [--page-domains N] [--abuse-seconds N] [--server-node-options=FLAGS]`,
     );
     process.exit(2);
   }
-  for (const name of ['domains', 'seconds', 'soak-seconds', 'page-domains'] as const) {
+  for (const name of ['domains', 'seconds', 'soak-seconds', 'page-domains', 'abuse-seconds'] as const) {
     if (!(Number(values[name]) > 0)) {
       console.error(`--${name} wants a positive number, got "${values[name]}".`);
       process.exit(2);
@@ -280,6 +348,7 @@ if (import.meta.main) {
     domains: Number(values.domains),
     seconds: Number(values.seconds),
     soakSeconds: Number(values['soak-seconds']),
+    abuseSeconds: Number(values['abuse-seconds']),
     serverNodeOptions: values['server-node-options'],
   });
   rows.push(

@@ -38,6 +38,8 @@ export const RATE_LIMIT = 1_000_000_000;
 export async function startServer(
   db: string,
   serverNodeOptions: string,
+  /** Extra `serve` options; the default raises the rate limit out of the way. */
+  serveArgs: string[] = ['--rate-limit', String(RATE_LIMIT)],
 ): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
@@ -50,8 +52,7 @@ export async function startServer(
       '0',
       '--db',
       db,
-      '--rate-limit',
-      String(RATE_LIMIT),
+      ...serveArgs,
     ],
     { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_OPTIONS: serverNodeOptions } },
   );

@@ -1,3 +1,4 @@
+import { domainToUnicode } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { isSameDomain, normalizeDomain, parseJid } from './domain.ts';
 
@@ -49,6 +50,37 @@ describe('normalizeDomain', () => {
   it('refuses single labels', () => {
     expect(errorOf('localhost')).toMatch(/single label/);
     expect(errorOf('LOCALHOST.')).toMatch(/single label/);
+  });
+
+  it('refuses special-use names that are not in the public DNS, before any lookup', () => {
+    for (const name of [
+      'abc.onion',
+      'printer.local',
+      'a.b.localhost',
+      'git.corp.internal',
+      'router.home.arpa',
+      '1.0.0.127.in-addr.arpa',
+      'x.invalid',
+      'x.alt',
+      'Printer.LOCAL.',
+    ]) {
+      expect(errorOf(name)).toMatch(/special-use name/);
+    }
+    expect(domainOf('good.test')).toBe('good.test');
+    expect(domainOf('local.example')).toBe('local.example');
+  });
+
+  it('refuses A-labels that are not valid IDNA (UTS #46)', () => {
+    for (const name of ['xn--a.example', 'xn--zz-abc.example', 'xn--abcd.example', 'xn--0.example']) {
+      expect(errorOf(name)).toMatch(/not a valid IDNA A-label/);
+      // Node's own UTS #46 ToUnicode leaves these labels undecoded too: the two agree.
+      expect(domainToUnicode(name)).toMatch(/^xn--/);
+    }
+    for (const name of ['xn--bcher-kva.example', 'xn--nxasmq6b.com', 'xn--ls8h.la', 'xn--55qx5d.cn']) {
+      expect(domainOf(name)).toBe(name);
+      expect(domainToUnicode(name)).not.toMatch(/xn--/);
+    }
+    expect(domainOf('XN--BCHER-KVA.example')).toBe('xn--bcher-kva.example');
   });
 
   it('refuses empty labels', () => {

@@ -1,5 +1,6 @@
 // Domain names and JIDs as people type them, turned into the one form reports and lookups use:
 // ASCII (IDNA), lower case, no trailing dot. Pure, and runs in Node and in browsers.
+import { decodePunycode } from './punycode.ts';
 
 export type DomainResult = { ok: true; domain: string } | { ok: false; error: string };
 
@@ -30,6 +31,13 @@ const NUMERIC_LABEL = /^(?:0x[0-9a-f]*|[0-9]+)$/i;
 const LOCALPART_FORBIDDEN = /["&'/:<>@\s]/u;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we refuse
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
+
+/**
+ * Special-use top-level names (RFC 6761, 6762, 7686, 8375, 9476, ICANN's .internal) that are never in the
+ * public DNS: scanning them would only reach local resolvers and networks. `.test` stays accepted: it
+ * is the lab's. `arpa` covers home.arpa and the reverse-lookup zones.
+ */
+const SPECIAL_USE_TLDS = new Set(['onion', 'local', 'localhost', 'internal', 'invalid', 'arpa', 'alt']);
 
 const encoder = new TextEncoder();
 const octets = (s: string): number => encoder.encode(s).length;
@@ -81,6 +89,15 @@ export function normalizeDomain(input: unknown): DomainResult {
       return fail(
         `"${input}" has the label "${label}": labels use only letters, digits and inner hyphens after IDNA.`,
       );
+    }
+  }
+  const tld = asciiLabels[asciiLabels.length - 1] ?? '';
+  if (SPECIAL_USE_TLDS.has(tld)) {
+    return fail(`"${input}" is a special-use name (.${tld}) that is not in the public DNS.`);
+  }
+  for (const label of asciiLabels) {
+    if (label.startsWith('xn--') && !isValidALabel(label)) {
+      return fail(`"${input}" has the label "${label}", which is not a valid IDNA A-label.`);
     }
   }
   if (octets(ascii) > MAX_NAME_OCTETS) {
@@ -145,6 +162,23 @@ export function isSameDomain(a: string, b: string): boolean {
   const left = normalizeDomain(a);
   const right = normalizeDomain(b);
   return left.ok && right.ok && left.domain === right.domain;
+}
+
+/**
+ * UTS #46 validity of an A-label: it decodes as Punycode to a name with at least one non-ASCII
+ * character, and the URL host parser (UTS #46 ToASCII, with its mapping and validity checks) turns
+ * that name back into the same A-label. `xn--a`, `xn--ab-` or an A-label of a disallowed or unmapped
+ * form fail.
+ */
+function isValidALabel(label: string): boolean {
+  const unicode = decodePunycode(label.slice(4));
+  if (unicode === null || unicode === '' || ![...unicode].some((c) => (c.codePointAt(0) ?? 0) > 0x7f))
+    return false;
+  try {
+    return new URL(`http://${unicode}.invalid/`).hostname === `${label}.invalid`;
+  } catch {
+    return false;
+  }
 }
 
 function fail(error: string): DomainResult {

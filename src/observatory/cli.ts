@@ -30,6 +30,11 @@ Serve and worker options (and the scan options above, for the scans they run):
   --rescan-per-hour N    rescan known domains whose report is old, at most N per hour per process that
                          runs scan workers, through the same queue and limits (default 60; 0: off)
   --rescan-after HOURS   a report this old is due for a rescan (default 144: a day before it turns stale)
+  --keep-scans N         scans kept per domain, newest first (default 20)
+  --drop-unreachable-days N  a domain where no scan ever found a server is forgotten N days after its last
+                         scan (default 7)
+  --trust-proxy LIST     serve: behind a reverse proxy, whose X-Forwarded-For names the client: its
+                         addresses or ranges (10.0.0.1,10.1.0.0/16), a hop count, or true (or $TRUST_PROXY)
 `;
 
 export async function main(argv: string[]): Promise<number> {

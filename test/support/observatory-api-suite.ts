@@ -420,7 +420,6 @@ export function apiSuite(backend: Backend, scanner: () => Promise<ScanFn>): void
     });
 
     it('re-grades every stale report on regrade, and the snapshot then has a new ETag', async () => {
-      const before = await app.inject({ method: 'GET', url: '/api/v1/snapshot' });
       const rows = await store.db.selectFrom('reports').select(['id', 'report']).execute();
       for (const row of rows) {
         const stale = { ...JSON.parse(row.report), rubricVersion: RUBRIC_VERSION - 1 };
@@ -435,6 +434,18 @@ export function apiSuite(backend: Backend, scanner: () => Promise<ScanFn>): void
         .set({ rubric_version: RUBRIC_VERSION - 1 })
         .where('report_id', 'is not', null)
         .execute();
+      // The snapshot shows the stale summaries too (its ETag follows content, so they must differ).
+      for (const row of await store.db.selectFrom('domains').select(['domain', 'summary']).execute()) {
+        if (row.summary === null) continue;
+        const stale = { ...JSON.parse(row.summary), rubricVersion: RUBRIC_VERSION - 1 };
+        await store.db
+          .updateTable('domains')
+          .set({ summary: JSON.stringify(stale) })
+          .where('domain', '=', row.domain)
+          .execute();
+      }
+      await store.bumpSnapshotCounter();
+      const before = await app.inject({ method: 'GET', url: '/api/v1/snapshot' });
       const callsBefore = scans.total();
 
       expect(await regradeStored(store)).toBe(rows.length);

@@ -7,14 +7,17 @@ import type { FastifyInstance } from 'fastify';
 import { errorText } from '../../core/error-text.ts';
 import { backfillDomainFacts } from '../domain-facts-backfill.ts';
 import { buildServer } from '../http/server.ts';
+import { parseTrustProxy, type TrustProxy } from '../http/trust-proxy.ts';
 import { createQueue } from '../queue/create-queue.ts';
 import { DEFAULT_SCAN_LIMITS } from '../queue/request-scan.ts';
 import { type RescanScheduler, startRescans } from '../queue/rescan-scheduler.ts';
 import type { ScanQueue } from '../queue/types.ts';
 import { startWorker, type Worker } from '../queue/worker.ts';
 import { regradeStored } from '../regrade.ts';
+import { type RetentionTimer, startRetention } from '../retention.ts';
 import { scanDomain } from '../scan/scan-domain.ts';
 import { openStore } from '../store/open-store.ts';
+import { DEFAULT_RETENTION, type RetentionPolicy } from '../store/retention.ts';
 import type { Store } from '../store/store.ts';
 import { buildScanOptions, SCAN_OPTION_SPEC, UsageError } from './scan.ts';
 
@@ -48,6 +51,10 @@ export interface ServiceArgs {
   rateLimit: number;
   /** Scheduled rescans of known domains, in processes with scan workers. */
   rescan: { perHour: number; olderThanMs: number };
+  /** Proxies whose X-Forwarded-For names the client (`--trust-proxy`, TRUST_PROXY). */
+  trustProxy: TrustProxy;
+  /** What the store forgets (`--keep-scans`, `--drop-unreachable-days`). */
+  retention: RetentionPolicy;
   scan: Awaited<ReturnType<typeof buildScanOptions>>;
 }
 
@@ -63,6 +70,9 @@ function parseServiceArgs(mode: 'serve' | 'worker', argv: string[]) {
         'rate-limit': { type: 'string' },
         'rescan-per-hour': { type: 'string' },
         'rescan-after': { type: 'string' },
+        'trust-proxy': { type: 'string' },
+        'keep-scans': { type: 'string' },
+        'drop-unreachable-days': { type: 'string' },
         ...SCAN_OPTION_SPEC,
       },
     }).values;
@@ -96,9 +106,26 @@ export async function resolveServiceArgs(mode: 'serve' | 'worker', argv: string[
   const afterHours = Number(values['rescan-after'] ?? DEFAULT_RESCAN_AFTER_HOURS);
   if (!(afterHours > 0))
     throw new UsageError(`--rescan-after wants hours (more than 0), got "${values['rescan-after']}".`);
+  let trustProxy: TrustProxy;
+  try {
+    trustProxy = parseTrustProxy(values['trust-proxy'] ?? process.env.TRUST_PROXY ?? '');
+  } catch (err) {
+    throw new UsageError(`--trust-proxy: ${(err as Error).message}`);
+  }
+  const keepScans = Number(values['keep-scans'] ?? DEFAULT_RETENTION.scansPerDomain);
+  if (!Number.isInteger(keepScans) || keepScans < 1)
+    throw new UsageError(`--keep-scans wants scans per domain (1 or more), got "${values['keep-scans']}".`);
+  const dropDays = Number(values['drop-unreachable-days'] ?? DEFAULT_RETENTION.unreachableForMs / 86_400_000);
+  if (!Number.isFinite(dropDays) || dropDays <= 0) {
+    throw new UsageError(
+      `--drop-unreachable-days wants a number of days above 0, got "${values['drop-unreachable-days']}".`,
+    );
+  }
   return {
     mode,
     port,
+    trustProxy,
+    retention: { ...DEFAULT_RETENTION, scansPerDomain: keepScans, unreachableForMs: dropDays * 86_400_000 },
     host: values.host ?? process.env.HOST ?? DEFAULT_HOST,
     sqlitePath: values.db,
     databaseUrl,
@@ -116,10 +143,12 @@ export async function startService(args: ServiceArgs): Promise<RunningService> {
   let app: FastifyInstance | null = null;
   let worker: Worker | null = null;
   let rescans: RescanScheduler | null = null;
+  let retention: RetentionTimer | null = null;
   const stop = async () => {
     await app?.close();
     await rescans?.stop();
     await worker?.stop();
+    await retention?.stop();
     await queue.close();
     await store.close();
   };
@@ -127,6 +156,9 @@ export async function startService(args: ServiceArgs): Promise<RunningService> {
     // Reads never grade: reports stored under an older rubric are re-graded once, before anything is served.
     await regradeStored(store);
     await backfillDomainFacts(store);
+    retention = startRetention(store, args.retention, {
+      onError: (message) => process.stderr.write(`${args.mode}: ${message}\n`),
+    });
     if (args.workers > 0) {
       worker = await startWorker(store, queue, (domain) => scanDomain(domain, args.scan), {
         concurrency: args.workers,
@@ -136,7 +168,12 @@ export async function startService(args: ServiceArgs): Promise<RunningService> {
     }
     let url: string | null = null;
     if (args.mode === 'serve') {
-      app = await buildServer({ store, queue, rateLimit: { max: args.rateLimit, timeWindowMs: 60_000 } });
+      app = await buildServer({
+        store,
+        queue,
+        rateLimit: { max: args.rateLimit, timeWindowMs: 60_000 },
+        trustProxy: args.trustProxy,
+      });
       url = await app.listen({ port: args.port, host: args.host });
     }
     return { store, queue, app, worker, url, stop };

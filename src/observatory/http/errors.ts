@@ -1,4 +1,7 @@
-// Every error the API sends has the same body, `{error, message}`: a stable code and a sentence.
+// Every error the API sends has the same body, `{error, message}`: a stable code and a sentence, also
+// for the errors fastify's router and Node's HTTP parser raise before any route runs.
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 export class ApiError extends Error {
@@ -57,6 +60,14 @@ function toErrorBody(error: FastifyError | ApiError): ErrorBody & { status: numb
     return { status: 400, error: 'invalid_request', message: `The request is invalid: ${error.message}.` };
   }
   switch (error.code) {
+    case 'FST_ERR_BAD_URL':
+      return { status: 400, error: 'bad_url', message: 'The URL is not validly percent-encoded.' };
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return {
+        status: 414,
+        error: 'uri_too_long',
+        message: 'A part of the URL is longer than this API accepts.',
+      };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return {
         status: 413,
@@ -86,4 +97,37 @@ function toErrorBody(error: FastifyError | ApiError): ErrorBody & { status: numb
   if (status >= 500)
     return { status, error: 'internal_error', message: 'The server failed to answer; try again later.' };
   return { status, error: 'bad_request', message: error.message };
+}
+
+/** What Node's HTTP parser and timers report on a connection, as `{status, error, message}`. */
+export function clientErrorBody(code: string | undefined): ErrorBody & { status: number } {
+  switch (code) {
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return {
+        status: 408,
+        error: 'request_timeout',
+        message: 'The request (headers and body) did not arrive in time.',
+      };
+    case 'HPE_HEADER_OVERFLOW':
+      return { status: 431, error: 'headers_too_large', message: 'The request headers are too large.' };
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+    case 'HPE_INVALID_CHUNK_SIZE':
+      return { status: 400, error: 'bad_chunking', message: 'The chunked request body is malformed.' };
+    default:
+      return { status: 400, error: 'bad_request', message: 'The request is not valid HTTP/1.1.' };
+  }
+}
+
+/** fastify's `clientErrorHandler`: answers in the API's shape, then closes the connection. */
+export function handleClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (socket.writable) {
+    const { status, ...body } = clientErrorBody(error.code);
+    const text = JSON.stringify(body);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+    );
+  }
+  socket.destroy();
 }

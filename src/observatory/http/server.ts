@@ -3,15 +3,34 @@
 import compress from '@fastify/compress';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import { apiRoutes } from '../api/routes.ts';
 import { DEFAULT_SCAN_LIMITS, type ScanLimits } from '../queue/request-scan.ts';
 import type { ScanQueue } from '../queue/types.ts';
 import type { Store } from '../store/store.ts';
 import { webRoutes } from '../web/routes.ts';
+import { clientKey } from './client-key.ts';
 import type { HttpContext } from './context.ts';
-import { ApiError, handleError } from './errors.ts';
+import { ApiError, handleClientError, handleError } from './errors.ts';
 import { isExtensionOrigin } from './extension-origin.ts';
+import type { TrustProxy } from './trust-proxy.ts';
+
+/** How long a connection may take over each part of a request before it is answered 408 or closed. */
+export interface HttpTimeouts {
+  /** Until the request's headers are complete (default 10 s). */
+  headersMs: number;
+  /** Until the whole request, body included, has arrived (default 30 s). */
+  requestMs: number;
+  /** Silence on a connection, mid-body or between requests (default 15 s). */
+  idleMs: number;
+}
+
+export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { headersMs: 10_000, requestMs: 30_000, idleMs: 15_000 };
 
 export interface BuildServerOptions {
   store: Store;
@@ -26,8 +45,10 @@ export interface BuildServerOptions {
   bodyLimit?: number;
   /** Passed to fastify (default false). */
   logger?: FastifyServerOptions['logger'];
-  /** Honour X-Forwarded-For when behind a reverse proxy (default false). */
-  trustProxy?: boolean;
+  /** Which proxies' X-Forwarded-For to honour when behind a reverse proxy (default none). */
+  trustProxy?: TrustProxy;
+  /** Header, request and idle timeouts (defaults: DEFAULT_HTTP_TIMEOUTS). */
+  timeouts?: Partial<HttpTimeouts>;
   /** Serve the pages for people too (default true). */
   pages?: boolean;
   /** The clock, for tests of freshness and cooldown. */
@@ -42,10 +63,23 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
     freshForMs: opts.freshForMs ?? 7 * 86_400_000,
     now: opts.now ?? (() => new Date()),
   };
+  const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...opts.timeouts };
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: opts.bodyLimit ?? 256 * 1024,
-    trustProxy: opts.trustProxy ?? false,
+    trustProxy: toFastifyTrustProxy(opts.trustProxy ?? false),
+    // A client that sends `Content-Length: 100000` and then nothing must not hold a connection forever.
+    requestTimeout: timeouts.requestMs,
+    connectionTimeout: timeouts.idleMs,
+    http: {
+      headersTimeout: Math.min(timeouts.headersMs, timeouts.requestMs),
+      // Node checks the header and request deadlines on this interval (its default is 30 s).
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(timeouts.headersMs / 4))),
+    },
+    clientErrorHandler: handleClientError,
+    // The router's own errors (bad percent-encoding, over-long parameters) get the API's error shape.
+    frameworkErrors: (error, request, reply) =>
+      handleError(error, request as FastifyRequest, reply as FastifyReply),
     // Domains in the path may be long Unicode names; find-my-way's default is 100 characters.
     routerOptions: { maxParamLength: 2048 },
     // Unknown fields are refused (fastify's default would silently drop them) and nothing is coerced.
@@ -65,6 +99,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
     maxAge: 86_400,
   });
   await app.register(rateLimit, {
+    keyGenerator: (request) => clientKey(request.ip),
     max: opts.rateLimit?.max ?? 300,
     timeWindow: opts.rateLimit?.timeWindowMs ?? 60_000,
     errorResponseBuilder: (_request, context) =>
@@ -80,4 +115,11 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
   apiRoutes(app, ctx);
   if (opts.pages ?? true) await webRoutes(app, ctx);
   return app;
+}
+
+/** fastify types a hop count as a function of the hop (it accepts the number at run time too). */
+function toFastifyTrustProxy(
+  trust: TrustProxy,
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
 }

@@ -83,11 +83,11 @@ export class PgBossScanQueue implements ScanQueue {
     return new PgBossScanQueue(store, boss, settings);
   }
 
-  async enqueue(domain: string, now = new Date()): Promise<string> {
+  async enqueue(domain: string, now = new Date(), requestedBy: string | null = null): Promise<string> {
     const id = randomUUID();
     // The history row and the pg-boss job are written in one transaction: never one without the other.
     await this.#store.db.transaction().execute(async (trx) => {
-      await this.#store.insertScan(trx, { id, domain, requestedAt: now });
+      await this.#store.insertScan(trx, { id, domain, requestedAt: now, requestedBy });
       const db = {
         executeSql: async (text: string, values: unknown[]) => ({
           rows: (await trx.executeQuery(CompiledQuery.raw(text, values))).rows as unknown[],

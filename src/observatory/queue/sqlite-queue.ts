@@ -33,10 +33,10 @@ export class SqliteScanQueue implements ScanQueue {
     this.#pollMs = opts.pollMs ?? 1_000;
   }
 
-  async enqueue(domain: string, now = new Date()): Promise<string> {
+  async enqueue(domain: string, now = new Date(), requestedBy: string | null = null): Promise<string> {
     const id = randomUUID();
     await this.#store.db.transaction().execute(async (trx) => {
-      await this.#store.insertScan(trx, { id, domain, requestedAt: now });
+      await this.#store.insertScan(trx, { id, domain, requestedAt: now, requestedBy });
       const at = now.toISOString();
       await trx
         .insertInto('scan_jobs')

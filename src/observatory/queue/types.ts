@@ -28,8 +28,11 @@ export interface Consumer {
 
 export interface ScanQueue {
   readonly backend: 'sqlite' | 'pg-boss';
-  /** Records a queued scan for an already normalised domain and hands it to the workers. */
-  enqueue(domain: string, now?: Date): Promise<string>;
+  /**
+   * Records a queued scan for an already normalised domain and hands it to the workers; `requestedBy`
+   * is the asking client's key (../http/client-key.ts), counted for its share of the queue.
+   */
+  enqueue(domain: string, now?: Date, requestedBy?: string | null): Promise<string>;
   /** Scans waiting to start. */
   depth(): Promise<number>;
   /** Runs `handler` on jobs, `concurrency` at a time, until stopped. */

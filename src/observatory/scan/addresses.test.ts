@@ -41,6 +41,15 @@ describe('classifyAddress', () => {
     ['64:ff9b::192.168.0.1', 'private'],
     ['64:ff9b::808:808', 'public'],
     ['4000::1', 'reserved'],
+    // 6to4 embeds the IPv4 address in bits 16–47: judged by where it leads.
+    ['2002:7f00:1::1', 'loopback'],
+    ['2002:c0a8:101::', 'private'],
+    ['2002:a9fe:a9fe::1', 'link-local'],
+    ['2002:808:808::1', 'public'],
+    // IPv4-compatible (deprecated) and the NAT64 local-use prefix.
+    ['::127.0.0.1', 'loopback'],
+    ['::a00:1', 'private'],
+    ['64:ff9b:1::a00:1', 'reserved'],
   ])('%s is %s', (ip, cls) => {
     expect(classifyAddress(ip)).toBe(cls);
   });

@@ -43,6 +43,8 @@ const V6_RULES: Rule[] = [
   ['unspecified', '::', 128],
   ['loopback', '::1', 128],
   ['reserved', '100::', 64],
+  // NAT64 local-use prefix (RFC 8215): translates into whatever network the operator chose.
+  ['reserved', '64:ff9b:1::', 48],
   ['benchmarking', '2001:2::', 48],
   ['reserved', '2001::', 23],
   ['documentation', '2001:db8::', 32],
@@ -65,7 +67,7 @@ const V4 = compile(V4_RULES, 'ipv4');
 const V6 = compile(V6_RULES, 'ipv6');
 
 /** Parses an IPv6 address into 8 hextets; input is already known to be valid IPv6. */
-function hextets(ip: string): number[] {
+export function ipv6Hextets(ip: string): number[] {
   let text = ip.split('%')[0] ?? ip;
   const v4tail = text.match(/(\d+\.\d+\.\d+\.\d+)$/);
   if (v4tail?.[1]) {
@@ -79,14 +81,22 @@ function hextets(ip: string): number[] {
   return [...a, ...fill, ...b].map((h) => Number.parseInt(h, 16));
 }
 
-/** The IPv4 address embedded in an IPv4-mapped (::ffff:0:0/96) or NAT64 (64:ff9b::/96) address. */
+const v4Text = (hi: number, lo: number) => `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
+
+/**
+ * The IPv4 address an IPv6 address reaches, where it embeds one: IPv4-mapped (::ffff:0:0/96),
+ * IPv4-compatible (::/96, deprecated but still routed by some stacks), NAT64 (64:ff9b::/96) and
+ * 6to4 (2002::/16, the address in bits 16–47). Each is judged by the IPv4 address it leads to.
+ */
 function embeddedV4(h: number[]): string | null {
-  const mapped = h.slice(0, 5).every((x) => x === 0) && h[5] === 0xffff;
-  const nat64 = h[0] === 0x64 && h[1] === 0xff9b && h.slice(2, 6).every((x) => x === 0);
-  if (!mapped && !nat64) return null;
-  const hi = h[6] ?? 0;
-  const lo = h[7] ?? 0;
-  return `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
+  const zeros = (from: number, to: number) => h.slice(from, to).every((x) => x === 0);
+  const at = (i: number) => h[i] ?? 0;
+  if (zeros(0, 5) && at(5) === 0xffff) return v4Text(at(6), at(7));
+  // ::/96 except :: and ::1, which the rules below name.
+  if (zeros(0, 6) && (at(6) !== 0 || at(7) > 1)) return v4Text(at(6), at(7));
+  if (at(0) === 0x64 && at(1) === 0xff9b && zeros(2, 6)) return v4Text(at(6), at(7));
+  if (at(0) === 0x2002) return v4Text(at(1), at(2));
+  return null;
 }
 
 /** Classifies an IP address literal; throws on anything that is not one. */
@@ -94,12 +104,12 @@ export function classifyAddress(ip: string): AddressClass {
   if (isIPv4(ip)) return V4.find((r) => r.list.check(ip, 'ipv4'))?.cls ?? 'public';
   if (!isIPv6(ip)) throw new Error(`not an IP address: ${JSON.stringify(ip)}`);
   const bare = ip.split('%')[0] ?? ip;
-  const v4 = embeddedV4(hextets(bare));
+  const v4 = embeddedV4(ipv6Hextets(bare));
   if (v4 !== null) return classifyAddress(v4);
   const found = V6.find((r) => r.list.check(bare, 'ipv6'))?.cls;
   if (found) return found;
   // Only 2000::/3 is allocated global unicast; everything else is reserved.
-  const first = hextets(bare)[0] ?? 0;
+  const first = ipv6Hextets(bare)[0] ?? 0;
   return (first & 0xe000) === 0x2000 ? 'public' : 'reserved';
 }
 

@@ -42,6 +42,8 @@ export interface DnsOptions {
   /** Further UDP attempts after the first times out. */
   retries?: number;
   signal?: AbortSignal;
+  /** Counts each query against the scan's cap (connection-gate.ts); throws past it. */
+  gate?: { takeDnsQuery(name: string): void };
 }
 
 export interface DnsAnswer<T> {
@@ -232,6 +234,7 @@ async function rawQuery(name: string, type: QType, opts: DnsOptions): Promise<Ra
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const attempts = 1 + Math.max(0, Math.min(opts.retries ?? DEFAULT_RETRIES, 5));
   if (opts.signal?.aborted) throw abortError(name, type);
+  opts.gate?.takeDnsQuery(name);
   for (let i = 0; i < attempts; i++) {
     const res = await udpAttempt(resolver, name, type, timeoutMs, opts.signal);
     if (res === 'timeout') continue;

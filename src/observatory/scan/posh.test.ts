@@ -166,7 +166,9 @@ describe('fetchPosh', () => {
 
   it('refuses non-public addresses unless allowed', async () => {
     const r = await fetchPosh('example.org', 's2s', opts({ allowPrivate: false }));
-    expect(r.error).toMatch(/example\.org resolves only to non-public addresses \(127\.0\.0\.1\)/);
+    expect(r.error).toMatch(
+      /refusing to connect to the POSH server example\.org \(127\.0\.0\.1 port \d+\): 127\.0\.0\.1 \(loopback\), which is not a public address/,
+    );
   });
 
   it('reports a name that does not resolve', async () => {

@@ -2,14 +2,13 @@
 // HTTPS at /.well-known/posh/xmpp-{client,server}.json, possibly delegating once through `url`.
 
 import { createHash } from 'node:crypto';
-import type { LookupAddress, LookupOptions } from 'node:dns';
 import { request } from 'node:https';
-import { isIP } from 'node:net';
-import { rootCertificates } from 'node:tls';
+import { rootCertificates, type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { withDeadline } from '../../core/deadline.ts';
 import { errorText } from '../../core/error-text.ts';
 import type { PoshResult, ServiceKind } from '../../core/report.ts';
-import { classifyAddress } from './addresses.ts';
+import { urlHostLiteral } from './address-policy.ts';
+import { ConnectionGate } from './connection-gate.ts';
 import { normaliseName, queryAddresses } from './dns.ts';
 import type { Resolver } from './types.ts';
 
@@ -22,6 +21,8 @@ export interface PoshOptions {
   /** HTTPS port of the source domain; 443 except in tests and labs. */
   httpsPort?: number;
   signal?: AbortSignal;
+  /** The scan's connection gate; without one, a gate of `allowPrivate` and the default caps. */
+  gate?: ConnectionGate;
 }
 
 export interface PoshFingerprint {
@@ -92,52 +93,62 @@ export function matchPosh(posh: PoshResult, chain: Uint8Array[]): PoshResult {
   return { ...posh, matches };
 }
 
-type LookupCallback = (
-  err: NodeJS.ErrnoException | null,
-  address: string | LookupAddress[],
-  family?: number,
-) => void;
-
-/** A node:net `lookup` that asks our resolver and refuses non-public addresses unless allowed. */
-function vettedLookup(opts: PoshOptions) {
-  return (hostname: string, options: LookupOptions, callback: LookupCallback) => {
-    const fail = (message: string) => callback(Object.assign(new Error(message), { code: 'ENOTFOUND' }), '');
-    const resolve = isIP(hostname)
-      ? Promise.resolve([hostname])
-      : queryAddresses(hostname, {
-          resolver: opts.resolver,
-          timeoutMs: opts.timeoutMs,
-          signal: opts.signal,
-        }).then((a) => a.addresses);
-    resolve.then(
-      (addresses) => {
-        const allowed = opts.allowPrivate
-          ? addresses
-          : addresses.filter((a) => classifyAddress(a) === 'public');
-        if (addresses.length === 0) return fail(`${hostname} has no address`);
-        if (allowed.length === 0)
-          return fail(`${hostname} resolves only to non-public addresses (${addresses[0]})`);
-        const list = allowed.map((address) => ({ address, family: isIP(address) }));
-        const [first] = list;
-        if (options.all) callback(null, list);
-        else if (first) callback(null, first.address, first.family);
-      },
-      (err: Error) => fail(`cannot resolve ${hostname}: ${err.message}`),
+/**
+ * Opens the TLS connection for `url` through the scan's connection gate: a DNS name through our
+ * resolver, an IP literal as it is (Node never calls a custom `lookup` for a literal, which is how
+ * `https://127.0.0.1/`, `https://2130706433/` or `https://[::ffff:7f00:1]/` got through), and the
+ * address the policy admits first.
+ */
+function gatedConnection(url: URL, opts: PoshOptions, gate: ConnectionGate) {
+  const host = url.hostname;
+  const literal = urlHostLiteral(host);
+  const port = Number(url.port || 443);
+  const open = async (): Promise<TLSSocket> => {
+    let addresses: string[];
+    if (literal !== null) addresses = [literal];
+    else {
+      const answer = await queryAddresses(host, {
+        resolver: opts.resolver,
+        timeoutMs: opts.timeoutMs,
+        signal: opts.signal,
+        gate,
+      }).catch((error: unknown) => {
+        throw new PoshError(`cannot resolve ${host}: ${errorText(error)}`);
+      });
+      addresses = answer.addresses;
+    }
+    const address = addresses.find((a) => gate.refusal(a) === null) ?? addresses[0];
+    if (address === undefined) throw new PoshError(`${host} has no address`);
+    const release = await gate.admit(address, port, `the POSH server ${host}`, opts.signal);
+    const socket = tlsConnect({
+      host: address,
+      port,
+      // The certificate is checked against the URL's name (SNI too), or its literal address.
+      ...(literal === null ? { servername: host } : {}),
+      ca: [...rootCertificates, ...opts.extraCa],
+      rejectUnauthorized: true,
+    });
+    socket.once('close', release);
+    return socket;
+  };
+  return (_options: unknown, oncreate: (error: Error | null, socket?: TLSSocket) => void) => {
+    open().then(
+      (socket) => oncreate(null, socket),
+      (error: unknown) => oncreate(error instanceof Error ? error : new Error(errorText(error))),
     );
+    return undefined;
   };
 }
 
-async function fetchText(url: URL, opts: PoshOptions): Promise<string> {
+async function fetchText(url: URL, opts: PoshOptions, gate: ConnectionGate): Promise<string> {
   let req: ReturnType<typeof request> | undefined;
   const body = new Promise<string>((resolve, reject) => {
     req = request(
       url,
       {
         method: 'GET',
-        ca: [...rootCertificates, ...opts.extraCa],
-        rejectUnauthorized: true,
-        lookup: vettedLookup(opts) as never,
-        agent: false,
+        // No agent: every request gets its own connection, made by the gate (and closed after).
+        createConnection: gatedConnection(url, opts, gate) as never,
         signal: opts.signal,
         headers: { accept: 'application/json', 'user-agent': 'hoplight-observatory' },
       },
@@ -199,12 +210,13 @@ export async function fetchPosh(
 ): Promise<PoshResult> {
   const url = poshUrl(domain, service, opts.httpsPort);
   const result: PoshResult = { url, found: false, fingerprints: [], matches: null, error: null };
+  const gate = opts.gate ?? new ConnectionGate({ allowPrivate: opts.allowPrivate });
   try {
-    let doc = parsePoshDocument(await fetchText(new URL(url), opts));
+    let doc = parsePoshDocument(await fetchText(new URL(url), opts, gate));
     if (doc.kind === 'url') {
       // RFC 7711 §3.2: follow a delegation once; a second `url` is an error.
       result.url = doc.url;
-      doc = parsePoshDocument(await fetchText(new URL(doc.url), opts));
+      doc = parsePoshDocument(await fetchText(new URL(doc.url), opts, gate));
       if (doc.kind === 'url') throw new PoshError('the POSH delegation points to another delegation');
     }
     result.found = true;

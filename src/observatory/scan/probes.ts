@@ -49,6 +49,7 @@ export const streamProbe: Probe<TargetContext, StreamProbeResult> = {
     probeStream(streamTarget(ctx), ctx.domain, ctx.target.service, {
       timeoutMs: ctx.options.timeoutMs,
       ...(ctx.target.service === 's2s' ? { from: S2S_PROBE_FROM } : {}),
+      gate: ctx.options.gate,
     }),
 };
 
@@ -57,7 +58,7 @@ export const tlsProbe: Probe<TargetContext, TlsResult> = {
   name: 'tls',
   run: (ctx) => {
     const target = streamTarget(ctx);
-    const streamOptions = { timeoutMs: ctx.options.timeoutMs };
+    const streamOptions = { timeoutMs: ctx.options.timeoutMs, gate: ctx.options.gate };
     const connect = target.directTls
       ? connectDirect(target, streamOptions)
       : connectStarttls(target, ctx.domain, ctx.target.service, streamOptions);
@@ -87,6 +88,7 @@ export const tlsaProbe: Probe<TargetContext, TlsaOutcome> = {
       const answer = await queryTlsaForTarget(ctx.target.host, ctx.target.port, {
         resolver: ctx.options.resolver,
         timeoutMs: ctx.options.timeoutMs,
+        gate: ctx.options.gate,
       });
       return answer.records.length > 0 ? { kind: 'records', answer } : { kind: 'none' };
     } catch (error) {

@@ -17,7 +17,8 @@ import {
 } from '../../core/report.ts';
 import { RUBRIC_VERSION } from '../../core/rubric.ts';
 import { SCANNER_VERSION } from '../version.ts';
-import { classifyAddress } from './addresses.ts';
+import { boundReport } from './bound-report.ts';
+import { ConnectionGate, DEFAULT_SCAN_CAPS } from './connection-gate.ts';
 import { daneFindings, matchDane } from './dane.ts';
 import { discoverTargets } from './discovery.ts';
 import { DnsError, queryAddresses } from './dns.ts';
@@ -44,9 +45,14 @@ export async function scanDomain(input: string, options: ScanOptions): Promise<D
   const domain = normalized.domain;
   const started = performance.now();
   const scannedAt = new Date().toISOString();
+  // One gate per scan: every connection and DNS query of this scan is admitted, and counted, by it.
+  const gated: ScanOptions = {
+    ...options,
+    gate: options.gate ?? new ConnectionGate({ allowPrivate: options.allowPrivate, caps: options.caps }),
+  };
   const [c2s, s2s] = await Promise.all([
-    scanService(domain, 'c2s', options),
-    scanService(domain, 's2s', options),
+    scanService(domain, 'c2s', gated),
+    scanService(domain, 's2s', gated),
   ]);
   const report: DomainReport = {
     reportVersion: REPORT_VERSION,
@@ -57,7 +63,7 @@ export async function scanDomain(input: string, options: ScanOptions): Promise<D
     services: { c2s, s2s },
     durationMs: Math.round(performance.now() - started),
   };
-  return gradeReport(report);
+  return gradeReport(boundReport(report));
 }
 
 async function scanService(
@@ -65,23 +71,22 @@ async function scanService(
   service: ServiceKind,
   options: ScanOptions,
 ): Promise<ServiceReport> {
-  const discovery = await discoverTargets(domain, service, options);
+  const discovery = capTargets(await discoverTargets(domain, service, options), options);
   const located = await Promise.all(
     discovery.targets.map(async (target) => ({ target, ...(await locate(target, options)) })),
   );
-  if (!options.allowPrivate) {
-    const inside = located.flatMap((t) =>
-      t.addresses
-        .map((address) => ({ address, kind: classifyAddress(address) }))
-        .filter((a) => a.kind !== 'public')
-        .map((a) => `${t.target.host} is at ${a.address} (${a.kind})`),
+  // Refused as a whole when a target is inside: the report would otherwise map an internal network.
+  const gate = options.gate ?? new ConnectionGate({ allowPrivate: options.allowPrivate, caps: options.caps });
+  const inside = located.flatMap((t) =>
+    t.addresses.flatMap((address) => {
+      const why = gate.refusal(address);
+      return why === null ? [] : [`${t.target.host} is at ${why}`];
+    }),
+  );
+  if (inside.length > 0) {
+    throw new ScanRefusedError(
+      `refusing to scan ${domain}: ${inside[0]}. Scanning internal networks is off by default (use --allow-private for a lab).`,
     );
-    if (inside.length > 0) {
-      throw new ScanRefusedError(
-        `refusing to scan ${domain}: ${inside[0]}, which is not a public address. ` +
-          'Scanning internal networks is off by default (use --allow-private for a lab).',
-      );
-    }
   }
   const [scanned, posh] = await Promise.all([
     Promise.all(located.map((t) => scanTarget(domain, t.target, t.addresses, t.dnssec, t.failed, options))),
@@ -130,7 +135,8 @@ async function locate(
         failed: { error: `${target.host} has no address`, failure: 'no-address' },
       };
     }
-    return { addresses: answer.addresses, dnssec: answer.dnssec, failed: null };
+    const cap = options.gate?.caps.addressesPerTarget ?? DEFAULT_SCAN_CAPS.addressesPerTarget;
+    return { addresses: answer.addresses.slice(0, cap), dnssec: answer.dnssec, failed: null };
   } catch (err) {
     const nxdomain = err instanceof DnsError && err.code === 'NXDOMAIN';
     return {
@@ -154,6 +160,26 @@ const ATTEMPT_FAILURE: Record<Exclude<AttemptStatus, 'ok'>, TargetFailure> = {
   'timed-out': 'timeout',
   error: 'error',
 };
+
+/** The first targets in SRV order, up to the cap; the rest are named in a finding, not scanned. */
+function capTargets(
+  discovery: Awaited<ReturnType<typeof discoverTargets>>,
+  options: ScanOptions,
+): Awaited<ReturnType<typeof discoverTargets>> {
+  const cap = options.gate?.caps.targetsPerService ?? DEFAULT_SCAN_CAPS.targetsPerService;
+  if (discovery.targets.length <= cap) return discovery;
+  const finding: Finding = {
+    code: 'dns.srv.too-many-targets',
+    severity: 'info',
+    message: `SRV lists ${discovery.targets.length} targets; the ${cap} of highest priority were scanned.`,
+    fix: 'Clients try targets in priority order; list only the servers you run.',
+  };
+  return {
+    ...discovery,
+    targets: discovery.targets.slice(0, cap),
+    findings: [...discovery.findings, finding],
+  };
+}
 
 /** Plaintext is possible when any STARTTLS target lets a client go on without TLS. */
 export function encryptionPolicy(targets: TargetReport[]): Encryption {

@@ -2,6 +2,7 @@
 // orchestrator that assembles a DomainReport from them.
 import type { Duplex } from 'node:stream';
 import type { ServiceKind, TargetReport } from '../../core/report.ts';
+import type { ConnectionGate, ScanCaps } from './connection-gate.ts';
 
 export interface Resolver {
   host: string;
@@ -19,6 +20,10 @@ export interface ScanOptions {
   timeoutMs: number;
   /** Connections open at once to one host. */
   perHostConcurrency: number;
+  /** Caps on one scan's targets, addresses, DNS queries and sockets (defaults: DEFAULT_SCAN_CAPS). */
+  caps?: Partial<ScanCaps>;
+  /** The scan's connection gate; scanDomain makes one per scan from `allowPrivate` and `caps`. */
+  gate?: ConnectionGate;
 }
 
 /** One place to connect to for a service, from SRV (RFC 6120 / XEP-0368) or the fallback. */

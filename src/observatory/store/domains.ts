@@ -103,6 +103,8 @@ export async function ensureDomain(db: Db, domain: string): Promise<void> {
  */
 export async function pointDomainAt(db: Db, id: string, graded: GradedReport, force = false): Promise<void> {
   const { report, summary } = graded;
+  const served =
+    summary.services.c2s.availability === 'served' || summary.services.s2s.availability === 'served';
   await ensureDomain(db, report.domain);
   let update = db
     .updateTable('domains')
@@ -114,6 +116,7 @@ export async function pointDomainAt(db: Db, id: string, graded: GradedReport, fo
       s2s_grade: report.services.s2s.grade,
       summary: JSON.stringify(summary),
       revision: eb('revision', '+', 1),
+      reachable_at: served ? report.scannedAt : eb.ref('reachable_at'),
     }))
     .where('domain', '=', report.domain);
   if (!force)

@@ -102,6 +102,29 @@ const migrations: Record<string, Migration> = {
       await dropDomainFactsTable(db);
     },
   },
+  // Who asked for each scan (a client key, for the per-client share of the queue) and when a domain last
+  // had a reachable server (retention drops domains that never had one).
+  '0004-clients-and-retention': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('scans').addColumn('requested_by', 'text').execute();
+      await db.schema
+        .createIndex('scans_requested_by')
+        .on('scans')
+        .columns(['requested_by', 'requested_at'])
+        .execute();
+      await db.schema.alterTable('domains').addColumn('reachable_at', 'text').execute();
+      await sql`update domains set reachable_at = scanned_at where summary like '%"availability":"served"%'`.execute(
+        db,
+      );
+      await db.schema.createIndex('domains_scanned').on('domains').column('scanned_at').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropIndex('domains_scanned').execute();
+      await db.schema.alterTable('domains').dropColumn('reachable_at').execute();
+      await db.schema.dropIndex('scans_requested_by').execute();
+      await db.schema.alterTable('scans').dropColumn('requested_by').execute();
+    },
+  },
 };
 
 // Migrations live in code rather than files so the same list ships in any bundle and runs on both dialects.

@@ -23,6 +23,7 @@ describe('openStore', () => {
       { name: '0001-initial' },
       { name: '0002-counters' },
       { name: '0003-directory-and-stats' },
+      { name: '0004-clients-and-retention' },
     ]);
     await second.close();
   });

@@ -51,7 +51,10 @@ export async function selectScanHistory(db: Db, domain: string, limit: number): 
 }
 
 /** Records a new queued scan and points the domain at it. */
-export async function insertScan(db: Db, scan: { id: string; domain: string; requestedAt: Date }) {
+export async function insertScan(
+  db: Db,
+  scan: { id: string; domain: string; requestedAt: Date; requestedBy?: string | null },
+) {
   await db
     .insertInto('scans')
     .values({
@@ -59,6 +62,7 @@ export async function insertScan(db: Db, scan: { id: string; domain: string; req
       domain: scan.domain,
       status: 'queued',
       requested_at: scan.requestedAt.toISOString(),
+      requested_by: scan.requestedBy ?? null,
     })
     .execute();
   await ensureDomain(db, scan.domain);

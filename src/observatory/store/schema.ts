@@ -29,6 +29,8 @@ export interface ScansTable {
   attempts: Generated<number>;
   error: string | null;
   report_id: string | null;
+  /** The client key (../http/client-key.ts) that asked for the scan; null for scans from the CLI. */
+  requested_by: string | null;
 }
 
 /** The latest known state of each domain, so reads and the snapshot need no window queries. */
@@ -45,6 +47,8 @@ export interface DomainsTable {
   last_requested_at: string | null;
   /** Bumped on every change; the snapshot's ETag is derived from the sum. */
   revision: Generated<number>;
+  /** When a scan last found a served c2s or s2s; null when none ever did (retention drops those). */
+  reachable_at: string | null;
 }
 
 /** The durable job queue used on SQLite (on PostgreSQL pg-boss keeps its own tables). */

@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { DomainReport } from '../../core/report.ts';
 import type { DomainSummary } from '../../core/summary.ts';
+import { type ClientUsage, selectClientUsage } from './client-share.ts';
 import {
   countDirectory,
   type DirectoryFilters,
@@ -27,6 +28,7 @@ import type {
   StoredDomainState,
   StoreStats,
 } from './records.ts';
+import { type PruneResult, pruneStore, type RetentionPolicy } from './retention.ts';
 import {
   completeScan,
   countScans,
@@ -98,6 +100,11 @@ export class Store {
     return claimCooldown(this.db, domain, now, cooldownMs);
   }
 
+  /** A client's queued scans and its scans asked for since `since` (its share of the queue). */
+  clientUsage(client: string, since: Date): Promise<ClientUsage> {
+    return selectClientUsage(this.db, client, since);
+  }
+
   // Scans and reports.
 
   /** A scan with its full report. */
@@ -111,7 +118,10 @@ export class Store {
   }
 
   /** Records a new queued scan and points the domain at it. */
-  insertScan(db: Db, scan: { id: string; domain: string; requestedAt: Date }): Promise<void> {
+  insertScan(
+    db: Db,
+    scan: { id: string; domain: string; requestedAt: Date; requestedBy?: string | null },
+  ): Promise<void> {
     return insertScan(db, scan);
   }
 
@@ -146,6 +156,11 @@ export class Store {
   /** Replaces a stored report by its re-graded form (and the domain's summary when it is the latest). */
   async replaceReport(id: string, graded: GradedReport): Promise<void> {
     await this.db.transaction().execute((trx) => replaceReport(trx, id, graded));
+  }
+
+  /** Forgets old history and never-reachable domains (./retention.ts). */
+  prune(now: Date, policy: RetentionPolicy): Promise<PruneResult> {
+    return pruneStore(this.db, now, policy);
   }
 
   // Snapshot and statistics.

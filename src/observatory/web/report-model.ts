@@ -184,7 +184,7 @@ function serviceModel(
   service: ServiceReport,
   title: string,
 ): ServiceModel {
-  const domain = report.domain;
+  const _domain = report.domain;
   const refusals = service.targets
     .map((t) => t.stream?.refusesUnauthenticated)
     .filter((v): v is boolean => typeof v === 'boolean');

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { VNode } from 'preact';
 import { normalizeDomain } from '../../core/domain.ts';
 import { RUBRIC_VERSION } from '../../core/rubric.ts';
+import { clientKey } from '../http/client-key.ts';
 import type { HttpContext } from '../http/context.ts';
 import { toDomainView } from '../http/domain-view.ts';
 import { storedPath } from '../http/path-view.ts';
@@ -10,6 +11,7 @@ import { requestScan } from '../queue/request-scan.ts';
 import { badgeSvg } from './badge.ts';
 import { directoryHref, parseDirectoryParams } from './directory-model.ts';
 import { directoryView } from './directory-view.ts';
+import { isSameOriginPost } from './form-origin.ts';
 import { CONTENT_SECURITY_POLICY, ICON_SVG, renderFragment, renderPage, SITE_CSS } from './html.ts';
 import { pathFormView, pathView } from './path-page.ts';
 import { RenderCache } from './render-cache.ts';
@@ -25,6 +27,7 @@ const NOTICES: Record<string, string> = {
   existing: 'A scan is already queued or running.',
   cooldown: 'This domain was scanned recently; try again later.',
   'queue-full': 'The scan queue is full; try again later.',
+  'client-limit': 'You have asked for many scans recently; try again later.',
 };
 
 export async function webRoutes(app: FastifyInstance, ctx: HttpContext): Promise<void> {
@@ -98,10 +101,15 @@ export async function webRoutes(app: FastifyInstance, ctx: HttpContext): Promise
     );
 
     pages.post<{ Params: { domain: string } }>('/domain/:domain/scan', async (request, reply) => {
+      if (!isSameOriginPost(request.headers, request.host)) {
+        const text = 'Scans are asked for from this site’s own pages; this form came from another site.';
+        return send(reply, 403, 'Refused', messageView('Refused', text) as VNode);
+      }
       const parsed = normalizeDomain(request.params.domain);
       if (!parsed.ok)
         return send(reply, 400, 'Not a domain', messageView('Not a domain', parsed.error) as VNode);
-      const outcome = await requestScan(ctx.store, ctx.queue, parsed.domain, ctx.limits, ctx.now());
+      const client = clientKey(request.ip);
+      const outcome = await requestScan(ctx.store, ctx.queue, parsed.domain, ctx.limits, ctx.now(), client);
       return reply.redirect(`/domain/${encodeURIComponent(parsed.domain)}?notice=${outcome.kind}`, 303);
     });
 

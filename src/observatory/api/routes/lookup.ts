@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { normalizeDomain } from '../../../core/domain.ts';
 import type { LookupRequest } from '../../../core/observatory-api.ts';
+import { clientKey } from '../../http/client-key.ts';
 import type { HttpContext } from '../../http/context.ts';
 import { domainViewJson } from '../../http/domain-view.ts';
 import { errorBodySchema } from '../../http/errors.ts';
@@ -51,7 +52,8 @@ export function lookupRoutes(app: FastifyInstance, ctx: HttpContext): void {
               queued: { type: 'integer', description: 'Scans queued by this call.' },
               queueFull: {
                 type: 'boolean',
-                description: 'Some unknown domains were not queued because the queue is full.',
+                description:
+                  'Some unknown domains were not queued: the queue is full, or this client has used its share of it.',
               },
             },
           },
@@ -74,9 +76,10 @@ export function lookupRoutes(app: FastifyInstance, ctx: HttpContext): void {
           return !state || (state.scannedAt === null && state.lastScan === null);
         });
         const touched: string[] = [];
+        const client = clientKey(request.ip);
         for (const domain of unknown) {
-          const outcome = await requestScan(ctx.store, ctx.queue, domain, ctx.limits, now);
-          if (outcome.kind === 'queue-full') {
+          const outcome = await requestScan(ctx.store, ctx.queue, domain, ctx.limits, now, client);
+          if (outcome.kind === 'queue-full' || outcome.kind === 'client-limit') {
             queueFull = true;
             break;
           }

@@ -1,5 +1,6 @@
 // POST /api/v1/scans (queue a rescan) and GET /api/v1/scans/{id} (its state and full report).
 import type { FastifyInstance } from 'fastify';
+import { clientKey } from '../../http/client-key.ts';
 import type { HttpContext } from '../../http/context.ts';
 import { ApiError, errorBodySchema } from '../../http/errors.ts';
 import { requestScan } from '../../queue/request-scan.ts';
@@ -42,13 +43,23 @@ export function scanRoutes(app: FastifyInstance, ctx: HttpContext): void {
     },
     async (request, reply) => {
       const domain = parseDomainOrThrow(request.body.domain);
-      const outcome = await requestScan(ctx.store, ctx.queue, domain, ctx.limits, ctx.now());
+      const client = clientKey(request.ip);
+      const outcome = await requestScan(ctx.store, ctx.queue, domain, ctx.limits, ctx.now(), client);
       switch (outcome.kind) {
         case 'cooldown':
           throw new ApiError(
             429,
             'cooldown',
             `${domain} was scanned or queued recently; it can be rescanned later.`,
+            outcome.retryAfterMs,
+          );
+        case 'client-limit':
+          throw new ApiError(
+            429,
+            'client_quota',
+            outcome.reason === 'queued'
+              ? 'Many scans this client asked for are still waiting; ask again once they have run.'
+              : 'This client has asked for as many scans as it may this hour.',
             outcome.retryAfterMs,
           );
         case 'queue-full':

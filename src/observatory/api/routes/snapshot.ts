@@ -1,7 +1,16 @@
 // GET /api/v1/snapshot: every known summary at once, so a client can look domains up locally and
 // reveal nothing about its contacts. Revalidated with ETag. Two representations: the full list of
 // summaries (default) and, with `?format=compact`, the same summaries losslessly packed (snapshot-codec).
+// The ETag is a digest of the body, so it changes when the content does and only then (a re-grade that
+// changes nothing, or a scan that is not in it, leaves clients' caches valid).
+import { createHash, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { createReadStream, createWriteStream, rmSync } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip, gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { RUBRIC_VERSION } from '../../../core/rubric.ts';
@@ -13,31 +22,36 @@ import { CompactSnapshotBuilder } from '../snapshot-codec.ts';
 
 type Format = 'full' | 'compact';
 
-/** One representation for one tag: gzip always; the plain body only where it is small (compact). */
+/**
+ * One representation as of one store revision: its content tag, the gzip body, and the plain body for
+ * clients without gzip, made once on first demand and then shared (never re-encoded per request).
+ */
 interface Built {
+  revision: number;
   tag: string;
   gzip: Buffer;
-  plain: Buffer | null;
+  /** The plain body: a buffer when small (compact), else a file written once (full, ~120 MB). */
+  plain: () => Promise<PlainBody>;
 }
 
 export function snapshotRoutes(app: FastifyInstance, ctx: HttpContext): void {
-  // Bodies only change with the tag, so each is built once per tag (a cache, not state: the tag is read
-  // from the database on every request, so several `serve` processes stay consistent). Concurrent
-  // requests for a tag not built yet share one build.
+  // Bodies only change with the store's snapshot revision, so each is built once per revision (a cache,
+  // not state: the revision is read from the database on every request, so several `serve` processes
+  // stay consistent). Concurrent requests for a revision not built yet share one build.
   const cache = new Map<Format, Promise<Built>>();
-  const built = async (format: Format, tag: string): Promise<Built> => {
+  const built = async (format: Format, revision: number): Promise<Built> => {
     const current = cache.get(format);
     if (current) {
       const value = await current.catch(() => null);
-      if (value?.tag === tag) return value;
-      if (cache.get(format) !== current) return built(format, tag);
+      if (value?.revision === revision) return value;
+      if (cache.get(format) !== current) return built(format, revision);
     }
-    const next = (format === 'full' ? buildFull(ctx.store, tag) : buildCompact(ctx.store, tag)).catch(
-      (error: unknown) => {
-        cache.delete(format);
-        throw error;
-      },
-    );
+    const next = (
+      format === 'full' ? buildFull(ctx.store, revision) : buildCompact(ctx.store, revision)
+    ).catch((error: unknown) => {
+      cache.delete(format);
+      throw error;
+    });
     cache.set(format, next);
     return next;
   };
@@ -77,37 +91,76 @@ export function snapshotRoutes(app: FastifyInstance, ctx: HttpContext): void {
     },
     async (request, reply) => {
       const format = request.query.format ?? 'full';
-      // The rubric version is part of the tag: a new rubric changes every summary.
-      const base = `"${RUBRIC_VERSION}-${await ctx.store.snapshotRevision()}"`;
-      // A different representation needs a different validator (RFC 9110 §8.8.3).
-      const tag = format === 'full' ? base : `${base.slice(0, -1)}-compact"`;
+      const body = await built(format, await ctx.store.snapshotRevision());
       void reply
-        .header('etag', tag)
+        .header('etag', body.tag)
         .header('cache-control', 'public, max-age=60, must-revalidate')
         .header('vary', 'accept-encoding');
-      if (matchesEtag(request.headers['if-none-match'], tag)) return reply.code(304).send();
-      const body = await built(format, tag);
+      if (matchesEtag(request.headers['if-none-match'], body.tag)) return reply.code(304).send();
       // Bodies are sent as built, never re-serialised: the response schema is not applied to them.
       void reply.type('application/json; charset=utf-8');
       if (acceptsGzip(request.headers['accept-encoding']))
         return reply.header('content-encoding', 'gzip').send(body.gzip);
-      if (body.plain) return reply.send(body.plain);
-      // The full list is kept gzip only (it is ~20 times larger plain); rare clients without gzip get
-      // it inflated on the fly.
-      const inflate = createGunzip();
-      inflate.end(body.gzip);
-      return reply.send(inflate);
+      const plain = await body.plain();
+      if (Buffer.isBuffer(plain)) return reply.send(plain);
+      // A file written once per revision, streamed: no re-encoding, and no 100 MB in memory.
+      return reply.header('content-length', plain.size).send(createReadStream(plain.path));
     },
   );
 }
 
+/** A strong tag from the body's digest; the representation is named too (RFC 9110 §8.8.3). */
+function contentTag(format: Format, digest: string): string {
+  return `"${RUBRIC_VERSION}-${digest.slice(0, 27)}${format === 'compact' ? '-compact' : ''}"`;
+}
+
+type PlainBody = Buffer | { path: string; size: number };
+
+/** The plain body as it is (small bodies). */
+function plainBuffer(plain: Buffer): () => Promise<PlainBody> {
+  return () => Promise.resolve(plain);
+}
+
+/** Files of plain bodies this process wrote; removed when superseded and at exit. */
+const plainFiles = new Set<string>();
+process.once('exit', () => {
+  for (const path of plainFiles) rmSync(path, { force: true });
+});
+
+/**
+ * The plain body inflated from `gzip` into a temporary file on first call only; `previous` (the file
+ * of the revision this one replaces) is removed then.
+ */
+function plainFile(gzip: Buffer, revision: number, previous: () => string | null): () => Promise<PlainBody> {
+  let written: Promise<PlainBody> | null = null;
+  return () => {
+    written ??= (async () => {
+      const path = join(tmpdir(), `hoplight-snapshot-${process.pid}-${revision}-${randomUUID()}.json`);
+      plainFiles.add(path);
+      await pipeline(Readable.from([gzip]), createGunzip(), createWriteStream(path));
+      const old = previous();
+      if (old !== null && old !== path) {
+        plainFiles.delete(old);
+        await rm(old, { force: true });
+      }
+      lastPlainFile = path;
+      return { path, size: (await stat(path)).size };
+    })();
+    return written;
+  };
+}
+
+let lastPlainFile: string | null = null;
+
 /** `{"rubricVersion":N,"domains":[…]}` from the stored summary texts, gzipped as it is written. */
-async function buildFull(store: Store, tag: string): Promise<Built> {
+async function buildFull(store: Store, revision: number): Promise<Built> {
   const gzip = createGzip();
+  const digest = createHash('sha256');
   const chunks: Buffer[] = [];
   gzip.on('data', (chunk: Buffer) => chunks.push(chunk));
   const ended = once(gzip, 'end');
   const write = async (text: string) => {
+    digest.update(text);
     if (!gzip.write(text)) await once(gzip, 'drain');
   };
   await write(`{"rubricVersion":${RUBRIC_VERSION},"domains":[`);
@@ -116,18 +169,28 @@ async function buildFull(store: Store, tag: string): Promise<Built> {
     await write((first ? '' : ',') + page.map((row) => row.summary).join(','));
     first = false;
   }
+  digest.update(']}');
   gzip.end(']}');
   await ended;
-  return { tag, gzip: Buffer.concat(chunks), plain: null };
+  const body = Buffer.concat(chunks);
+  // The full list is kept gzip in memory; plain (~20 times larger) it goes to a file on first demand.
+  return {
+    revision,
+    tag: contentTag('full', digest.digest('base64url')),
+    gzip: body,
+    plain: plainFile(body, revision, () => lastPlainFile),
+  };
 }
 
-async function buildCompact(store: Store, tag: string): Promise<Built> {
+async function buildCompact(store: Store, revision: number): Promise<Built> {
   const builder = new CompactSnapshotBuilder(RUBRIC_VERSION);
   for await (const page of store.snapshotPages()) {
     for (const row of page) builder.add(JSON.parse(row.summary) as DomainSummary);
   }
   const plain = Buffer.from(JSON.stringify(builder.finish()));
-  return { tag, gzip: gzipSync(plain), plain };
+  const gzip = gzipSync(plain);
+  const tag = contentTag('compact', createHash('sha256').update(plain).digest('base64url'));
+  return { revision, tag, gzip, plain: plainBuffer(plain) };
 }
 
 function acceptsGzip(header: string | undefined): boolean {

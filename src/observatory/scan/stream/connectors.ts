@@ -44,7 +44,7 @@ export function connectStarttls(
   const attempt = async (pipelined: boolean, signal?: AbortSignal) => {
     const sig = signal && opts.signal ? AbortSignal.any([signal, opts.signal]) : (signal ?? opts.signal);
     const o = { ...opts, signal: sig };
-    const socket = await openTcp(target, opts.timeoutMs, sig);
+    const socket = await openTcp(target, { ...opts, signal: sig });
     const release = guard(socket, sig);
     try {
       const session = new XmppSession(socket, opts.limits ?? DEFAULT_SESSION_LIMITS);
@@ -78,10 +78,10 @@ export function connectStarttls(
 /** A Connector for a direct-TLS (XEP-0368) target: plain TCP, nothing sent. */
 export function connectDirect(
   target: StreamTarget,
-  opts: Pick<StreamProbeOptions, 'timeoutMs' | 'signal'>,
+  opts: Pick<StreamProbeOptions, 'timeoutMs' | 'signal' | 'gate'>,
 ): Connector {
   return (signal?: AbortSignal) => {
     const sig = signal && opts.signal ? AbortSignal.any([signal, opts.signal]) : (signal ?? opts.signal);
-    return openTcp(target, opts.timeoutMs, sig).then(keepQuiet);
+    return openTcp(target, { ...opts, signal: sig }).then(keepQuiet);
   };
 }

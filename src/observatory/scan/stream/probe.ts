@@ -62,7 +62,7 @@ export async function probeStream(
     saslExternal: false,
     software: null,
   };
-  const socket = await openTcp(target, opts.timeoutMs, opts.signal);
+  const socket = await openTcp(target, opts);
   const release = guard(socket, opts.signal);
   let tls: TLSSocket | undefined;
   try {

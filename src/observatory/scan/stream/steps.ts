@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { type PeerCertificate, type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { withDeadline } from '../../../core/deadline.ts';
 import type { ServiceKind, StreamResult } from '../../../core/report.ts';
+import { ConnectionGate } from '../connection-gate.ts';
 import { StreamProbeError } from './errors.ts';
 import {
   type FeatureSummary,
@@ -37,7 +38,15 @@ export interface StreamProbeOptions {
   /** s2s: our `from` domain; left out of the header when absent. */
   from?: string;
   limits?: SessionLimits;
+  /**
+   * Admits every connection (address policy, scan caps). scanDomain always passes its scan's gate;
+   * without one (tests, benches, lab tools) the caller's own address is used as given, still within
+   * the process-wide socket bound.
+   */
+  gate?: ConnectionGate;
 }
+
+const callersOwnAddress = () => new ConnectionGate({ allowPrivate: true });
 
 function streamHeader(domain: string, service: ServiceKind, from: string | undefined): string {
   const esc = (v: string) => v.replace(/&/g, '&amp;').replace(/'/g, '&apos;').replace(/</g, '&lt;');
@@ -50,9 +59,23 @@ function streamHeader(domain: string, service: ServiceKind, from: string | undef
   );
 }
 
-export function openTcp(target: StreamTarget, timeoutMs: number, signal?: AbortSignal): Promise<Socket> {
-  if (signal?.aborted) return Promise.reject(abortedError());
+export async function openTcp(
+  target: StreamTarget,
+  opts: Pick<StreamProbeOptions, 'timeoutMs' | 'signal' | 'gate'>,
+): Promise<Socket> {
+  const { timeoutMs, signal } = opts;
+  if (signal?.aborted) throw abortedError();
+  // Admission waits for a socket slot before the connect deadline starts: a busy process makes a scan
+  // slower, never a server look unreachable.
+  const gate = opts.gate ?? callersOwnAddress();
+  const release = await gate
+    .admit(target.address, target.port, target.host, signal)
+    .catch((error: unknown) => {
+      if (signal?.aborted) throw abortedError();
+      throw error;
+    });
   const socket = tcpConnect({ host: target.address, port: target.port });
+  socket.once('close', release);
   let onConnect = () => {};
   let onError = (_err: Error) => {};
   const connected = new Promise<Socket>((resolve, reject) => {

@@ -1,0 +1,240 @@
+// The load-and-abuse phase of the API benchmark: 500 honest clients (each its own address, given to a
+// `serve --trust-proxy 127.0.0.1` in X-Forwarded-For, at a person's or an extension's pace) mix
+// lookups, snapshots with and without gzip, pages and now and then a scan request, while 2 abusers
+// hammer every costly route from many connections each: junk scans, uncompressed snapshots, forms.
+// Measured: 5xx, the honest clients' p99 and 429s, and how much the abusers got through.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+interface StatusStats {
+  [status: string]: { count: number };
+}
+
+export interface CannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  errors: number;
+  timeouts: number;
+  statusCodeStats: StatusStats;
+}
+
+interface CannonRequest {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  setupRequest?: (req: CannonRequest, context: Record<string, unknown>) => CannonRequest;
+}
+
+// autocannon ships no types; this is the slice used here.
+const autocannon = createRequire(import.meta.url)('autocannon') as (opts: {
+  url: string;
+  connections: number;
+  duration: number;
+  connectionRate?: number;
+  timeout?: number;
+  requests: CannonRequest[];
+}) => Promise<CannonResult>;
+
+export interface AbuseOptions {
+  url: string;
+  /** Known domains to look up. */
+  names: readonly string[];
+  seconds: number;
+  /** ETags the honest extensions hold (they revalidate). */
+  etags: { compact: string; full: string };
+  honestClients?: number;
+  abusers?: number;
+  /** Connections per abuser. */
+  abuserConnections?: number;
+}
+
+export interface AbuseResult {
+  honest: CannonResult;
+  abusers: CannonResult;
+  /** Of everything: responses with a 5xx status. */
+  fiveXx: number;
+}
+
+const count = (stats: StatusStats, test: (status: number) => boolean) =>
+  Object.entries(stats).reduce((n, [status, s]) => n + (test(Number(status)) ? s.count : 0), 0);
+
+export const responses = (r: CannonResult, status: number) => count(r.statusCodeStats, (s) => s === status);
+export const fiveXxOf = (r: CannonResult) => count(r.statusCodeStats, (s) => s >= 500);
+
+/**
+ * Client n (1–508) as an X-Forwarded-For value in the documentation ranges: only the server under test
+ * reads them, nothing is ever sent there.
+ */
+const clientAddress = (n: number) => (n <= 254 ? `198.51.100.${n}` : `203.0.113.${n - 254}`);
+
+export async function runAbuse(opts: AbuseOptions): Promise<AbuseResult> {
+  const honestClients = Math.min(opts.honestClients ?? 500, 508);
+  const abusers = opts.abusers ?? 2;
+  const abuserConnections = opts.abuserConnections ?? 10;
+  const random = () => opts.names[Math.floor(Math.random() * opts.names.length)] as string;
+  let nextHonest = 0;
+  let junk = 0;
+
+  // Each connection is one honest client: its own address, on first use.
+  const honestAs = (context: Record<string, unknown>) => {
+    context.client ??= clientAddress(1 + nextHonest++);
+    return context.client as string;
+  };
+  const honest = (req: CannonRequest, context: Record<string, unknown>, rest: CannonRequest) => ({
+    ...req,
+    ...rest,
+    headers: { ...req.headers, ...rest.headers, 'x-forwarded-for': honestAs(context) },
+  });
+  const honestRequests: CannonRequest[] = [
+    { setupRequest: (r, c) => honest(r, c, { method: 'GET', path: `/api/v1/domains/${random()}` }) },
+    {
+      setupRequest: (r, c) =>
+        honest(r, c, {
+          method: 'POST',
+          path: '/api/v1/lookup',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ domains: Array.from({ length: 20 }, random) }),
+        }),
+    },
+    {
+      setupRequest: (r, c) =>
+        honest(r, c, {
+          method: 'GET',
+          path: '/api/v1/snapshot?format=compact',
+          headers: { 'accept-encoding': 'gzip', 'if-none-match': opts.etags.compact },
+        }),
+    },
+    // An extension without gzip revalidating the full list.
+    {
+      setupRequest: (r, c) =>
+        honest(r, c, {
+          method: 'GET',
+          path: '/api/v1/snapshot',
+          headers: { 'accept-encoding': 'identity', 'if-none-match': opts.etags.full },
+        }),
+    },
+    { setupRequest: (r, c) => honest(r, c, { method: 'GET', path: `/domain/${random()}` }) },
+    { setupRequest: (r, c) => honest(r, c, { method: 'GET', path: '/stats' }) },
+    // Now and then a person asks for a scan of a domain nobody scanned yet.
+    {
+      setupRequest: (r, c) =>
+        honest(r, c, {
+          method: 'POST',
+          path: '/api/v1/scans',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ domain: `new-${honestAs(c).replaceAll('.', '-')}-${junk++}.example` }),
+        }),
+    },
+  ];
+
+  // The abusers run in a process of their own: two autocannon instances in one event loop starve each
+  // other (the paced one's timers left the other with no turn at all).
+  const [honestResult, abuserResult] = await Promise.all([
+    autocannon({
+      url: opts.url,
+      connections: honestClients,
+      // One request a second each: 60 a minute, well inside the per-client limit of 300.
+      connectionRate: 1,
+      duration: opts.seconds,
+      timeout: 10,
+      requests: honestRequests,
+    }),
+    abuserProcess(opts.url, opts.seconds, abusers, abuserConnections),
+  ]);
+  return {
+    honest: honestResult,
+    abusers: abuserResult,
+    fiveXx: fiveXxOf(honestResult) + fiveXxOf(abuserResult),
+  };
+}
+
+/** Runs `runAbusers` in a child process (this file as a script) and reads its result. */
+function abuserProcess(
+  url: string,
+  seconds: number,
+  abusers: number,
+  connections: number,
+): Promise<CannonResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [import.meta.filename, url, String(seconds), String(abusers), String(connections)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      out += chunk;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`the abuser process exited with ${code}`));
+      else resolve(JSON.parse(out) as CannonResult);
+    });
+  });
+}
+
+/** The abusers: every connection speaks for one of `abusers` addresses, at full speed. */
+function runAbusers(url: string, seconds: number, abusers: number, abuserConnections: number) {
+  let nextAbuserConnection = 0;
+  let junk = 0;
+  const abuserAs = (context: Record<string, unknown>) => {
+    context.client ??= `192.0.2.${1 + (nextAbuserConnection++ % abusers)}`;
+    return context.client as string;
+  };
+  const abuse = (req: CannonRequest, context: Record<string, unknown>, rest: CannonRequest) => ({
+    ...req,
+    ...rest,
+    headers: { ...req.headers, ...rest.headers, 'x-forwarded-for': abuserAs(context) },
+  });
+  const junkNames = (n: number) => Array.from({ length: n }, () => `junk${junk++}.example`);
+  const abuserRequests: CannonRequest[] = [
+    {
+      setupRequest: (r, c) =>
+        abuse(r, c, {
+          method: 'POST',
+          path: '/api/v1/lookup',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ domains: junkNames(500), scanUnknown: true }),
+        }),
+    },
+    {
+      setupRequest: (r, c) =>
+        abuse(r, c, {
+          method: 'POST',
+          path: '/api/v1/scans',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ domain: junkNames(1)[0] }),
+        }),
+    },
+    // The whole snapshot, uncompressed, never revalidated.
+    {
+      setupRequest: (r, c) =>
+        abuse(r, c, { method: 'GET', path: '/api/v1/snapshot', headers: { 'accept-encoding': 'identity' } }),
+    },
+    {
+      setupRequest: (r, c) =>
+        abuse(r, c, {
+          method: 'POST',
+          path: `/domain/${junkNames(1)[0]}/scan`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: '',
+        }),
+    },
+  ];
+
+  return autocannon({
+    url,
+    connections: abusers * abuserConnections,
+    duration: seconds,
+    timeout: 10,
+    requests: abuserRequests,
+  });
+}
+
+if (import.meta.main) {
+  const [url = '', seconds = '30', abusers = '2', connections = '10'] = process.argv.slice(2);
+  const result = await runAbusers(url, Number(seconds), Number(abusers), Number(connections));
+  process.stdout.write(JSON.stringify(result));
+}

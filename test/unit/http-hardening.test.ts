@@ -1,0 +1,180 @@
+// The HTTP shell under hostile clients: slow bodies, broken HTTP, cross-site forms, one client trying to
+// fill the queue, and many clients behind one reverse proxy. A real server on loopback, a real store.
+import { connect } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import { resolveServiceArgs } from '../../src/observatory/commands/service.ts';
+import { type BuildServerOptions, buildServer } from '../../src/observatory/http/server.ts';
+import { SqliteScanQueue } from '../../src/observatory/queue/sqlite-queue.ts';
+import { openStore } from '../../src/observatory/store/open-store.ts';
+import type { Store } from '../../src/observatory/store/store.ts';
+
+let open: { app: FastifyInstance; store: Store }[] = [];
+afterEach(async () => {
+  for (const { app, store } of open) {
+    await app.close();
+    await store.close();
+  }
+  open = [];
+});
+
+async function serve(
+  opts: Partial<BuildServerOptions> = {},
+): Promise<{ url: string; port: number; store: Store }> {
+  const store = await openStore({ sqlitePath: ':memory:' });
+  const queue = new SqliteScanQueue(store);
+  const app = await buildServer({ store, queue, ...opts });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  open.push({ app, store });
+  return { url, port: Number(new URL(url).port), store };
+}
+
+/** Sends raw bytes and collects everything until the server closes the connection. */
+function raw(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      text += chunk;
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve(text));
+    socket.write(bytes);
+  });
+}
+
+function jsonBodyOf(response: string): unknown {
+  return JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4));
+}
+
+describe('timeouts', () => {
+  it('answers 408 and closes a connection whose body never arrives', async () => {
+    const { port } = await serve({ timeouts: { headersMs: 200, requestMs: 400, idleMs: 5_000 } });
+    const response = await raw(
+      port,
+      'POST /api/v1/lookup HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"dom',
+    );
+    expect(response).toMatch(/^HTTP\/1\.1 408 /);
+    expect(jsonBodyOf(response)).toEqual({ error: 'request_timeout', message: expect.any(String) });
+  });
+
+  it('closes a connection that stops sending mid-body, even within the request deadline', async () => {
+    const { port } = await serve({ timeouts: { headersMs: 10_000, requestMs: 60_000, idleMs: 300 } });
+    const response = await raw(
+      port,
+      'POST /api/v1/lookup HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{',
+    );
+    expect(response).toBe('');
+  });
+
+  it('answers 408 to headers that never end', async () => {
+    const { port } = await serve({ timeouts: { headersMs: 200, requestMs: 400, idleMs: 5_000 } });
+    const response = await raw(port, 'GET /api/v1/stats HTTP/1.1\r\nHost: x\r\nX-Slow: a');
+    expect(response).toMatch(/^HTTP\/1\.1 408 /);
+  });
+});
+
+describe('every error in the {error, message} shape', () => {
+  it('covers the router’s errors: bad percent-encoding and over-long parameters', async () => {
+    const { url } = await serve();
+    const badUrl = await fetch(`${url}/api/v1/domains/%E0%A4%A`);
+    expect(badUrl.status).toBe(400);
+    expect(await badUrl.json()).toEqual({ error: 'bad_url', message: expect.any(String) });
+    const long = await fetch(`${url}/api/v1/domains/${'a'.repeat(3000)}.example`);
+    expect(long.status).toBe(414);
+    expect(await long.json()).toEqual({ error: 'uri_too_long', message: expect.any(String) });
+  });
+
+  it('covers Node’s HTTP parser: bad chunking and oversized headers', async () => {
+    const { port } = await serve();
+    const chunked = await raw(
+      port,
+      'POST /api/v1/lookup HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n',
+    );
+    expect(chunked).toMatch(/^HTTP\/1\.1 400 /);
+    expect(jsonBodyOf(chunked)).toEqual({ error: 'bad_chunking', message: expect.any(String) });
+    const huge = await raw(port, `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(huge).toMatch(/^HTTP\/1\.1 431 /);
+    expect(jsonBodyOf(huge)).toEqual({ error: 'headers_too_large', message: expect.any(String) });
+  });
+});
+
+describe('form posts', () => {
+  it('refuse a scan asked for by another site’s form, and queue one from our own page', async () => {
+    const { url, store } = await serve();
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const crossSite = await fetch(`${url}/domain/example.org/scan`, {
+      method: 'POST',
+      headers: { ...form, origin: 'https://evil.example' },
+      redirect: 'manual',
+    });
+    expect(crossSite.status).toBe(403);
+    expect(await store.countScans('queued')).toBe(0);
+    const own = await fetch(`${url}/domain/example.org/scan`, {
+      method: 'POST',
+      headers: { ...form, origin: url },
+      redirect: 'manual',
+    });
+    expect(own.status).toBe(303);
+    expect(await store.countScans('queued')).toBe(1);
+  });
+});
+
+describe('the per-client share of the scan queue', () => {
+  const lookup = (url: string, domains: string[], forwardedFor?: string) =>
+    fetch(`${url}/api/v1/lookup`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}),
+      },
+      body: JSON.stringify({ domains, scanUnknown: true }),
+    }).then((r) => r.json() as Promise<{ queued: number; queueFull: boolean }>);
+  const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}.example`);
+
+  it('lets one client queue only its share, so the queue stays open to everyone else', async () => {
+    const { url } = await serve({ limits: { maxQueued: 100, maxQueuedPerClient: 10 }, trustProxy: true });
+    const abuser = await lookup(url, names('a', 500), '198.51.100.1');
+    expect(abuser).toMatchObject({ queued: 10, queueFull: true });
+    expect(await lookup(url, names('b', 500), '198.51.100.1')).toMatchObject({ queued: 0 });
+    // Another client still gets its scans queued.
+    expect(await lookup(url, names('c', 3), '198.51.100.2')).toMatchObject({ queued: 3, queueFull: false });
+  });
+
+  it('limits the scans one client asks for per hour, and says when to come back', async () => {
+    const { url } = await serve({ limits: { scansPerClientPerHour: 2, maxQueuedPerClient: 100 } });
+    const ask = (domain: string) =>
+      fetch(`${url}/api/v1/scans`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ domain }),
+      });
+    expect((await ask('one.example')).status).toBe(202);
+    expect((await ask('two.example')).status).toBe(202);
+    const third = await ask('three.example');
+    expect(third.status).toBe(429);
+    expect(await third.json()).toMatchObject({ error: 'client_quota' });
+    expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(3000);
+  });
+});
+
+describe('behind a reverse proxy', () => {
+  it('--trust-proxy (or TRUST_PROXY) gives each forwarded client its own rate-limit bucket', async () => {
+    const args = await resolveServiceArgs('serve', ['--trust-proxy', '127.0.0.1']);
+    expect(args.trustProxy).toEqual(['127.0.0.1']);
+    const { url } = await serve({ trustProxy: args.trustProxy, rateLimit: { max: 2, timeWindowMs: 60_000 } });
+    const stats = (client: string) =>
+      fetch(`${url}/api/v1/stats`, { headers: { 'x-forwarded-for': client } });
+    expect((await stats('203.0.113.1')).status).toBe(200);
+    expect((await stats('203.0.113.1')).status).toBe(200);
+    expect((await stats('203.0.113.1')).status).toBe(429);
+    expect((await stats('203.0.113.2')).status).toBe(200);
+  });
+
+  it('refuses a --trust-proxy value that is neither addresses, a hop count nor true', async () => {
+    await expect(resolveServiceArgs('serve', ['--trust-proxy', 'my-proxy'])).rejects.toThrow(
+      /not a proxy address/,
+    );
+  });
+});
