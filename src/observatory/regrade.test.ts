@@ -53,8 +53,9 @@ describe('re-grading stored v1 reports to the current rubric', () => {
     expect(await regradeStored(store)).toBe(0);
 
     for (const [i, domain] of domains.entries()) {
-      const old = before.get(domain)!;
-      const now = (await store.getScan(`v1-${i}`))?.report!;
+      const old = before.get(domain);
+      const now = (await store.getScan(`v1-${i}`))?.report;
+      if (!old || !now) throw new Error(`no stored report of ${domain}`);
       expect(now.rubricVersion).toBe(RUBRIC_VERSION);
       for (const kind of ['c2s', 's2s'] as const) {
         expect(facts(now.services[kind])).toEqual(facts(old.services[kind]));
@@ -64,7 +65,9 @@ describe('re-grading stored v1 reports to the current rubric', () => {
 
     // weak.test offers CBC suites on TLS 1.2: v1 noted "not AEAD", v2 caps at A- with its own finding.
     const weak = (await store.getScan('v1-1'))?.report?.services.c2s;
-    expect(codes(before.get('weak.test')?.services.c2s)).toContain('tls.cipher.not-aead');
+    const weakBefore = before.get('weak.test')?.services.c2s;
+    if (!weak || !weakBefore) throw new Error('no stored report of weak.test');
+    expect(codes(weakBefore)).toContain('tls.cipher.not-aead');
     expect(codes(weak)).toContain('tls.cipher.cbc-tls12');
     expect(codes(weak)).not.toContain('tls.cipher.not-aead');
   });
