@@ -145,6 +145,8 @@ describe.each(BROWSER_NAMES)('the check cycle end to end in %s', (browserName) =
     const weakReasons = (await text(popup, `${weak} .details`)) ?? '';
     expect(weakReasons).toContain("weak.test's certificate is not valid for weak.test");
     expect(weakReasons).toContain('weak.test still accepts TLS 1.0');
+    // When the domains this row was judged by were scanned.
+    expect(weakReasons).toMatch(/good\.test: scanned .*weak\.test: scanned /);
 
     // DANE alone vouches for dane.sec.test, which good.test's Prosody does not check: dialback, yellow.
     const heidi = row('heidi@dane.sec.test');

@@ -51,6 +51,13 @@ describe('contactResults', () => {
     ]);
     expect(results[0]?.reasons.join(' ')).toContain('plain.example does not offer encryption to clients');
     expect(results[1]?.reasons).toEqual(['unscanned.example has not been scanned yet.']);
+    // Each row says when the domains it was judged by were scanned.
+    expect(erin?.scans).toEqual([
+      { domain: 'good.example', scannedAt: '2026-11-24T12:00:00.000Z' },
+      { domain: 'other.example', scannedAt: '2026-11-24T12:00:00.000Z' },
+    ]);
+    expect(results[1]?.scans?.[1]).toEqual({ domain: 'unscanned.example', scannedAt: null });
+    expect(results.find((r) => r.jid === 'bob@good.example')?.scans).toHaveLength(1);
   });
 
   it('makes every path red when the extension itself connects without TLS', () => {

@@ -59,6 +59,10 @@ export function contactResults(input: ContactPathsInput): ContactResult[] {
         reasons: path.reasons,
         hops: path.hops.map(({ name, from, to, light, reasons }) => ({ name, from, to, light, reasons })),
         e2e: { light: path.e2e.light, reasons: path.e2e.reasons },
+        scans: [...new Set([userDomain, contactDomain])].map((domain) => ({
+          domain,
+          scannedAt: input.summaries.get(domain)?.scannedAt ?? null,
+        })),
       };
     } catch (error) {
       // A malformed summary (ShapeError) greys this contact only.

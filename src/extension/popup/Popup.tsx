@@ -253,8 +253,20 @@ function ResultRow({ result }: { result: ContactResult }) {
 }
 
 function Details({ result }: { result: ContactResult }) {
+  const now = new Date();
   return (
     <>
+      {result.scans && result.scans.length > 0 && (
+        <p class="scans">
+          {result.scans
+            .map(({ domain, scannedAt }) =>
+              scannedAt === null
+                ? `${domain}: not scanned`
+                : `${domain}: scanned ${describeLastCheck(scannedAt, now)}`,
+            )
+            .join(' · ')}
+        </p>
+      )}
       {result.hops.length === 0 && (
         <ul class="reasons">
           {result.reasons.map((reason) => (

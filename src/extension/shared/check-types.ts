@@ -23,6 +23,8 @@ export interface ContactResult {
   hops: HopView[];
   /** End-to-end encryption (OMEMO) is a capability, not a hop: shown beside the path. */
   e2e: { light: Light; reasons: string[] };
+  /** When the observatory last scanned the domains the path was judged by (null: never). */
+  scans?: { domain: string; scannedAt: string | null }[];
 }
 
 /** Where a running check is, for the popup's progress line. */
