@@ -3,6 +3,7 @@ import { report } from '../core/testing/fixtures.ts';
 import { backfillDomainFacts } from './domain-facts-backfill.ts';
 import { gradedForStorage } from './regrade.ts';
 import { openStore } from './store/open-store.ts';
+import { DEFAULT_DIRECTORY_QUERY } from './web/directory-model.ts';
 
 describe('backfillDomainFacts', () => {
   it('gives every domain whose latest report has no directory row one, once', async () => {
@@ -28,14 +29,4 @@ describe('backfillDomainFacts', () => {
   });
 });
 
-const query = {
-  sort: 'domain',
-  descending: false,
-  prefix: '',
-  c2sGrade: null,
-  s2sGrade: null,
-  encryption: null,
-  auth: null,
-  page: 1,
-  pageSize: 50,
-} as const;
+const query = DEFAULT_DIRECTORY_QUERY;

@@ -2,9 +2,9 @@
 // ejabberd 23.01, both with real messages) and their documentation, keyed by the software's name.
 import type { SoftwareVersion } from '../observation.ts';
 
+// Both known implementations authenticate with SASL EXTERNAL when they initiate a link with a valid
+// certificate (lab: auth=certificate on every such stream), so that is implied by a known behaviour.
 interface Behaviour {
-  /** When it initiates a link and its own certificate is valid, it authenticates with SASL EXTERNAL. */
-  initiatesWithExternal: boolean;
   /** When it initiates a link, it checks the receiving server's certificate. */
   verifiesReceiver: boolean;
   /** It checks peers' DANE TLSA records by default (Prosody only with `use_dane`). */
@@ -16,10 +16,10 @@ interface Behaviour {
 const KNOWN: Record<string, Behaviour> = {
   // Lab: SASL EXTERNAL wherever the peer's certificate verified, dialback otherwise; it checks the
   // receiver's certificate (and goes on by dialback without s2s_secure_auth).
-  prosody: { initiatesWithExternal: true, verifiesReceiver: true, checksDane: false, checksPosh: false },
+  prosody: { verifiesReceiver: true, checksDane: false, checksPosh: false },
   // Lab (23.01, Debian's defaults with mod_s2s_dialback): it authenticates with SASL EXTERNAL, but does
   // not check the receiving server's certificate at all: it delivered to self-signed and expired peers.
-  ejabberd: { initiatesWithExternal: true, verifiesReceiver: false, checksDane: false, checksPosh: false },
+  ejabberd: { verifiesReceiver: false, checksDane: false, checksPosh: false },
 };
 
 export function behaviourOf(software: SoftwareVersion | null): Behaviour | null {

@@ -184,7 +184,7 @@ function authenticationVerdicts(initiator: Side, receiver: Side): Verdict[] {
   const verdicts: Verdict[] = [];
   const certValid = certificateValidFor(initiator, receiver);
   const behaviour = behaviourOf(initiator.software);
-  const byCertificate = certValid && behaviour?.initiatesWithExternal === true;
+  const byCertificate = certValid && behaviour !== null;
   if (!byCertificate) {
     if (!certValid && receiver.service.refusesUnauthenticated === true) {
       verdicts.push(
@@ -210,13 +210,10 @@ function authenticationVerdicts(initiator: Side, receiver: Side): Verdict[] {
         ),
       );
     } else {
-      const why = certValid
-        ? `${initiator.domain}'s software (${initiator.software?.name}) uses dialback when it connects`
-        : notValidWords(initiator, receiver);
       verdicts.push(
         verdict(
           'yellow',
-          `${receiver.domain} verifies ${initiator.domain} only through dialback, which trusts DNS: ${why}.`,
+          `${receiver.domain} verifies ${initiator.domain} only through dialback, which trusts DNS: ${notValidWords(initiator, receiver)}.`,
         ),
       );
     }

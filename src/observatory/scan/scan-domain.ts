@@ -243,11 +243,7 @@ async function scanTarget(
   const done = (
     facts: Partial<Pick<TargetReport, 'stream' | 'tls' | 'certificate' | 'dane'>>,
     error: string | null,
-    {
-      reachable = false,
-      peerChain = null as Uint8Array[] | null,
-      failure = (error === null ? null : 'error') as TargetFailure | null,
-    } = {},
+    { reachable = false, peerChain = null as Uint8Array[] | null, failure = 'error' as TargetFailure } = {},
   ): ScannedTarget => {
     if (error && !reachable) findings.push(unreachable(domain, target, where, error));
     const report: TargetReport = {
