@@ -76,10 +76,12 @@ describe('report model', () => {
 
   it('shows each address of a target, a demanded client certificate and the resolver check', () => {
     const addresses = ['192.0.2.1', '2001:db8::1'];
+    const stream = target().stream;
+    if (stream === null) throw new Error('the fixture target has a stream');
     const v6 = target({
       addresses,
       address: '2001:db8::1',
-      stream: { ...target().stream!, demandsClientCertificate: true },
+      stream: { ...stream, demandsClientCertificate: true },
     });
     const graded = gradeReport(
       report({ c2s: service('c2s', { targets: [target({ addresses, address: '192.0.2.1' }), v6] }) }),
