@@ -126,6 +126,17 @@ beforeAll(async () => {
     'A xmpp.dual.test': a('xmpp.dual.test', '127.0.0.1'),
     'AAAA xmpp.dual.test': aaaa('xmpp.dual.test', '::1'),
 
+    'SRV _xmpp-client._tcp.many.test': srv('_xmpp-client._tcp.many.test', v4.port, 'xmpp.many.test'),
+    'SRV _xmpps-client._tcp.many.test': none,
+    'SRV _xmpp-server._tcp.many.test': noService('_xmpp-server._tcp.many.test'),
+    'SRV _xmpps-server._tcp.many.test': none,
+    'A xmpp.many.test': {
+      answers: [1, 2, 3, 4, 5].map(
+        (i) => ({ type: 'A', name: 'xmpp.many.test', data: `127.0.8.${i}` }) as dnsPacket.Answer,
+      ),
+    },
+    'AAAA xmpp.many.test': none,
+
     'SRV _xmpp-client._tcp.xonly.test': none,
     'SRV _xmpps-client._tcp.xonly.test': srv('_xmpps-client._tcp.xonly.test', direct.port, 'tls.xonly.test'),
     'SRV _xmpp-server._tcp.xonly.test': noService('_xmpp-server._tcp.xonly.test'),
@@ -198,6 +209,20 @@ describe('every address of every target', () => {
     expect(differ?.message).toMatch(/cipher suites \(/);
     // The weak address's own findings name it, so the page and the text report tell them apart.
     expect(v6.findings.some((f) => f.target === `xmpp.dual.test:${v4.port} [::1]`)).toBe(true);
+  });
+});
+
+describe('the address cap', () => {
+  it('probes the first 4 addresses of a host with 5 and names the rest in a finding', async () => {
+    const report = await scanDomain('many.test', options);
+    const targets = c2sTargets(report);
+    // Nothing listens on 127.0.8.x: each address is its own refused entry, and the service does not exist.
+    expect(targets.map((t) => [t.address, t.failure])).toEqual(
+      [1, 2, 3, 4].map((i) => [`127.0.8.${i}`, 'refused']),
+    );
+    const capped = report.services.c2s.findings.find((f) => f.code === 'target.too-many-addresses');
+    expect(capped?.message).toContain('xmpp.many.test has 5 addresses; the first 4 were scanned');
+    expect(report.services.c2s.grade).toBeNull();
   });
 });
 

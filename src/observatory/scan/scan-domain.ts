@@ -133,7 +133,7 @@ async function scanService(
       scanned.map((t) => t.peerChain),
     ),
     targets,
-    findings: [...discovery.findings, ...addressDifferences(targets)],
+    findings: [...discovery.findings, ...addressDifferences(targets), ...cappedAddresses(located)],
   };
 }
 
@@ -146,7 +146,7 @@ interface LocateFailure {
 async function locate(
   target: DiscoveredTarget,
   options: ScanOptions,
-): Promise<{ addresses: string[]; dnssec: boolean; failed: LocateFailure | null }> {
+): Promise<{ addresses: string[]; dnssec: boolean; failed: LocateFailure | null; uncapped?: number }> {
   try {
     const answer = await queryAddresses(target.host, options);
     if (answer.addresses.length === 0) {
@@ -157,7 +157,12 @@ async function locate(
       };
     }
     const cap = options.gate?.caps.addressesPerTarget ?? DEFAULT_SCAN_CAPS.addressesPerTarget;
-    return { addresses: answer.addresses.slice(0, cap), dnssec: answer.dnssec, failed: null };
+    return {
+      addresses: answer.addresses.slice(0, cap),
+      dnssec: answer.dnssec,
+      failed: null,
+      uncapped: answer.addresses.length,
+    };
   } catch (err) {
     const nxdomain = err instanceof DnsError && err.code === 'NXDOMAIN';
     return {
@@ -200,6 +205,25 @@ function capTargets(
     targets: discovery.targets.slice(0, cap),
     findings: [...discovery.findings, finding],
   };
+}
+
+/** A host with more addresses than the cap: the first ones (IPv4 first) were scanned, the rest named. */
+function cappedAddresses(
+  located: { target: DiscoveredTarget; addresses: string[]; uncapped?: number }[],
+): Finding[] {
+  return located.flatMap(({ target, addresses, uncapped }) => {
+    if (uncapped === undefined || uncapped <= addresses.length) return [];
+    const where = `${target.host}:${target.port}`;
+    return [
+      {
+        code: 'target.too-many-addresses',
+        severity: 'info',
+        message: `${target.host} has ${uncapped} addresses; the first ${addresses.length} were scanned at ${where} (${addresses.join(', ')}).`,
+        fix: 'Nothing to fix if every address serves the same configuration; the unscanned ones were not checked.',
+        target: where,
+      } satisfies Finding,
+    ];
+  });
 }
 
 /** Plaintext is possible when any STARTTLS target lets a client go on without TLS. */
