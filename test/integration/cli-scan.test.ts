@@ -44,7 +44,11 @@ describe('hoplight-observatory scan', () => {
     const { code, stdout } = await cli(['scan', 'good.test', '--lab', '--json']);
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as DomainReport;
-    expect(report).toMatchObject({ reportVersion: REPORT_VERSION, domain: 'good.test', rubricVersion: RUBRIC_VERSION });
+    expect(report).toMatchObject({
+      reportVersion: REPORT_VERSION,
+      domain: 'good.test',
+      rubricVersion: RUBRIC_VERSION,
+    });
     expect(report.services.c2s.encryption).toBe('required');
   });
 

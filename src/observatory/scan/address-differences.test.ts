@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cert, leaf, SUITES, target, tls } from '../../core/testing/fixtures.ts';
+import { bothFamilies } from './address-cap.ts';
 import { addressDifferences } from './address-differences.ts';
 
 const both = ['192.0.2.1', '2001:db8::1'];
@@ -62,5 +63,20 @@ describe('addressDifferences', () => {
       tls: tls({ 'TLSv1.0': [SUITES.rsa3des] }),
     });
     expect(addressDifferences([a, b])).toEqual([]);
+  });
+});
+
+describe('bothFamilies', () => {
+  it('takes IPv4 and IPv6 in turn up to the cap, so neither family is left out', () => {
+    const v4 = ['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4', '192.0.2.5'];
+    expect(bothFamilies([...v4, '2001:db8::1'], 4)).toEqual([
+      '192.0.2.1',
+      '2001:db8::1',
+      '192.0.2.2',
+      '192.0.2.3',
+    ]);
+    expect(bothFamilies(v4, 4)).toEqual(v4.slice(0, 4));
+    expect(bothFamilies(['2001:db8::1', '2001:db8::2'], 4)).toEqual(['2001:db8::1', '2001:db8::2']);
+    expect(bothFamilies([], 4)).toEqual([]);
   });
 });

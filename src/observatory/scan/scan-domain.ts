@@ -17,6 +17,7 @@ import {
 } from '../../core/report.ts';
 import { RUBRIC_VERSION } from '../../core/rubric.ts';
 import { SCANNER_VERSION } from '../version.ts';
+import { bothFamilies, cappedAddresses } from './address-cap.ts';
 import { addressDifferences } from './address-differences.ts';
 import { boundReport } from './bound-report.ts';
 import { ConnectionGate, DEFAULT_SCAN_CAPS } from './connection-gate.ts';
@@ -158,7 +159,7 @@ async function locate(
     }
     const cap = options.gate?.caps.addressesPerTarget ?? DEFAULT_SCAN_CAPS.addressesPerTarget;
     return {
-      addresses: answer.addresses.slice(0, cap),
+      addresses: bothFamilies(answer.addresses, cap),
       dnssec: answer.dnssec,
       failed: null,
       uncapped: answer.addresses.length,
@@ -205,25 +206,6 @@ function capTargets(
     targets: discovery.targets.slice(0, cap),
     findings: [...discovery.findings, finding],
   };
-}
-
-/** A host with more addresses than the cap: the first ones (IPv4 first) were scanned, the rest named. */
-function cappedAddresses(
-  located: { target: DiscoveredTarget; addresses: string[]; uncapped?: number }[],
-): Finding[] {
-  return located.flatMap(({ target, addresses, uncapped }) => {
-    if (uncapped === undefined || uncapped <= addresses.length) return [];
-    const where = `${target.host}:${target.port}`;
-    return [
-      {
-        code: 'target.too-many-addresses',
-        severity: 'info',
-        message: `${target.host} has ${uncapped} addresses; the first ${addresses.length} were scanned at ${where} (${addresses.join(', ')}).`,
-        fix: 'Nothing to fix if every address serves the same configuration; the unscanned ones were not checked.',
-        target: where,
-      } satisfies Finding,
-    ];
-  });
 }
 
 /** Plaintext is possible when any STARTTLS target lets a client go on without TLS. */
