@@ -346,6 +346,8 @@ function targetFor(
       random() < 0.4
         ? [address, `2001:db8:${Math.floor(random() * 65535).toString(16)}::${port}`]
         : [address],
+    // Report v2: one entry per address; the data set's entries stand for the first one.
+    address,
     dnssec: traits.dnssec,
     grade: null,
     gradeIfTrusted: null,

@@ -20,6 +20,7 @@ import type {
   TlsVersion,
 } from './report.ts';
 import { TLS_VERSIONS } from './report.ts';
+import { upgradeReport } from './report-upgrade.ts';
 import { authenticatedBy, gradeTarget, RUBRIC_VERSION } from './rubric.ts';
 import { RUBRIC_CODES } from './rubric-findings.ts';
 import {
@@ -39,8 +40,9 @@ const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low'
 const AUTH_ORDER: readonly AuthMethod[] = ['pkix', 'dane', 'posh'];
 
 /** Throws a ShapeError (naming the field) when `report` is not a report this rubric can grade. */
-export function gradeReport(report: DomainReport): DomainReport {
-  assertGradableReport(report);
+export function gradeReport(stored: DomainReport): DomainReport {
+  assertGradableReport(stored);
+  const report = upgradeReport(stored);
   return {
     ...report,
     rubricVersion: RUBRIC_VERSION,
@@ -109,8 +111,10 @@ function regradeTarget(
   };
 }
 
-export function targetLabel(target: Pick<TargetReport, 'host' | 'port'>): string {
-  return `${target.host}:${target.port}`;
+/** `host:port`, and the address in brackets when the host has several (each is an entry of its own). */
+export function targetLabel(target: Pick<TargetReport, 'host' | 'port' | 'addresses' | 'address'>): string {
+  const where = `${target.host}:${target.port}`;
+  return target.address && target.addresses.length > 1 ? `${where} [${target.address}]` : where;
 }
 
 function serviceLevelFindings(

@@ -1,8 +1,13 @@
 // The versioned JSON report of one XMPP domain: what the scanner observed (facts) plus what the
 // rubric concluded from them (grades). Plain data only, so it can be stored, served and re-graded.
 
-/** Bumped whenever a field changes meaning; stored with every report. */
-export const REPORT_VERSION = 1;
+/**
+ * Bumped whenever a field changes meaning; stored with every report. v2: one target entry per address
+ * (`address`), the resolver's DNSSEC validation (`resolver`), a demanded client certificate.
+ */
+export const REPORT_VERSION = 2;
+/** Versions a stored report may carry; older ones are upgraded on read (report-upgrade.ts). */
+export const READABLE_REPORT_VERSIONS: readonly number[] = [1, 2];
 
 export type ServiceKind = 'c2s' | 's2s';
 
@@ -168,6 +173,11 @@ export interface StreamResult {
    * no certificate and no dialback): it refuses unauthenticated peers. Null or absent: not probed.
    */
   refusesUnauthenticated?: boolean | null;
+  /**
+   * The TLS handshake failed because the server demands a client certificate (it asked for one and
+   * refused the connection without it); the certificate it presented is still read. Absent: not seen.
+   */
+  demandsClientCertificate?: boolean;
 }
 
 /** Why a target could not be scanned, when the scanner could tell. */
@@ -182,7 +192,13 @@ export interface TargetReport {
   source: 'srv' | 'fallback';
   priority: number | null;
   weight: number | null;
+  /** Every address of the host (up to the cap); the entry's own is `address`. */
   addresses: string[];
+  /**
+   * The address this entry probed: a target has one entry per address (v2), each graded on its own.
+   * Null when the host could not be resolved.
+   */
+  address: string | null;
   /** The address answers were DNSSEC-validated. */
   dnssec: boolean;
   /** `ok` when the stream and TLS probes completed, else `error` with a sentence in `error`. */
@@ -234,6 +250,18 @@ export interface ServiceReport {
   findings: Finding[];
 }
 
+/** Whether the resolver the scan asked validates DNSSEC: all DNSSEC and DANE facts depend on it. */
+export interface ResolverCheck {
+  /** `host:port` of the resolver. */
+  resolver: string;
+  /** The name asked with DO whose answer a validating resolver marks authenticated (AD). */
+  probeName: string;
+  /** True: it set AD; false: it never set AD, even for a signed name; null: the check failed. */
+  validates: boolean | null;
+  /** Why the check failed, when `validates` is null. */
+  error: string | null;
+}
+
 export interface DomainReport {
   reportVersion: typeof REPORT_VERSION;
   /** Normalised: ASCII (IDNA), lower case, no trailing dot. */
@@ -243,5 +271,7 @@ export interface DomainReport {
   rubricVersion: number;
   scanner: { name: 'hoplight'; version: string };
   services: { c2s: ServiceReport; s2s: ServiceReport };
+  /** Absent in reports from before v2. */
+  resolver?: ResolverCheck;
   durationMs: number;
 }

@@ -32,7 +32,11 @@ describe('assertGradableReport', () => {
     ['null', null, 'report must be an object, got null'],
     ['a string', 'hello', 'report must be an object, got "hello"'],
     ['an array', [], 'report must be an object, got an array'],
-    ['a future version', broken((r) => (r.reportVersion = 2)), 'report.reportVersion must be 1, got 2'],
+    [
+      'a future version',
+      broken((r) => (r.reportVersion = 3)),
+      'report.reportVersion must be one of 1, 2, got 3',
+    ],
     ['no services', broken((r) => delete r.services), 'report.services must be an object, got undefined'],
     ['no s2s', broken((r) => delete r.services.s2s), 'report.services.s2s must be an object'],
     [

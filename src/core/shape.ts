@@ -2,7 +2,7 @@
 // a malformed report or summary gives a ShapeError naming the bad field, never a TypeError deep
 // inside grading. They check what this module reads, not every field (the API validates the rest).
 // Written by hand: a schema library would be bundled into the extension for a few dozen checks.
-import { REPORT_VERSION, TLS_VERSIONS } from './report.ts';
+import { READABLE_REPORT_VERSIONS, TLS_VERSIONS } from './report.ts';
 import { SUMMARY_VERSION } from './summary.ts';
 
 export class ShapeError extends Error {
@@ -140,6 +140,8 @@ function serviceReport(value: unknown, path: string): void {
     const t = object(item, p);
     string(t.host, `${p}.host`);
     number(t.port, `${p}.port`);
+    array(t.addresses, `${p}.addresses`);
+    if (t.address !== undefined && t.address !== null) string(t.address, `${p}.address`);
     oneOf(t.status, ['ok', 'error'] as const, `${p}.status`);
     findings(t.findings, `${p}.findings`);
     tls(t.tls, `${p}.tls`);
@@ -151,8 +153,10 @@ function serviceReport(value: unknown, path: string): void {
 /** Throws a ShapeError naming the first bad field of something that should be a DomainReport. */
 export function assertGradableReport(value: unknown): void {
   const r = object(value, 'report');
-  if (r.reportVersion !== REPORT_VERSION) {
-    throw new ShapeError(`report.reportVersion must be ${REPORT_VERSION}, got ${describe(r.reportVersion)}.`);
+  if (typeof r.reportVersion !== 'number' || !READABLE_REPORT_VERSIONS.includes(r.reportVersion)) {
+    throw new ShapeError(
+      `report.reportVersion must be one of ${READABLE_REPORT_VERSIONS.join(', ')}, got ${describe(r.reportVersion)}.`,
+    );
   }
   string(r.domain, 'report.domain');
   string(r.scannedAt, 'report.scannedAt');

@@ -16,7 +16,9 @@ function list(items: readonly string[]): string {
 function formatTarget(target: TargetReport): string[] {
   const where = `${target.host}:${target.port}${target.directTls ? ' (direct TLS)' : ''}`;
   const via = target.source === 'srv' ? `SRV priority ${target.priority}` : 'no SRV, fallback';
-  const head = `    ${where}  [${via}; ${list(target.addresses)}${target.dnssec ? '; DNSSEC' : ''}]`;
+  // One entry per address (report v2): say which one this is when the host has several.
+  const at = target.address && target.addresses.length > 1 ? `at ${target.address} of ` : '';
+  const head = `    ${where}  [${via}; ${at}${list(target.addresses)}${target.dnssec ? '; DNSSEC' : ''}]`;
   if (target.status === 'error') return [head, `      error: ${target.error}`];
   const lines = [head];
   if (target.grade) {

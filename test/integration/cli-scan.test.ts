@@ -5,7 +5,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DomainReport } from '../../src/core/report.ts';
+import { type DomainReport, REPORT_VERSION } from '../../src/core/report.ts';
 import { RUBRIC_VERSION } from '../../src/core/rubric.ts';
 import { labScanOptions } from '../../src/observatory/commands/lab-options.ts';
 
@@ -44,7 +44,11 @@ describe('hoplight-observatory scan', () => {
     const { code, stdout } = await cli(['scan', 'good.test', '--lab', '--json']);
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as DomainReport;
-    expect(report).toMatchObject({ reportVersion: 1, domain: 'good.test', rubricVersion: RUBRIC_VERSION });
+    expect(report).toMatchObject({
+      reportVersion: REPORT_VERSION,
+      domain: 'good.test',
+      rubricVersion: RUBRIC_VERSION,
+    });
     expect(report.services.c2s.encryption).toBe('required');
   });
 

@@ -176,7 +176,7 @@ describe('scanning the lab', () => {
 
   it('writes versioned JSON that survives a round trip', () => {
     const report = reports.get('good.test')!;
-    expect(report.reportVersion).toBe(1);
+    expect(report.reportVersion).toBe(2);
     expect(report.rubricVersion).toBeGreaterThanOrEqual(1);
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
   });

@@ -207,6 +207,7 @@ export function dane(overrides: Partial<DaneResult> = {}): DaneResult {
 
 export function target(overrides: Partial<TargetReport> = {}): TargetReport {
   return {
+    address: overrides.addresses?.[0] ?? '127.0.2.2',
     host: 'good.test',
     port: 5222,
     directTls: false,

@@ -7,7 +7,7 @@ import type { ScanOptions } from '../scan/types.ts';
 const DEFAULT_STATE = fileURLToPath(new URL('../../../lab/.state/lab.json', import.meta.url));
 
 export function labScanOptions(statePath = process.env.HOPLIGHT_LAB_STATE ?? DEFAULT_STATE): ScanOptions {
-  let state: { resolver?: { host: string; port: number }; caFile?: string };
+  let state: { resolver?: { host: string; port: number }; caFile?: string; signedZone?: { name: string } };
   try {
     state = JSON.parse(readFileSync(statePath, 'utf8'));
   } catch {
@@ -18,6 +18,8 @@ export function labScanOptions(statePath = process.env.HOPLIGHT_LAB_STATE ?? DEF
     resolver: state.resolver,
     extraCa: [readFileSync(state.caFile, 'utf8')],
     allowPrivate: true,
+    // The lab's resolvers know only the lab's names: its signed zone tells whether one validates.
+    ...(state.signedZone ? { dnssecProbeName: state.signedZone.name } : {}),
     // Loopback answers in microseconds; a short budget keeps hostile-target tests fast.
     timeoutMs: 3000,
     perHostConcurrency: 4,

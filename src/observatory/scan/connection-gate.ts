@@ -7,7 +7,7 @@ import { addressRefusal, admitAddress } from './address-policy.ts';
 export interface ScanCaps {
   /** Targets scanned per service, in SRV order (default 8). */
   targetsPerService: number;
-  /** Addresses kept per target (default 4; the probes use the first). */
+  /** Addresses probed per target (default 4; IPv4 and IPv6 in turn), each an entry of the report. */
   addressesPerTarget: number;
   /** DNS queries one scan may send (default 200). */
   dnsQueries: number;

@@ -106,17 +106,22 @@ export async function discoverTargets(
     return true;
   });
 
+  const starttlsNone = starttls.kind === 'records' && starttls.records.length === 0;
+  if (targets.length > 0 && starttlsNone) {
+    // Only XEP-0368 records: peers that do not read them (most servers, older clients) still fall
+    // back to the domain on the standard port, so that is scanned too (DESIGN §2).
+    targets.push(fallbackTarget(service, name, prefix.port));
+    findings.push({
+      code: 'dns.srv.direct-tls-only',
+      severity: 'info',
+      message: `${name} publishes only ${prefix.direct} SRV records; software without XEP-0368 falls back to ${name}:${prefix.port}, which was scanned too.`,
+      fix: `Publish ${prefix.starttls}.${name} records as well, pointing to a STARTTLS listener, or make sure ${name}:${prefix.port} serves XMPP as well as the direct-TLS targets.`,
+    });
+  }
+
   if (targets.length === 0 && !explicitlyUnavailable) {
     // RFC 6120 §3.2.2: without SRV records, connect to the domain itself on the standard port.
-    targets.push({
-      service,
-      host: name,
-      port: prefix.port,
-      directTls: false,
-      source: 'fallback',
-      priority: null,
-      weight: null,
-    });
+    targets.push(fallbackTarget(service, name, prefix.port));
     if (!anyError) {
       findings.push({
         code: 'dns.srv.none',
@@ -127,4 +132,8 @@ export async function discoverTargets(
     }
   }
   return { targets, dnssec: dnssec && !anyError, findings };
+}
+
+function fallbackTarget(service: ServiceKind, name: string, port: number): DiscoveredTarget {
+  return { service, host: name, port, directTls: false, source: 'fallback', priority: null, weight: null };
 }

@@ -11,6 +11,7 @@ import {
   queryTlsaForTarget,
   systemResolverFromResolvConf,
 } from './dns.ts';
+import { checkResolver, resolverFindings } from './resolver-check.ts';
 
 const srv = (
   name: string,
@@ -60,6 +61,12 @@ beforeAll(async () => {
       answers: [srv('_xmpp-client._tcp.big.test', 0, 0, 5222, 'xmpp.big.test')],
     },
     'SRV _xmpp-client._tcp.silent.test': { silent: true },
+    'SRV _xmpp-client._tcp.xonly.test': { rcode: 'NXDOMAIN' },
+    'SRV _xmpps-client._tcp.xonly.test': {
+      answers: [srv('_xmpps-client._tcp.xonly.test', 0, 0, 443, 'tls.xonly.test')],
+    },
+    'SOA .': { ad: true },
+    'SOA unsigned.test': { ad: false },
     'TLSA _5222._tcp.broken.test': { rcode: 'SERVFAIL' },
     'A host.test': { ad: true, answers: [{ type: 'A', name: 'host.test', ttl: 60, data: '192.0.2.1' }] },
     'AAAA host.test': {
@@ -176,6 +183,22 @@ describe('queries', () => {
   });
 });
 
+describe('checkResolver', () => {
+  it('tells a resolver that sets AD on a signed name from one that does not, and one that fails', async () => {
+    await expect(checkResolver('.', opts())).resolves.toMatchObject({ validates: true, probeName: '.' });
+    const plain = await checkResolver('unsigned.test', opts());
+    expect(plain).toMatchObject({ resolver: `${dns.host}:${dns.port}`, validates: false, error: null });
+    expect(resolverFindings(plain).map((f) => [f.code, f.severity])).toEqual([
+      ['dns.resolver.not-validating', 'medium'],
+    ]);
+    const failed = await checkResolver('missing.test', opts());
+    expect(failed.validates).toBeNull();
+    expect(failed.error).toMatch(/NXDOMAIN/);
+    expect(resolverFindings(failed).map((f) => f.code)).toEqual(['dns.resolver.unchecked']);
+    expect(dns.log.find((l) => l.type === 'SOA' && l.name === '.')?.dnssecOk).toBe(true);
+  });
+});
+
 describe('discoverTargets', () => {
   it('merges STARTTLS and direct TLS records by priority and weight, deduplicated', async () => {
     const r = await discoverTargets('multi.test', 'c2s', opts());
@@ -210,6 +233,15 @@ describe('discoverTargets', () => {
       },
     ]);
     expect(r.findings.map((f) => f.code)).toEqual(['dns.srv.none']);
+  });
+
+  it('also falls back to the domain when only _xmpps-* records exist (legacy peers use it)', async () => {
+    const r = await discoverTargets('xonly.test', 'c2s', opts());
+    expect(r.targets.map((t) => [t.host, t.port, t.directTls, t.source])).toEqual([
+      ['tls.xonly.test', 443, true, 'srv'],
+      ['xonly.test', 5222, false, 'fallback'],
+    ]);
+    expect(r.findings.map((f) => f.code)).toEqual(['dns.srv.direct-tls-only']);
   });
 
   it('honours the "." target: service explicitly not available', async () => {

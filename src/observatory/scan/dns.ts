@@ -101,7 +101,7 @@ export function normaliseName(name: string): string {
   return n;
 }
 
-type QType = 'A' | 'AAAA' | 'SRV' | 'TLSA';
+type QType = 'A' | 'AAAA' | 'SRV' | 'TLSA' | 'SOA';
 
 interface RawResponse {
   rcode: string;
@@ -334,4 +334,22 @@ export async function queryTlsaForTarget(
     if (err instanceof DnsError && err.code === 'NXDOMAIN') return { name, records: [], dnssec: err.dnssec };
     throw err;
   }
+}
+
+/**
+ * Whether the resolver marks `name`'s SOA answer authenticated (AD), asked with DO: a validating
+ * resolver does for a signed zone, one that does not validate never does. Other rcodes throw.
+ */
+export async function querySoaAuthenticated(name: string, opts: DnsOptions): Promise<boolean> {
+  // The root is the one name that is not a hostname; normaliseName would refuse it.
+  const qname = name === '.' || name === '' ? '.' : normaliseName(name);
+  const res = await rawQuery(qname, 'SOA', opts);
+  if (res.rcode !== 'NOERROR')
+    throw new DnsError(
+      res.rcode === 'SERVFAIL' ? 'SERVFAIL' : 'OTHER',
+      qname,
+      'SOA',
+      `resolver answered ${res.rcode}`,
+    );
+  return res.ad;
 }

@@ -15,7 +15,7 @@ import type { DiscoveredTarget, ScanOptions } from './types.ts';
 export interface TargetContext {
   domain: string;
   target: DiscoveredTarget;
-  /** The first address of the target, already vetted. */
+  /** The address of the target this entry probes, already vetted. */
   address: string;
   options: ScanOptions;
 }

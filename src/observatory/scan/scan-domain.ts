@@ -3,7 +3,7 @@
 
 import { normalizeDomain } from '../../core/domain.ts';
 import { errorText } from '../../core/error-text.ts';
-import { gradeReport } from '../../core/grade-report.ts';
+import { gradeReport, targetLabel } from '../../core/grade-report.ts';
 import {
   type DomainReport,
   type Encryption,
@@ -17,6 +17,8 @@ import {
 } from '../../core/report.ts';
 import { RUBRIC_VERSION } from '../../core/rubric.ts';
 import { SCANNER_VERSION } from '../version.ts';
+import { bothFamilies, cappedAddresses } from './address-cap.ts';
+import { addressDifferences } from './address-differences.ts';
 import { boundReport } from './bound-report.ts';
 import { ConnectionGate, DEFAULT_SCAN_CAPS } from './connection-gate.ts';
 import { daneFindings, matchDane } from './dane.ts';
@@ -32,6 +34,7 @@ import {
   tlsaProbe,
   tlsProbe,
 } from './probes.ts';
+import { checkResolver, DEFAULT_DNSSEC_PROBE_NAME, resolverFindings } from './resolver-check.ts';
 import { streamFindings } from './stream/findings.ts';
 import type { DiscoveredTarget, ScanOptions } from './types.ts';
 
@@ -50,17 +53,28 @@ export async function scanDomain(input: string, options: ScanOptions): Promise<D
     ...options,
     gate: options.gate ?? new ConnectionGate({ allowPrivate: options.allowPrivate, caps: options.caps }),
   };
-  const [c2s, s2s] = await Promise.all([
+  const [c2s, s2s, resolver] = await Promise.all([
     scanService(domain, 'c2s', gated),
     scanService(domain, 's2s', gated),
+    checkResolver(gated.dnssecProbeName ?? DEFAULT_DNSSEC_PROBE_NAME, {
+      resolver: gated.resolver,
+      timeoutMs: gated.timeoutMs,
+      gate: gated.gate,
+    }),
   ]);
+  // Said on both services: each one's DNSSEC and DANE facts rest on the resolver.
+  const warning = resolverFindings(resolver);
   const report: DomainReport = {
     reportVersion: REPORT_VERSION,
     domain,
     scannedAt,
     rubricVersion: RUBRIC_VERSION,
     scanner: { name: 'hoplight', version: SCANNER_VERSION },
-    services: { c2s, s2s },
+    services: {
+      c2s: { ...c2s, findings: [...c2s.findings, ...warning] },
+      s2s: { ...s2s, findings: [...s2s.findings, ...warning] },
+    },
+    resolver,
     durationMs: Math.round(performance.now() - started),
   };
   return gradeReport(boundReport(report));
@@ -88,8 +102,16 @@ async function scanService(
       `refusing to scan ${domain}: ${inside[0]}. Scanning internal networks is off by default (use --allow-private for a lab).`,
     );
   }
+  // One entry per target and address (up to the cap): a client may land on any of them.
+  const probes = located.flatMap((t) =>
+    t.failed || t.addresses.length === 0
+      ? [{ ...t, address: null as string | null }]
+      : t.addresses.map((address): typeof t & { address: string | null } => ({ ...t, address })),
+  );
   const [scanned, posh] = await Promise.all([
-    Promise.all(located.map((t) => scanTarget(domain, t.target, t.addresses, t.dnssec, t.failed, options))),
+    Promise.all(
+      probes.map((t) => scanTarget(domain, t.target, t.address, t.addresses, t.dnssec, t.failed, options)),
+    ),
     poshProbe.run({ domain, service, options }),
   ]);
   const targets = scanned.map((t) => t.report);
@@ -112,7 +134,7 @@ async function scanService(
       scanned.map((t) => t.peerChain),
     ),
     targets,
-    findings: discovery.findings,
+    findings: [...discovery.findings, ...addressDifferences(targets), ...cappedAddresses(located)],
   };
 }
 
@@ -125,7 +147,7 @@ interface LocateFailure {
 async function locate(
   target: DiscoveredTarget,
   options: ScanOptions,
-): Promise<{ addresses: string[]; dnssec: boolean; failed: LocateFailure | null }> {
+): Promise<{ addresses: string[]; dnssec: boolean; failed: LocateFailure | null; uncapped?: number }> {
   try {
     const answer = await queryAddresses(target.host, options);
     if (answer.addresses.length === 0) {
@@ -136,7 +158,12 @@ async function locate(
       };
     }
     const cap = options.gate?.caps.addressesPerTarget ?? DEFAULT_SCAN_CAPS.addressesPerTarget;
-    return { addresses: answer.addresses.slice(0, cap), dnssec: answer.dnssec, failed: null };
+    return {
+      addresses: bothFamilies(answer.addresses, cap),
+      dnssec: answer.dnssec,
+      failed: null,
+      uncapped: answer.addresses.length,
+    };
   } catch (err) {
     const nxdomain = err instanceof DnsError && err.code === 'NXDOMAIN';
     return {
@@ -195,7 +222,12 @@ function union(lists: string[][]): string[] {
   return [...new Set(lists.flat())];
 }
 
-function emptyTarget(target: DiscoveredTarget, addresses: string[], dnssec: boolean): TargetReport {
+function emptyTarget(
+  target: DiscoveredTarget,
+  address: string | null,
+  addresses: string[],
+  dnssec: boolean,
+): TargetReport {
   return {
     host: target.host,
     port: target.port,
@@ -204,6 +236,7 @@ function emptyTarget(target: DiscoveredTarget, addresses: string[], dnssec: bool
     priority: target.priority,
     weight: target.weight,
     addresses,
+    address,
     dnssec,
     status: 'error',
     error: null,
@@ -226,19 +259,20 @@ interface ScannedTarget {
 }
 
 /**
- * Scans one target on its first address: the stream probe, then the TLS and TLSA probes together,
+ * Scans one target on one of its addresses: the stream probe, then the TLS and TLSA probes together,
  * then the certificate probe and the DANE match on the chain the stream saw.
  */
 async function scanTarget(
   domain: string,
   target: DiscoveredTarget,
+  address: string | null,
   addresses: string[],
   dnssec: boolean,
   locateFailure: LocateFailure | null,
   options: ScanOptions,
 ): Promise<ScannedTarget> {
   const started = performance.now();
-  const where = `${target.host}:${target.port}`;
+  const where = targetLabel({ ...target, address, addresses });
   const findings: Finding[] = [];
   const done = (
     facts: Partial<Pick<TargetReport, 'stream' | 'tls' | 'certificate' | 'dane'>>,
@@ -247,7 +281,7 @@ async function scanTarget(
   ): ScannedTarget => {
     if (error && !reachable) findings.push(unreachable(domain, target, where, error));
     const report: TargetReport = {
-      ...emptyTarget(target, addresses, dnssec),
+      ...emptyTarget(target, address, addresses, dnssec),
       ...facts,
       status: error ? 'error' : 'ok',
       error,
@@ -257,9 +291,8 @@ async function scanTarget(
     };
     return { report, peerChain };
   };
-  const address = addresses[0];
   if (locateFailure) return done({}, locateFailure.error, { failure: locateFailure.failure });
-  if (address === undefined) return done({}, `${target.host} has no address`, { failure: 'no-address' });
+  if (address === null) return done({}, `${target.host} has no address`, { failure: 'no-address' });
   const ctx: TargetContext = { domain, target, address, options };
 
   const streamAttempt = await attempt(streamProbe, ctx);
@@ -275,7 +308,9 @@ async function scanTarget(
   );
   const tlsAvailable = target.directTls || probe.stream.starttls !== 'none';
   if (!tlsAvailable) return done({ stream: probe.stream }, null);
-  if (probe.tlsError) findings.push(tlsFailed(domain, where, probe.tlsError));
+  if (probe.stream.demandsClientCertificate)
+    findings.push(clientCertificateDemanded(domain, target, where, probe.peerChain !== null));
+  else if (probe.tlsError) findings.push(tlsFailed(domain, where, probe.tlsError));
 
   const [tlsAttempt, tlsaAttempt] = await Promise.all([attempt(tlsProbe, ctx), attempt(tlsaProbe, ctx)]);
   if (tlsAttempt.status !== 'ok') findings.push(tlsFailed(domain, where, tlsAttempt.error));
@@ -366,6 +401,25 @@ function certificateUnreadable(domain: string, where: string, error: string): Fi
     severity: 'high',
     message: `The certificate ${domain} presents at ${where} cannot be read: ${error}.`,
     fix: 'Install a well-formed X.509 certificate chain (leaf first, then intermediates).',
+    target: where,
+  };
+}
+
+function clientCertificateDemanded(
+  domain: string,
+  target: DiscoveredTarget,
+  where: string,
+  chainShown: boolean,
+): Finding {
+  const who = target.service === 'c2s' ? 'A client' : 'A server';
+  return {
+    code: 'tls.client-certificate-demanded',
+    severity: target.service === 'c2s' ? 'high' : 'medium',
+    message: `${domain} at ${where} demands a client certificate: the TLS handshake fails for a peer that sends none. ${who} without a certificate it trusts cannot connect.${chainShown ? ' The certificate it presented was checked as usual.' : ''}`,
+    fix:
+      target.service === 'c2s'
+        ? 'Ask for client certificates without requiring them (e.g. `verify = "peer"` without `fail_if_no_peer_cert`): clients authenticate with SASL after TLS.'
+        : 'Ask for the peer\u2019s certificate without failing the handshake on its absence; check it with SASL EXTERNAL and refuse with a stream error (or use dialback), so peers learn why.',
     target: where,
   };
 }

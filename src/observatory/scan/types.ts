@@ -22,6 +22,11 @@ export interface ScanOptions {
   perHostConcurrency: number;
   /** Caps on one scan's targets, addresses, DNS queries and sockets (defaults: DEFAULT_SCAN_CAPS). */
   caps?: Partial<ScanCaps>;
+  /**
+   * A name in a DNSSEC-signed zone whose SOA a validating resolver marks authenticated, to tell
+   * whether `resolver` validates (default the root zone; a lab passes its own signed zone).
+   */
+  dnssecProbeName?: string;
   /** The scan's connection gate; scanDomain makes one per scan from `allowPrivate` and `caps`. */
   gate?: ConnectionGate;
 }

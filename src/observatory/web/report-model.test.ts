@@ -73,4 +73,46 @@ describe('report model', () => {
     const model = reportModel(gradeReport(report({ c2s: service('c2s', { targets: [t] }) })));
     expect(model.services[0]?.targets[0]?.tls?.mlkemGroups).toEqual(['X25519MLKEM768']);
   });
+
+  it('shows each address of a target, a demanded client certificate and the resolver check', () => {
+    const addresses = ['192.0.2.1', '2001:db8::1'];
+    const stream = target().stream;
+    if (stream === null) throw new Error('the fixture target has a stream');
+    const v6 = target({
+      addresses,
+      address: '2001:db8::1',
+      stream: { ...stream, demandsClientCertificate: true },
+    });
+    const graded = gradeReport(
+      report({ c2s: service('c2s', { targets: [target({ addresses, address: '192.0.2.1' }), v6] }) }),
+    );
+    const model = reportModel({
+      ...graded,
+      resolver: { resolver: '192.0.2.53:53', probeName: '.', validates: false, error: null },
+    });
+    const targets = model.services[0]?.targets ?? [];
+    expect(targets.map((t) => [t.label, t.address])).toEqual([
+      ['good.test:5222 [192.0.2.1]', '192.0.2.1'],
+      ['good.test:5222 [2001:db8::1]', '2001:db8::1'],
+    ]);
+    expect(targets[1]?.stream?.demandsClientCertificate).toBe(true);
+    expect(targets.flatMap((t) => t.otherFacts)).toEqual([]);
+    expect(model.resolver).toContain('192.0.2.53:53 does not validate DNSSEC');
+  });
+
+  it('reads a report stored by the v1 scanner (no address, no resolver check)', () => {
+    const v1 = gradeReport(report({ c2s: service('c2s', { targets: [target()] }) })) as unknown as Record<
+      string,
+      unknown
+    >;
+    const stored = structuredClone(v1) as {
+      reportVersion: number;
+      services: { c2s: { targets: Record<string, unknown>[] } };
+    };
+    stored.reportVersion = 1;
+    for (const t of stored.services.c2s.targets) delete t.address;
+    const model = reportModel(stored as unknown as Parameters<typeof reportModel>[0]);
+    expect(model.resolver).toBeNull();
+    expect(model.services[0]?.targets[0]).toMatchObject({ label: 'good.test:5222', address: '127.0.2.2' });
+  });
 });

@@ -16,6 +16,7 @@ import type {
   TargetReport,
   TlsResult,
 } from '../../core/report.ts';
+import { upgradeReport } from '../../core/report-upgrade.ts';
 import { type CapLimit, gradeTarget, type RubricParts } from '../../core/rubric.ts';
 import { isMlKemGroup } from '../report-facts.ts';
 
@@ -83,6 +84,8 @@ export interface TargetModel {
   priority: number | null;
   weight: number | null;
   addresses: string[];
+  /** The address this entry probed (one entry per target and address); null when unresolved. */
+  address: string | null;
   dnssec: boolean;
   status: 'ok' | 'error';
   error: string | null;
@@ -100,6 +103,8 @@ export interface TargetModel {
     dialback: boolean;
     saslExternal: boolean;
     refusesUnauthenticated: boolean | null;
+    /** The TLS handshake fails without a client certificate. */
+    demandsClientCertificate: boolean;
     software: string | null;
   } | null;
   /** Target fields this model does not lay out (per-address results, …), name and JSON text. */
@@ -127,6 +132,8 @@ export interface ReportModel {
   domain: string;
   scannedAt: string;
   rubricVersion: number;
+  /** Whether the scan's resolver validates DNSSEC, in words; null in reports from before it was checked. */
+  resolver: string | null;
   services: ServiceModel[];
 }
 
@@ -138,6 +145,7 @@ const KNOWN_TARGET_FIELDS = new Set([
   'priority',
   'weight',
   'addresses',
+  'address',
   'dnssec',
   'status',
   'error',
@@ -167,11 +175,14 @@ const KNOWN_CERT_FIELDS = new Set([
   'names',
 ]);
 
-export function reportModel(report: DomainReport): ReportModel {
+export function reportModel(stored: DomainReport): ReportModel {
+  // Older stored reports in today's shape (a pure read: nothing is written back).
+  const report = upgradeReport(stored);
   return {
     domain: report.domain,
     scannedAt: report.scannedAt,
     rubricVersion: report.rubricVersion,
+    resolver: report.resolver ? resolverText(report.resolver) : null,
     services: [
       serviceModel(report, report.services.c2s, 'Client connections (c2s)'),
       serviceModel(report, report.services.s2s, 'Server connections (s2s)'),
@@ -213,6 +224,13 @@ function serviceModel(
   };
 }
 
+function resolverText(check: NonNullable<DomainReport['resolver']>): string {
+  if (check.validates === true) return `${check.resolver} validates DNSSEC`;
+  if (check.validates === false)
+    return `${check.resolver} does not validate DNSSEC (no AD for ${check.probeName}): DNSSEC and DANE statuses below are unknown`;
+  return `${check.resolver}: whether it validates DNSSEC could not be checked (${check.error ?? 'no answer'})`;
+}
+
 const ENCRYPTION_TEXT = {
   required: 'required (STARTTLS mandatory or direct TLS)',
   optional: 'optional: STARTTLS can be stripped',
@@ -235,6 +253,7 @@ export function targetModel(
     priority: t.priority,
     weight: t.weight,
     addresses: t.addresses,
+    address: t.address ?? null,
     dnssec: t.dnssec,
     status: t.status,
     error: t.error,
@@ -264,6 +283,7 @@ export function targetModel(
           dialback: t.stream.dialback,
           saslExternal: t.stream.saslExternal,
           refusesUnauthenticated: t.stream.refusesUnauthenticated ?? null,
+          demandsClientCertificate: t.stream.demandsClientCertificate === true,
           software: t.stream.software
             ? [t.stream.software.name, t.stream.software.version, t.stream.software.os]
                 .filter(Boolean)

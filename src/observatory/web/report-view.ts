@@ -21,7 +21,8 @@ function scroller(label: string, table: unknown) {
 }
 
 export function reportView(model: ReportModel, fromDomainHint = '') {
-  return html`${model.services.map((s) => serviceSection(model.domain, s))}
+  return html`${model.resolver ? html`<p class="resolver">DNS resolver of this scan: ${model.resolver}.</p>` : null}
+    ${model.services.map((s) => serviceSection(model.domain, s))}
     <section class="path-check">
       <h2>Check the path from your server to this one</h2>
       <form method="get" action="/path" class="search">
@@ -60,12 +61,12 @@ function srvTable(s: ServiceModel) {
     `${s.kind} targets`,
     html`<table class="data">
       <caption>Targets of ${s.kind}, from DNS</caption>
-      <thead><tr><th scope="col">Target</th><th scope="col">Kind</th><th scope="col">From</th><th scope="col">Priority</th><th scope="col">Weight</th><th scope="col">Addresses</th><th scope="col">DNSSEC</th></tr></thead>
+      <thead><tr><th scope="col">Target</th><th scope="col">Kind</th><th scope="col">From</th><th scope="col">Priority</th><th scope="col">Weight</th><th scope="col">Address probed</th><th scope="col">All addresses</th><th scope="col">DNSSEC</th></tr></thead>
       <tbody>
         ${s.targets.map(
           (t) => html`<tr>
             <td>${t.label}</td><td>${t.kind}</td><td>${t.source}</td><td>${t.priority ?? '–'}</td><td>${t.weight ?? '–'}</td>
-            <td>${list(t.addresses)}</td><td>${t.dnssec ? 'validated' : 'not validated'}</td>
+            <td>${t.address ?? '–'}</td><td>${list(t.addresses)}</td><td>${t.dnssec ? 'validated' : 'not validated'}</td>
           </tr>`,
         )}
       </tbody>
@@ -91,6 +92,7 @@ function poshView(domain: string, s: ServiceModel) {
 function targetSection(s: ServiceModel, t: TargetModel) {
   return html`<section class="target">
     <h3>${s.kind} target ${t.label} ${t.status === 'ok' ? gradeLabel(t.grade, t.gradeIfTrusted) : null}</h3>
+    ${t.address ? html`<p>Probed at ${t.address}${t.addresses.length > 1 ? ` (one of ${t.addresses.length} addresses, each graded on its own)` : ''}.</p>` : null}
     ${t.status === 'error' ? html`<p class="error">Not scanned: ${t.error ?? 'unknown error'}</p>` : null}
     ${t.score ? scoreView(t.label, t.score, t.gradeIfTrusted) : null}
     ${t.tls ? tlsView(t.label, t.tls) : null}
@@ -241,6 +243,7 @@ function streamView(t: TargetModel) {
       <dt>Dialback</dt><dd>${yesNo(st.dialback)}</dd>
       <dt>SASL EXTERNAL</dt><dd>${yesNo(st.saslExternal)}</dd>
       ${st.refusesUnauthenticated === null ? null : html`<dt>Refuses unauthenticated peers</dt><dd>${yesNo(st.refusesUnauthenticated)}</dd>`}
+      ${st.demandsClientCertificate ? html`<dt>Client certificate</dt><dd>demanded: the TLS handshake fails without one (the server's own certificate is above)</dd>` : null}
       <dt>Software</dt><dd>${st.software ?? 'not told'}</dd>
     </dl>`;
 }

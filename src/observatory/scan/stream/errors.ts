@@ -28,3 +28,28 @@ export class StreamProbeError extends Error {
     this.condition = condition;
   }
 }
+
+/** The TLS handshake failed: with the alert's Node error code and the chain the server had sent. */
+export class TlsHandshakeError extends StreamProbeError {
+  /** Node's code, e.g. `ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED`; null when there was none. */
+  readonly alert: string | null;
+  /** DER, leaf first: the server's chain when it arrived before the failure (TLS ≤ 1.2), else empty. */
+  readonly peerChain: Uint8Array[];
+  constructor(message: string, alert: string | null, peerChain: Uint8Array[]) {
+    super('tls', message);
+    this.name = 'TlsHandshakeError';
+    this.alert = alert;
+    this.peerChain = peerChain;
+  }
+}
+
+/**
+ * The server ended the handshake because we sent no client certificate: TLS 1.3's certificate_required
+ * alert, or (TLS ≤ 1.2, which has no such alert) a handshake_failure or bad_certificate after the server
+ * had already sent its certificate, i.e. after hello and suite were agreed and our empty Certificate went.
+ */
+export function demandsClientCertificate(alert: string | null, chainArrived: boolean): boolean {
+  if (alert === null) return false;
+  if (/ALERT_CERTIFICATE_REQUIRED$/.test(alert)) return true;
+  return chainArrived && /ALERT_(HANDSHAKE_FAILURE|BAD_CERTIFICATE)$/.test(alert);
+}

@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { errorText } from '../../../core/error-text.ts';
 import type { ServiceKind, StreamResult } from '../../../core/report.ts';
-import { StreamProbeError } from './errors.ts';
+import { demandsClientCertificate, StreamProbeError, TlsHandshakeError } from './errors.ts';
 import { DEFAULT_SESSION_LIMITS, XmppSession } from './session.ts';
 import { recogniseSoftware } from './software.ts';
 import {
@@ -102,6 +102,17 @@ export async function probeStream(
       const alpn = target.directTls ? [service === 'c2s' ? 'xmpp-client' : 'xmpp-server'] : undefined;
       tls = await handshake(raw, domain, alpn, opts);
     } catch (err) {
+      if (err instanceof TlsHandshakeError && demandsClientCertificate(err.alert, err.peerChain.length > 0)) {
+        stream.demandsClientCertificate = true;
+        if (service === 's2s' && opts.from) stream.refusesUnauthenticated = true;
+        return {
+          stream,
+          peerChain: err.peerChain.length > 0 ? err.peerChain : null,
+          negotiated: null,
+          tlsError: errorText(err),
+          afterTlsError: null,
+        };
+      }
       if (target.directTls) throw err;
       return {
         stream,
@@ -111,7 +122,12 @@ export async function probeStream(
         afterTlsError: null,
       };
     }
-    tls.on('error', () => {});
+    // TLS 1.3: the handshake completes on our side before the server checks our (empty) certificate;
+    // its certificate_required alert arrives as the stream opens.
+    let tlsAlert: string | null = null;
+    tls.on('error', (err: Error & { code?: string }) => {
+      tlsAlert ??= err.code ?? null;
+    });
     const peerChain = peerChainDer(tls);
     const cipher = tls.getCipher();
     const negotiated = {
@@ -130,6 +146,12 @@ export async function probeStream(
       // A peer named by `from` that showed no certificate, closed with not-authorized or
       // policy-violation: the server refuses peers it cannot authenticate (s2s_secure_auth).
       if (service === 's2s' && opts.from && refusesPeer(err)) stream.refusesUnauthenticated = true;
+      if (demandsClientCertificate(tlsAlert, true)) {
+        stream.demandsClientCertificate = true;
+        // A peer without a certificate this server trusts cannot connect at all.
+        if (service === 's2s' && opts.from) stream.refusesUnauthenticated = true;
+        return { stream, peerChain, negotiated, tlsError: errorText(err), afterTlsError: null };
+      }
       return { stream, peerChain, negotiated, tlsError: null, afterTlsError: errorText(err) };
     }
   } finally {

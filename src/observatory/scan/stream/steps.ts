@@ -6,7 +6,7 @@ import { type PeerCertificate, type TLSSocket, connect as tlsConnect } from 'nod
 import { withDeadline } from '../../../core/deadline.ts';
 import type { ServiceKind, StreamResult } from '../../../core/report.ts';
 import { ConnectionGate } from '../connection-gate.ts';
-import { StreamProbeError } from './errors.ts';
+import { StreamProbeError, TlsHandshakeError } from './errors.ts';
 import {
   type FeatureSummary,
   isStreamElement,
@@ -234,9 +234,11 @@ export function handshake(
       ...(alpn ? { ALPNProtocols: alpn } : {}),
     });
     tls.once('secureConnect', () => resolve(tls as TLSSocket));
-    tls.once('error', (err) =>
-      reject(new StreamProbeError('tls', `the TLS handshake failed: ${err.message}`)),
-    );
+    tls.once('error', (err: Error & { code?: string }) => {
+      // The chain read now: a server that refuses us after sending it has still shown it.
+      const chain = tls ? peerChainDer(tls) : [];
+      reject(new TlsHandshakeError(`the TLS handshake failed: ${err.message}`, err.code ?? null, chain));
+    });
     tls.once('close', () =>
       reject(new StreamProbeError('tls', 'the server closed the connection during the TLS handshake')),
     );
