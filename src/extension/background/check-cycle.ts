@@ -103,13 +103,14 @@ async function attempt(deps: CycleDeps, settings: Settings): Promise<Attempt> {
       },
     });
   } catch (error) {
-    if (error instanceof CheckError && error.kind === 'wrong-password')
+    if (error instanceof CheckError && (error.kind === 'wrong-password' || error.kind === 'key-unusable'))
       await forgetRefusedSecret(deps, secret);
     return { ok: false, settings, failure: failureFrom(error, deps.now()) };
   }
   await rememberAfterLogin(deps, settings.jid, {
+    mechanism: account.mechanism,
     scramKeys: account.scramKeys,
-    password: 'password' in secret ? secret.password : null,
+    withPassword: 'password' in secret,
   });
 
   const observed: Observed = {
