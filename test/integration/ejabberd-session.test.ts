@@ -223,8 +223,15 @@ describe('XEP-0156 discovery from ejabberd’s mod_host_meta', () => {
   ] as const)(
     'over %s for %s: host-meta and host-meta.json announce the TLS endpoints, and a login works there',
     async (scheme, domain, port) => {
+      // Both documents must answer on their own: the merge would hide one that failed.
+      const answered: string[] = [];
+      const recording: typeof fetch = async (input, init) => {
+        const response = await lab.fetch(input, init);
+        if (response.ok) answered.push(new URL(String(input)).pathname);
+        return response;
+      };
       const found = await discoverEndpoints(domain, {
-        fetch: lab.fetch,
+        fetch: recording,
         origin: `${scheme}://${domain}:${port}`,
         timeoutMs: 10_000,
       });
@@ -232,6 +239,7 @@ describe('XEP-0156 discovery from ejabberd’s mod_host_meta', () => {
         websocket: [`wss://${domain}:5443/ws`],
         bosh: [`https://${domain}:5443/bosh`],
       });
+      expect(answered.sort()).toEqual(['/.well-known/host-meta', '/.well-known/host-meta.json']);
       const jid = domain === 'ejabberd.test' ? EVE : ZOE;
       const check = await login(jid, found.bosh[0] as string, { password: password(domain, jid) });
       expect(check.transportSecure).toBe(true);
