@@ -119,7 +119,7 @@ describe('SCRAM mechanisms, against each lab server', () => {
   });
 
   it.each(['SCRAM-SHA-1', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'PLAIN'] as const)(
-    'ejabberd2.test logs in with %s (server signature verified), over BOSH and WebSocket',
+    'ejabberd2.test logs in with %s over BOSH and WebSocket (SCRAM: the server signature verified)',
     async (mechanism: SaslMechanism) => {
       for (const endpoint of [url('ejabberd2.test', 'boshUrl'), url('ejabberd2.test', 'websocketUrl')]) {
         const check = await login(

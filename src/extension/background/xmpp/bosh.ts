@@ -95,6 +95,9 @@ const CONDITION_TEXT: Record<string, string> = {
   'undefined-condition': 'the connection manager ended the session for an unstated reason',
 };
 
+/** How long a terminate waits behind a request that has just left. */
+const TERMINATE_GAP_MS = 100;
+
 export function isSecureEndpoint(url: string): boolean {
   return new URL(url).protocol === 'https:';
 }
@@ -127,6 +130,7 @@ export class BoshSocket extends EventEmitter implements SocketLike {
   /** We sent something the server answers (session creation, restart, a payload) and no payload came back since. */
   #answerDue = false;
   #pumpScheduled = false;
+  #lastSentAt = Number.NEGATIVE_INFINITY;
   #restartPending = false;
   #creating = false;
   #terminating = false;
@@ -181,14 +185,11 @@ export class BoshSocket extends EventEmitter implements SocketLike {
     if (this.#session && !this.#terminating) {
       this.#terminating = true;
       const rid = this.#takeRid();
+      const body = terminateBody({ rid, sid: this.#session.sid });
       // Best effort and not tracked, so closing below does not abort it: the answer does not matter.
-      this.#post(
-        rid,
-        terminateBody({ rid, sid: this.#session.sid }),
-        'terminate',
-        this.options.marginMs,
-        false,
-      ).catch(() => {});
+      this.#afterLastSend(() =>
+        this.#post(rid, body, 'terminate', this.options.marginMs, false).catch(() => {}),
+      );
     }
     this.#finish(false);
   }
@@ -246,7 +247,19 @@ export class BoshSocket extends EventEmitter implements SocketLike {
     this.#terminating = true;
     this.#queue = [];
     const rid = this.#takeRid();
-    this.#send(rid, terminateBody({ rid, sid: this.#session.sid }), 'terminate', this.#session.wait);
+    const body = terminateBody({ rid, sid: this.#session.sid });
+    const wait = this.#session.wait;
+    this.#afterLastSend(() => this.#send(rid, body, 'terminate', wait));
+  }
+
+  /**
+   * A terminate may go beside the request in flight (XEP-0124 §11), but not right behind it: one that
+   * left a moment ago might still be overtaken on its way, and ejabberd 23.01 does not reorder.
+   */
+  #afterLastSend(send: () => void): void {
+    const sinceLast = performance.now() - this.#lastSentAt;
+    if (this.#inflight.size === 0 || sinceLast >= TERMINATE_GAP_MS) send();
+    else setTimeout(send, TERMINATE_GAP_MS - sinceLast);
   }
 
   /**
@@ -323,6 +336,7 @@ export class BoshSocket extends EventEmitter implements SocketLike {
     // Ended early by #finish (the session is over) or by the deadline; either reason is a BoshError.
     const controller = new AbortController();
     if (track) this.#inflight.set(rid, controller);
+    this.#lastSentAt = performance.now();
     try {
       return await withDeadline((signal) => this.#exchange(url, body, signal), {
         ms: timeoutMs,
