@@ -8,6 +8,7 @@ import type { CheckFailure, CheckPhase, ContactResult } from '../shared/check-ty
 import { isConfigured, type Settings } from '../shared/settings.ts';
 import { contactResults } from './contact-paths.ts';
 import {
+  dropRememberedPassword,
   forgetRefusedSecret,
   readSecret,
   rememberAfterLogin,
@@ -84,6 +85,7 @@ async function attempt(deps: CycleDeps, settings: Settings): Promise<Attempt> {
       failure: failure('invalid-settings', 'No account is set up yet.', deps.now()),
     };
   }
+  await dropRememberedPassword(deps.local);
   const secret = await readSecret(deps, settings.jid);
   if (secret === null) return { ok: false, settings, failure: failure('no-password', null, deps.now()) };
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   credentialsState,
+  dropRememberedPassword,
   forgetCredentials,
   forgetRefusedSecret,
   readSecret,
@@ -108,6 +109,18 @@ describe('credentials', () => {
     await a.local.set({ rememberedCredentials: { jid: JID, password: 's3cret' } });
     expect(await readSecret(a, JID)).toBeNull();
     expect(await credentialsState(a, JID)).toBe('none');
+  });
+
+  it('removes a password an earlier version remembered, and nothing else', async () => {
+    const a = areas();
+    const keys = await deriveKeys('SCRAM-SHA-1', 's3cret', 'c2FsdA==', 4096);
+    await a.local.set({ rememberedCredentials: { jid: JID, keys } });
+    await dropRememberedPassword(a.local);
+    expect(a.local.data.has('rememberedCredentials')).toBe(true);
+    await a.local.set({ rememberMe: JID, rememberedCredentials: { jid: JID, password: 's3cret' } });
+    await dropRememberedPassword(a.local);
+    expect(JSON.stringify([...a.local.data])).not.toContain('s3cret');
+    expect(a.local.data.get('rememberMe')).toBe(JID);
   });
 
   it('a new password drops the keys of the old one', async () => {

@@ -163,6 +163,15 @@ export async function rememberAfterLogin(areas: SecretAreas, jid: string, login:
   if (remember.refused) await areas.local.set({ [REMEMBER_KEY]: { jid } satisfies RememberEntry });
 }
 
+/**
+ * Earlier versions remembered the password itself where the server offered only PLAIN: remove such
+ * an entry (the check then asks for the password, which stays in the session).
+ */
+export async function dropRememberedPassword(local: StorageArea): Promise<void> {
+  const entry = (await local.get([REMEMBERED_KEY]))[REMEMBERED_KEY] as { password?: unknown } | undefined;
+  if (entry && typeof entry === 'object' && 'password' in entry) await local.remove([REMEMBERED_KEY]);
+}
+
 /** The server refused the secret (or the keys cannot log in): drop it from where it came, so the popup asks for the password. */
 export async function forgetRefusedSecret(areas: SecretAreas, secret: Secret): Promise<void> {
   if (secret.from === 'session') await areas.session.remove([SESSION_KEY]);
