@@ -85,13 +85,14 @@ describe('fuzz: the extension reading the observatory', () => {
     });
     await fuzzAsync('extension.snapshot', answer, async (a) => {
       const cached: SnapshotCache | null = a.cached
-        ? { etag: '"v1"', fetchedAt: now.toISOString(), domains: {} }
+        ? { etag: '"v1"', fetchedAt: now.toISOString(), domains: new Map() }
         : null;
       const r = await settle(refreshSnapshot(options(a), cached, now));
       if (!r) return;
-      // No summary may replace the record's prototype (a domain named "__proto__").
-      expect([null, Object.prototype]).toContain(Object.getPrototypeOf(r.domains));
-      for (const [domain, summary] of Object.entries(r.domains)) {
+      // A Map: no summary can reach a prototype (a domain named "__proto__").
+      expect(r.domains).toBeInstanceOf(Map);
+      expect(Object.keys(Object.prototype)).toEqual([]);
+      for (const [domain, summary] of r.domains) {
         assertDomainSummary(summary);
         expect(summary.domain).toBe(domain);
       }
@@ -138,8 +139,8 @@ describe('regressions: the extension reading the observatory', () => {
       null,
       now,
     );
-    expect([null, Object.prototype]).toContain(Object.getPrototypeOf(r.domains));
-    expect(Object.keys(r.domains)).toEqual(['__proto__']);
-    expect(r.domains['example.org']).toBeUndefined();
+    expect([...r.domains.keys()]).toEqual(['__proto__']);
+    expect(r.domains.get('example.org')).toBeUndefined();
+    expect(({} as Record<string, unknown>).rubric).toBeUndefined();
   });
 });

@@ -275,10 +275,12 @@ describe('BOSH failures from servers of our own', () => {
     expect(error.message).toMatch(/no sid/);
   });
 
-  it('keeps at most `requests` open and sends the rest in order once one returns', async () => {
+  it('keeps one request in flight, even where the server allows two, and sends what waits with the next rid', async () => {
     // A scripted connection manager: creation says requests=2 and holds every later request until
-    // the test lets it go, so we can see the client queue payloads behind the limit.
-    const held: { rid: number; body: string; answer: () => void }[] = [];
+    // the test lets it go, so we can see the client keep one open and queue the rest behind it.
+    const held: { rid: number; body: string; answer: (payload?: string) => void }[] = [];
+    let open = 0;
+    let maxOpen = 0;
     const url = await loopbackServer((req, res) => {
       let body = '';
       req.on('data', (chunk) => {
@@ -292,10 +294,15 @@ describe('BOSH failures from servers of our own', () => {
           );
           return;
         }
+        open += 1;
+        maxOpen = Math.max(maxOpen, open);
         held.push({
           rid,
           body,
-          answer: () => res.end("<body xmlns='http://jabber.org/protocol/httpbind'/>"),
+          answer: (payload = '') => {
+            open -= 1;
+            res.end(`<body xmlns='http://jabber.org/protocol/httpbind'>${payload}</body>`);
+          },
         });
       });
     });
@@ -308,20 +315,30 @@ describe('BOSH failures from servers of our own', () => {
     await expect.poll(() => data.length).toBe(1);
     expect(data[0]).toContain("from='b.test'");
     expect(socket.session).toMatchObject({ sid: 's1', requests: 2, hold: 1 });
-    // One empty poll is open; two stanzas: the first goes at once, the second waits for a free slot.
+    // The creation brought no features yet, so one empty poll waits for them; stanzas queue behind it.
     await expect.poll(() => held.length).toBe(1);
     socket.write("<iq type='get' id='one'/>");
     socket.write("<iq type='get' id='two'/>");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(held).toHaveLength(1);
+    expect(socket.requestsInFlight).toBe(1);
+    held[0]?.answer('<stream:features xmlns:stream="http://etherx.jabber.org/streams"/>');
+    // Both stanzas leave together in the next request, which the server holds.
     await expect.poll(() => held.length).toBe(2);
-    expect(socket.requestsInFlight).toBe(2);
     expect(held[1]?.body).toContain("id='one'");
-    expect(held.some((h) => h.body.includes("id='two'"))).toBe(false);
-    held[0]?.answer();
+    expect(held[1]?.body).toContain("id='two'");
+    // One answer comes back; the other is still owed, so the client polls for it, one at a time.
+    held[1]?.answer("<iq xmlns='jabber:client' type='result' id='one'/>");
     await expect.poll(() => held.length).toBe(3);
-    expect(held[2]?.body).toContain("id='two'");
+    expect(held[2]?.body).not.toContain('<iq');
+    held[2]?.answer("<iq xmlns='jabber:client' type='result' id='two'/>");
+    // Nothing is owed any more: no poll follows.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(held).toHaveLength(3);
+    expect(socket.requestsInFlight).toBe(0);
+    expect(maxOpen).toBe(1);
     expect(held.map((h) => h.rid)).toEqual([0, 1, 2].map((i) => (held[0]?.rid ?? 0) + i));
     socket.end();
-    for (const h of held.slice(1)) h.answer();
   });
 
   it('does not re-poll in a loop when the server holds no request (hold=0)', async () => {

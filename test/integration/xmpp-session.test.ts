@@ -176,7 +176,7 @@ describe('account check over WebSocket', () => {
         timeoutMs: 15_000,
       }),
     );
-    expect(staleError).toMatchObject({ kind: 'wrong-password', condition: 'stale-keys' });
+    expect(staleError).toMatchObject({ kind: 'key-unusable', condition: 'stale-keys' });
   });
 
   it('a wrong password is wrong-password, over WebSocket and BOSH', async () => {

@@ -8,6 +8,7 @@ import type { CheckFailure, CheckPhase, ContactResult } from '../shared/check-ty
 import { isConfigured, type Settings } from '../shared/settings.ts';
 import { contactResults } from './contact-paths.ts';
 import {
+  dropRememberedPassword,
   forgetRefusedSecret,
   readSecret,
   rememberAfterLogin,
@@ -84,6 +85,7 @@ async function attempt(deps: CycleDeps, settings: Settings): Promise<Attempt> {
       failure: failure('invalid-settings', 'No account is set up yet.', deps.now()),
     };
   }
+  await dropRememberedPassword(deps.local);
   const secret = await readSecret(deps, settings.jid);
   if (secret === null) return { ok: false, settings, failure: failure('no-password', null, deps.now()) };
 
@@ -103,13 +105,14 @@ async function attempt(deps: CycleDeps, settings: Settings): Promise<Attempt> {
       },
     });
   } catch (error) {
-    if (error instanceof CheckError && error.kind === 'wrong-password')
+    if (error instanceof CheckError && (error.kind === 'wrong-password' || error.kind === 'key-unusable'))
       await forgetRefusedSecret(deps, secret);
     return { ok: false, settings, failure: failureFrom(error, deps.now()) };
   }
   await rememberAfterLogin(deps, settings.jid, {
+    mechanism: account.mechanism,
     scramKeys: account.scramKeys,
-    password: 'password' in secret ? secret.password : null,
+    withPassword: 'password' in secret,
   });
 
   const observed: Observed = {

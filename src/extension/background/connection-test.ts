@@ -59,7 +59,7 @@ export async function testConnection(
       null,
       deps.now(),
     );
-    observatoryDomains = Object.keys(snapshot.domains).length;
+    observatoryDomains = snapshot.domains.size;
   } catch (error) {
     observatoryError = errorText(error);
   }

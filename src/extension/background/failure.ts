@@ -7,6 +7,8 @@ import { CheckError, type CheckErrorKind } from './xmpp/errors.ts';
 
 const FROM_CHECK_ERROR: Record<CheckErrorKind, FailureKind> = {
   'wrong-password': 'wrong-password',
+  // Not the user's fault, and the password is not wrong: the popup asks for it as when none is stored.
+  'key-unusable': 'no-password',
   unreachable: 'server-unreachable',
   timeout: 'timeout',
   protocol: 'protocol',

@@ -145,6 +145,30 @@ describe('handleRequest', () => {
     expect(session.data.has('credentials')).toBe(false);
   });
 
+  it('switching accounts drops the previous account’s results, observations, failure and secrets', async () => {
+    const storage = memoryStorage({
+      settings: alice,
+      lastCheck: '2026-11-24T17:00:00.000Z',
+      results: [result('bob@weak.example', 'red')],
+      observed: { observations: [], userSoftware: null },
+      failure: { kind: 'timeout', message: 'x', at: '2026-11-24T17:00:00.000Z' },
+      rememberMe: { jid: 'alice@example.org' },
+    });
+    const session = memoryStorage();
+    const ctx = context(storage, { session });
+    await handleRequest(ctx, { type: 'saveCredentials', password: 'pw', remember: true });
+    // The same account saved again keeps everything.
+    await handleRequest(ctx, { type: 'saveSettings', settings: { ...alice, checkIntervalMinutes: 30 } });
+    expect(storage.data.has('results')).toBe(true);
+    await handleRequest(ctx, { type: 'saveSettings', settings: { ...alice, jid: 'bob@example.org' } });
+    expect([...storage.data.keys()]).toEqual(['settings']);
+    expect(session.data.size).toBe(0);
+    expect(await handleRequest(ctx, { type: 'getStatus' })).toMatchObject({
+      ok: true,
+      value: { account: 'bob@example.org', results: [], lastCheck: null, failure: null, credentials: 'none' },
+    });
+  });
+
   it('refuses a password before an account exists', async () => {
     expect(
       await handleRequest(context(memoryStorage()), {

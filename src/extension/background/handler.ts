@@ -6,7 +6,14 @@ import type { Reply, Request, ResponseMap, Status, TestConnectionResult } from '
 import { isConfigured, type Settings, validateSettings } from '../shared/settings.ts';
 import { overallLight } from './contact-paths.ts';
 import { credentialsState, forgetCredentials, type SecretAreas, saveCredentials } from './credentials.ts';
-import { readCheckResults, readFailure, readSettings, type StorageArea, writeSettings } from './storage.ts';
+import {
+  forgetResults,
+  readCheckResults,
+  readFailure,
+  readSettings,
+  type StorageArea,
+  writeSettings,
+} from './storage.ts';
 
 export interface HandlerContext {
   storage: StorageArea;
@@ -42,8 +49,11 @@ async function answer(context: HandlerContext, request: Request): Promise<Respon
       const result = validateSettings(request.settings);
       if (!result.ok) return { saved: false, errors: result.errors };
       const before = await readSettings(context.storage);
-      // Another account's secret must never be tried against this one.
-      if (before.jid !== result.settings.jid) await forgetCredentials(areas);
+      // Another account's secret must never be tried against this one, nor its results shown for it.
+      if (before.jid !== result.settings.jid) {
+        await forgetCredentials(areas);
+        await forgetResults(context.storage);
+      }
       await writeSettings(context.storage, result.settings);
       await context.onSettingsSaved(result.settings);
       return { saved: true, settings: result.settings };

@@ -20,6 +20,7 @@ let snapshotBody: unknown;
 let lookups: { domains: string[]; scanUnknown: boolean }[];
 let snapshotRequests: (string | undefined)[];
 let lookupStatus = 200;
+let endlessSent: () => number = () => 0;
 
 beforeAll(async () => {
   // Closing must not wait for the stalled answers below.
@@ -58,6 +59,47 @@ beforeAll(async () => {
       };
     },
   );
+  // Hostile answers: a body that never stops (no length), a length far over any cap, prototype names.
+  let sentBytes = 0;
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/endless/api/v1/:what',
+    handler: async (_request, reply) => {
+      reply.hijack();
+      reply.raw.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = `{"domain":"x.example","pad":"${'x'.repeat(64 * 1024)}"},`;
+      reply.raw.write('{"domains":[');
+      const pump = () => {
+        while (!reply.raw.destroyed && sentBytes < 1024 * 1024 * 1024 && reply.raw.write(chunk)) {
+          sentBytes += chunk.length;
+        }
+        if (!reply.raw.destroyed) reply.raw.once('drain', pump);
+      };
+      pump();
+    },
+  });
+  app.get('/declared/api/v1/snapshot', async (_request, reply) => {
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': 'application/json', 'content-length': String(2 ** 40) });
+    reply.raw.write('{"domains":[');
+  });
+  const named = (name: string) =>
+    JSON.stringify(domainSummary('good.example')).replace('"good.example"', `"${name}"`);
+  app.get('/proto/api/v1/snapshot', async (_request, reply) =>
+    reply
+      .header('content-type', 'application/json')
+      .send(
+        `{"__proto__":{"polluted":1},"domains":[${named('good.example')},${named('__proto__')},${named('constructor')}]}`,
+      ),
+  );
+  app.post('/proto/api/v1/lookup', async (_request, reply) =>
+    reply
+      .header('content-type', 'application/json')
+      .send(
+        `{"__proto__":{"polluted":1},"results":[{"domain":"__proto__","summary":${named('__proto__')}},{"domain":"hasOwnProperty","summary":null}]}`,
+      ),
+  );
+  endlessSent = () => sentBytes;
   base = `${await app.listen({ port: 0, host: '127.0.0.1' })}/`;
 });
 afterAll(async () => {
@@ -88,7 +130,7 @@ describe('refreshSnapshot', () => {
   it('downloads the snapshot, then revalidates it with its ETag', async () => {
     const first = await refreshSnapshot(options(), null, now);
     expect(first.etag).toBe('"v1"');
-    expect(Object.keys(first.domains)).toEqual(['good.example', 'weak.example']);
+    expect([...first.domains.keys()]).toEqual(['good.example', 'weak.example']);
     const later = new Date('2026-11-24T19:00:00Z');
     const second = await refreshSnapshot(options(), first, later);
     expect(snapshotRequests).toEqual([undefined, '"v1"']);
@@ -101,7 +143,7 @@ describe('refreshSnapshot', () => {
       domains: [domainSummary('good.example'), { domain: 'bad.example' }, 7],
     };
     const snapshot = await refreshSnapshot(options(), null, now);
-    expect(Object.keys(snapshot.domains)).toEqual(['good.example']);
+    expect([...snapshot.domains.keys()]).toEqual(['good.example']);
   });
 
   it.each([
@@ -193,6 +235,51 @@ describe('lookupSummaries', () => {
     await expect(lookupSummaries(options(), ['known.example'])).rejects.toThrow(
       "The observatory's lookup answered HTTP 429.",
     );
+  });
+});
+
+describe('hostile answers', () => {
+  it('an endless snapshot or lookup body is cut at the cap, with a clear error', async () => {
+    const cap = 1024 * 1024;
+    const capped = { ...options(), baseUrl: `${base}endless/`, maxBytes: { snapshot: cap, lookup: cap } };
+    await expect(refreshSnapshot(capped, null, now)).rejects.toThrow(
+      "The observatory's snapshot is larger than 1024 KiB; Hoplight did not read it.",
+    );
+    await expect(lookupSummaries(capped, ['a.example'])).rejects.toThrow(
+      "The observatory's lookup answer is larger than 1024 KiB; Hoplight did not read it.",
+    );
+    // The client stopped reading: the server got no further than socket buffers past the cap, far from a gigabyte.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(endlessSent()).toBeLessThan(2 * (cap + 16 * 1024 * 1024));
+  });
+
+  it('the default caps hold too: a lookup answer past 4 MiB is refused', async () => {
+    await expect(
+      lookupSummaries({ ...options(), baseUrl: `${base}endless/` }, ['a.example']),
+    ).rejects.toThrow(/lookup answer is larger than 4096 KiB/);
+  });
+
+  it('a declared length over the cap is refused before any of the body is read', async () => {
+    await expect(refreshSnapshot({ ...options(), baseUrl: `${base}declared/` }, null, now)).rejects.toThrow(
+      /snapshot is larger than/,
+    );
+  });
+
+  it('domains named __proto__ or constructor are plain keys of a Map, and no prototype changes', async () => {
+    const snapshot = await refreshSnapshot({ ...options(), baseUrl: `${base}proto/` }, null, now);
+    expect(snapshot.domains).toBeInstanceOf(Map);
+    expect([...snapshot.domains.keys()].sort()).toEqual(['__proto__', 'constructor', 'good.example']);
+    expect(snapshot.domains.get('__proto__')?.domain).toBe('__proto__');
+    const found = await lookupSummaries({ ...options(), baseUrl: `${base}proto/` }, [
+      '__proto__',
+      'hasOwnProperty',
+    ]);
+    expect(found.get('__proto__')?.domain).toBe('__proto__');
+    expect(found.get('hasOwnProperty')).toBeNull();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.keys(Object.prototype)).toEqual([]);
+    const { summaries } = await summariesFor(options(), ['__proto__', 'constructor'], snapshot, true);
+    expect([...summaries.keys()].sort()).toEqual(['__proto__', 'constructor']);
   });
 });
 

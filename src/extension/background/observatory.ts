@@ -1,5 +1,7 @@
 // The observatory over HTTP (DESIGN §6: the extension knows it only through its API): the snapshot,
-// revalidated with its ETag, and one lookup for the domains the snapshot lacks.
+// revalidated with its ETag, and one lookup for the domains the snapshot lacks. Every answer is
+// untrusted: read up to a size cap (a huge body must not exhaust the worker's memory) and parsed into
+// Maps (a domain named `__proto__` must not reach an object's prototype).
 
 import {
   type LookupRequest,
@@ -19,8 +21,16 @@ export interface SnapshotCache {
   etag: string | null;
   fetchedAt: string;
   /** By normalised domain. */
-  domains: Record<string, DomainSummary>;
+  domains: ReadonlyMap<string, DomainSummary>;
 }
+
+/**
+ * Caps on what an answer may hold. The observatory aims at 100,000 domains of about 1 KB of summary
+ * each (100 MB of snapshot); a lookup carries at most MAX_LOOKUP_DOMAINS.
+ */
+export const MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024;
+export const MAX_SNAPSHOT_DOMAINS = 250_000;
+export const MAX_LOOKUP_BYTES = 4 * 1024 * 1024;
 
 export interface ObservatoryOptions {
   /** Base URL from the settings, e.g. `https://observatory.example/`. */
@@ -28,6 +38,8 @@ export interface ObservatoryOptions {
   fetch: typeof fetch;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Size caps in bytes (default MAX_SNAPSHOT_BYTES and MAX_LOOKUP_BYTES). */
+  maxBytes?: { snapshot?: number; lookup?: number };
 }
 
 /** The API allows this many domains per lookup. */
@@ -59,14 +71,59 @@ function didNotAnswer(options: ObservatoryOptions, error: unknown): ObservatoryE
   return new ObservatoryError(`The observatory at ${options.baseUrl} did not answer (${reason}).`);
 }
 
-/** The body as JSON. The request's time budget covers the body too: a stalled body is no answer. */
-async function json(options: ObservatoryOptions, response: Response, what: string): Promise<unknown> {
+function tooLarge(what: string, maxBytes: number): ObservatoryError {
+  return new ObservatoryError(
+    `The observatory's ${what} is larger than ${Math.round(maxBytes / 1024)} KiB; Hoplight did not read it.`,
+  );
+}
+
+/** The body, read up to `maxBytes` and no further. */
+async function cappedText(response: Response, what: string, maxBytes: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => {});
+    throw tooLarge(what, maxBytes);
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  // Decoded as it arrives, so the bytes and the text are never both held whole.
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(what, maxBytes);
+    }
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
+}
+
+/** The body as JSON, at most `maxBytes`. The request's time budget covers the body too: a stalled body is no answer. */
+async function json(
+  options: ObservatoryOptions,
+  response: Response,
+  what: string,
+  maxBytes: number,
+): Promise<unknown> {
+  let text: string;
   try {
-    return await response.json();
+    text = await cappedText(response, what, maxBytes);
   } catch (error) {
+    if (error instanceof ObservatoryError) throw error;
     if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
       throw didNotAnswer(options, error);
     }
+    throw new ObservatoryError(`The observatory's ${what} broke off.`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
     throw new ObservatoryError(`The observatory's ${what} is not JSON.`);
   }
 }
@@ -96,13 +153,22 @@ export async function refreshSnapshot(
   if (!response.ok) {
     throw new ObservatoryError(`The observatory's snapshot answered HTTP ${response.status}.`);
   }
-  const body = (await json(options, response, 'snapshot')) as Partial<SnapshotResponse> | null;
+  const body = (await json(
+    options,
+    response,
+    'snapshot',
+    options.maxBytes?.snapshot ?? MAX_SNAPSHOT_BYTES,
+  )) as Partial<SnapshotResponse> | null;
   if (typeof body !== 'object' || body === null || !Array.isArray(body.domains)) {
     throw new ObservatoryError("The observatory's snapshot has no list of domains.");
   }
-  // No prototype: a summary for the domain "__proto__" replaced a plain object's prototype.
-  const domains: Record<string, DomainSummary> = Object.create(null);
-  for (const summary of validSummaries(body.domains)) domains[summary.domain] = summary;
+  if (body.domains.length > MAX_SNAPSHOT_DOMAINS) {
+    throw new ObservatoryError(
+      `The observatory's snapshot lists ${body.domains.length} domains, more than the ${MAX_SNAPSHOT_DOMAINS} Hoplight reads.`,
+    );
+  }
+  const domains = new Map<string, DomainSummary>();
+  for (const summary of validSummaries(body.domains)) domains.set(summary.domain, summary);
   return { etag: response.headers.get('etag'), fetchedAt: now.toISOString(), domains };
 }
 
@@ -125,7 +191,12 @@ export async function lookupSummaries(
     if (!response.ok)
       throw new ObservatoryError(`The observatory's lookup answered HTTP ${response.status}.`);
     // Checked field by field below: an answer is untrusted until each part has the shape it claims.
-    const body = (await json(options, response, 'lookup answer')) as Partial<LookupResponse> | null;
+    const body = (await json(
+      options,
+      response,
+      'lookup answer',
+      options.maxBytes?.lookup ?? MAX_LOOKUP_BYTES,
+    )) as Partial<LookupResponse> | null;
     if (typeof body !== 'object' || body === null || !Array.isArray(body.results)) {
       throw new ObservatoryError("The observatory's lookup answer has no results.");
     }
@@ -152,7 +223,7 @@ export async function summariesFor(
   const summaries = new Map<string, DomainSummary>();
   const missing: string[] = [];
   for (const domain of new Set(domains)) {
-    const known = snapshot.domains[domain];
+    const known = snapshot.domains.get(domain);
     if (known) summaries.set(domain, known);
     else missing.push(domain);
   }

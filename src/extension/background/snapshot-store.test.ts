@@ -109,14 +109,16 @@ describe('the snapshot store with 100,000 domains', () => {
       domainCount: count,
     });
     // The old way fails at this size: storage.local refuses it.
-    await expect(local.set({ [LEGACY_SNAPSHOT_KEY]: first })).rejects.toThrow(/quota/);
+    await expect(
+      local.set({ [LEGACY_SNAPSHOT_KEY]: { ...first, domains: Object.fromEntries(first.domains) } }),
+    ).rejects.toThrow(/quota/);
 
     // The next check reads it back (as a background that restarted would) and revalidates by ETag.
     const restarted = cacheSnapshotStore(caches, local);
     const cached = await restarted.read(OBSERVATORY);
     expect(cached?.etag).toBe('"big-1"');
-    expect(Object.keys(cached?.domains ?? {})).toHaveLength(count);
-    expect(cached?.domains['d99999.example']).toEqual(first.domains['d99999.example']);
+    expect(cached?.domains.size).toBe(count);
+    expect(cached?.domains.get('d99999.example')).toEqual(first.domains.get('d99999.example'));
     const later = new Date('2026-11-24T19:00:00Z');
     const second = await refreshSnapshot(options, cached, later);
     expect(requests).toEqual([null, '"big-1"']);
@@ -131,7 +133,7 @@ describe('cacheSnapshotStore', () => {
   const snapshot = {
     etag: '"v1"',
     fetchedAt: '2026-11-24T18:00:00.000Z',
-    domains: { 'a.example': domainSummary('a.example') },
+    domains: new Map([['a.example', domainSummary('a.example')]]),
   };
 
   it("gives nothing for another observatory, and drops the old one's body when it stores the new", async () => {

@@ -45,9 +45,8 @@ export function cacheSnapshotStore(caches: SnapshotCaches, local: StorageArea): 
         if (!response) return null;
         // The ETag travels with the body it names, so a body and a foreign ETag never pair up.
         const etag = response.headers.get('etag');
-        const domains = (await response.json()) as unknown;
-        if (typeof domains !== 'object' || domains === null || Array.isArray(domains)) return null;
-        return { etag, fetchedAt: facts.fetchedAt, domains: domains as Record<string, DomainSummary> };
+        const domains = summariesFromCache(await response.json());
+        return domains ? { etag, fetchedAt: facts.fetchedAt, domains } : null;
       } catch {
         // A cache the browser evicted or a body cut short: the next check downloads it again.
         return null;
@@ -60,7 +59,8 @@ export function cacheSnapshotStore(caches: SnapshotCaches, local: StorageArea): 
           await caches.delete(SNAPSHOT_CACHE);
           const headers = new Headers({ 'content-type': 'application/json' });
           if (snapshot.etag) headers.set('etag', snapshot.etag);
-          const body = JSON.stringify(snapshot.domains);
+          // A list, not an object keyed by domain: nothing in it is ever an object's key.
+          const body = JSON.stringify([...snapshot.domains.values()]);
           await (await caches.open(SNAPSHOT_CACHE)).put(key(observatoryUrl), new Response(body, { headers }));
         } catch (error) {
           // No Cache API here (Firefox private windows refuse it) or no room: this check has its
@@ -71,7 +71,7 @@ export function cacheSnapshotStore(caches: SnapshotCaches, local: StorageArea): 
       const facts: SnapshotFacts = {
         observatoryUrl,
         fetchedAt: snapshot.fetchedAt,
-        domainCount: Object.keys(snapshot.domains).length,
+        domainCount: snapshot.domains.size,
       };
       await local.set({ [SNAPSHOT_FACTS_KEY]: facts });
       await local.remove([LEGACY_SNAPSHOT_KEY]);
@@ -90,6 +90,23 @@ export function memorySnapshotStore(): SnapshotStore {
       kept = { observatoryUrl, snapshot };
     },
   };
+}
+
+/** What an earlier write cached: a list of summaries (an object keyed by domain before). */
+function summariesFromCache(value: unknown): Map<string, DomainSummary> | null {
+  const list = Array.isArray(value)
+    ? value
+    : typeof value === 'object' && value !== null
+      ? Object.values(value)
+      : null;
+  if (!list) return null;
+  const domains = new Map<string, DomainSummary>();
+  for (const summary of list as Partial<DomainSummary>[]) {
+    // Ours, but garbled: download it again rather than use part of it.
+    if (typeof summary?.domain !== 'string') return null;
+    domains.set(summary.domain, summary as DomainSummary);
+  }
+  return domains;
 }
 
 function parseFacts(value: unknown): SnapshotFacts | null {

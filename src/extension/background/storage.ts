@@ -73,6 +73,11 @@ export async function writeCheckResults(
   else await area.remove([FAILURE_KEY]);
 }
 
+/** Another account was set: its results, observations and last failure are not this one's. */
+export async function forgetResults(area: StorageArea): Promise<void> {
+  await area.remove([LAST_CHECK_KEY, RESULTS_KEY, OBSERVED_KEY, FAILURE_KEY]);
+}
+
 /** The last check's observations; empty before the first check or after one of an older version. */
 export async function readObserved(area: StorageArea): Promise<Observed> {
   const stored = (await area.get([OBSERVED_KEY]))[OBSERVED_KEY] as Partial<Observed> | undefined;

@@ -6,6 +6,7 @@
 import type { TargetedSubmitEvent } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorText } from '../../core/error-text.ts';
+import { CREDENTIALS_TEXT } from '../shared/credentials-text.ts';
 import {
   type CredentialsState,
   request,
@@ -25,11 +26,7 @@ import { dataCollectionFor, hostPatterns } from './host-access.ts';
 /** Asks the browser for host access and, in Firefox, for the optional data collection, in one prompt. */
 export type RequestHostAccess = (wanted: { origins: string[]; dataCollection: string[] }) => Promise<boolean>;
 
-const CREDENTIAL_WORDS: Record<CredentialsState, string> = {
-  none: 'No password is stored: enter it to run checks.',
-  session: 'The password is kept until the browser closes.',
-  remembered: 'You are remembered on this device (as SCRAM keys where your server offers SCRAM).',
-};
+const CREDENTIAL_WORDS: Record<CredentialsState, string> = CREDENTIALS_TEXT;
 
 type TestState = { kind: 'running' } | { kind: 'done'; result: TestConnectionResult } | null;
 

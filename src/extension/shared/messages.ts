@@ -27,7 +27,19 @@ export interface Status {
   stale: boolean;
 }
 
-export type CredentialsState = 'none' | 'session' | 'remembered';
+/**
+ * Where the account's secret is: nowhere; this browser session only; this session while "remember me"
+ * waits for the next login to store SCRAM keys; remembered (SCRAM keys on this device); or this
+ * session only because the server cannot be remembered (PLAIN only, or a new salt at every login).
+ * The English sentences are in credentials-text.ts.
+ */
+export type CredentialsState =
+  | 'none'
+  | 'session'
+  | 'remember-pending'
+  | 'remembered'
+  | 'session-plain-only'
+  | 'session-salt-changes';
 
 export type SaveSettingsResult =
   | { saved: true; settings: Settings }

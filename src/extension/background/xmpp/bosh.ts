@@ -4,12 +4,19 @@
 //
 // xmpp.js writes RFC 7395 framing (`<open/>`, `<close/>`, stanzas one per write) to our socket; the
 // socket turns those into BOSH requests and hands back the same framing, so FramedParser reads it.
+//
+// One request is in flight at a time, carrying every stanza pending when it leaves; the next leaves
+// when it returns, with the next rid. Two requests sent at once can reach the server out of rid order
+// on two HTTP connections, and ejabberd 23.01 does not put them back in order: it hangs the session.
+// An empty poll is sent only while the server owes us an answer, so a stanza never waits behind a poll
+// the server would hold for `wait` seconds with nothing to say.
 
 import type { SocketLike } from '@xmpp/connection';
 import Connection from '@xmpp/connection';
 import { EventEmitter } from '@xmpp/events';
 import FramedParser from '@xmpp/websocket/lib/FramedParser.js';
 import xml, { type Element } from '@xmpp/xml';
+import { parse } from 'ltx';
 import { withDeadline } from '../../../core/deadline.ts';
 import { errorText } from '../../../core/error-text.ts';
 import {
@@ -88,6 +95,9 @@ const CONDITION_TEXT: Record<string, string> = {
   'undefined-condition': 'the connection manager ended the session for an unstated reason',
 };
 
+/** How long a terminate waits behind a request that has just left. */
+const TERMINATE_GAP_MS = 100;
+
 export function isSecureEndpoint(url: string): boolean {
   return new URL(url).protocol === 'https:';
 }
@@ -115,6 +125,12 @@ export class BoshSocket extends EventEmitter implements SocketLike {
   #arrived = new Map<number, PendingResponse>();
   #inflight = new Map<number, AbortController>();
   #queue: string[] = [];
+  /** Ids of our iq get/set not yet answered: the server owes us their results. */
+  #unansweredIqs = new Set<string>();
+  /** We sent something the server answers (session creation, restart, a payload) and no payload came back since. */
+  #answerDue = false;
+  #pumpScheduled = false;
+  #lastSentAt = Number.NEGATIVE_INFINITY;
   #restartPending = false;
   #creating = false;
   #terminating = false;
@@ -169,14 +185,11 @@ export class BoshSocket extends EventEmitter implements SocketLike {
     if (this.#session && !this.#terminating) {
       this.#terminating = true;
       const rid = this.#takeRid();
+      const body = terminateBody({ rid, sid: this.#session.sid });
       // Best effort and not tracked, so closing below does not abort it: the answer does not matter.
-      this.#post(
-        rid,
-        terminateBody({ rid, sid: this.#session.sid }),
-        'terminate',
-        this.options.marginMs,
-        false,
-      ).catch(() => {});
+      this.#afterLastSend(() =>
+        this.#post(rid, body, 'terminate', this.options.marginMs, false).catch(() => {}),
+      );
     }
     this.#finish(false);
   }
@@ -198,8 +211,10 @@ export class BoshSocket extends EventEmitter implements SocketLike {
       return;
     } else {
       this.#queue.push(frame.data);
+      const iq = iqRequestId(frame.data);
+      if (iq !== null) this.#unansweredIqs.add(iq);
     }
-    this.#pump();
+    this.#schedulePump();
   }
 
   #takeRid(): number {
@@ -217,6 +232,7 @@ export class BoshSocket extends EventEmitter implements SocketLike {
     this.#creating = true;
     const { wait, hold } = this.options;
     const rid = this.#takeRid();
+    this.#answerDue = true;
     this.#send(
       rid,
       createSessionBody({ rid, to: this.#to, lang: this.#lang, wait, hold, from }),
@@ -231,39 +247,63 @@ export class BoshSocket extends EventEmitter implements SocketLike {
     this.#terminating = true;
     this.#queue = [];
     const rid = this.#takeRid();
-    this.#send(rid, terminateBody({ rid, sid: this.#session.sid }), 'terminate', this.#session.wait);
+    const body = terminateBody({ rid, sid: this.#session.sid });
+    const wait = this.#session.wait;
+    this.#afterLastSend(() => this.#send(rid, body, 'terminate', wait));
   }
 
-  /** Sends what is queued, keeping at most `requests` open and one empty poll when idle. */
+  /**
+   * A terminate may go beside the request in flight (XEP-0124 §11), but not right behind it: one that
+   * left a moment ago might still be overtaken on its way, and ejabberd 23.01 does not reorder.
+   */
+  #afterLastSend(send: () => void): void {
+    const sinceLast = performance.now() - this.#lastSentAt;
+    if (this.#inflight.size === 0 || sinceLast >= TERMINATE_GAP_MS) send();
+    else setTimeout(send, TERMINATE_GAP_MS - sinceLast);
+  }
+
+  /**
+   * After the current tick: stanzas written together (xmpp.js writes one per call) and those written
+   * in reaction to a response travel in one request.
+   */
+  #schedulePump(): void {
+    if (this.#pumpScheduled) return;
+    this.#pumpScheduled = true;
+    setTimeout(() => {
+      this.#pumpScheduled = false;
+      this.#pump();
+    }, 0);
+  }
+
+  /** Sends what is pending when no request is in flight; polls empty only while an answer is owed. */
   #pump(): void {
     const session = this.#session;
-    if (!session || this.#closed || this.#terminating) return;
-    while (this.#inflight.size < session.requests) {
-      if (this.#restartPending) {
-        this.#restartPending = false;
-        const rid = this.#takeRid();
-        this.#send(
-          rid,
-          restartBody({ rid, sid: session.sid, to: this.#to, lang: this.#lang }),
-          'restart',
-          session.wait,
-        );
-        continue;
-      }
-      if (this.#queue.length === 0) {
-        if (this.#inflight.size > 0) return;
-        // A server that holds nothing answers empty polls at once: poll every `polling` s, not in a loop.
-        if (session.hold === 0) {
-          this.#schedulePoll(session.polling);
-          return;
-        }
-      }
-      const payloads = this.#queue;
-      this.#queue = [];
+    if (!session || this.#closed || this.#terminating || this.#inflight.size > 0) return;
+    if (this.#restartPending) {
+      this.#restartPending = false;
+      this.#answerDue = true;
       const rid = this.#takeRid();
-      this.#send(rid, payloadBody({ rid, sid: session.sid, payloads }), 'data', session.wait);
-      if (payloads.length === 0) return;
+      this.#send(
+        rid,
+        restartBody({ rid, sid: session.sid, to: this.#to, lang: this.#lang }),
+        'restart',
+        session.wait,
+      );
+      return;
     }
+    if (this.#queue.length === 0) {
+      if (!this.#answerDue && this.#unansweredIqs.size === 0) return;
+      // A server that holds nothing answers empty polls at once: poll every `polling` s, not in a loop.
+      if (session.hold === 0) {
+        this.#schedulePoll(session.polling);
+        return;
+      }
+    }
+    const payloads = this.#queue;
+    this.#queue = [];
+    if (payloads.length > 0) this.#answerDue = true;
+    const rid = this.#takeRid();
+    this.#send(rid, payloadBody({ rid, sid: session.sid, payloads }), 'data', session.wait);
   }
 
   #schedulePoll(seconds: number): void {
@@ -296,6 +336,7 @@ export class BoshSocket extends EventEmitter implements SocketLike {
     // Ended early by #finish (the session is over) or by the deadline; either reason is a BoshError.
     const controller = new AbortController();
     if (track) this.#inflight.set(rid, controller);
+    this.#lastSentAt = performance.now();
     try {
       return await withDeadline((signal) => this.#exchange(url, body, signal), {
         ms: timeoutMs,
@@ -366,7 +407,8 @@ export class BoshSocket extends EventEmitter implements SocketLike {
       this.#handle(next);
       if (this.#closed) return;
     }
-    this.#pump();
+    // Once the parser and xmpp.js have seen the answer, so that what they write in reply goes with the next request.
+    this.#delivery = this.#delivery.then(() => this.#schedulePump());
   }
 
   #handle({ kind, body }: PendingResponse): void {
@@ -382,7 +424,12 @@ export class BoshSocket extends EventEmitter implements SocketLike {
         this.#emitOpen();
       }
     }
-    for (const payload of body.payloads) this.#deliver(payload);
+    if (body.payloads.length > 0) this.#answerDue = false;
+    for (const payload of body.payloads) {
+      const answered = iqAnswerId(payload);
+      if (answered !== null) this.#unansweredIqs.delete(answered);
+      this.#deliver(payload);
+    }
     if (kind === 'terminate') {
       this.#deliverClose();
       return;
@@ -457,6 +504,30 @@ export class BoshSocket extends EventEmitter implements SocketLike {
     this.#delivery = this.#delivery.then(() => {
       this.emit('close', dirty, reason);
     });
+  }
+}
+
+/** The id of an iq get/set (a request the server must answer), else null. */
+function iqRequestId(data: string): string | null {
+  if (!data.startsWith('<iq')) return null;
+  const attrs = parseAttrs(data);
+  return (attrs?.type === 'get' || attrs?.type === 'set') && typeof attrs.id === 'string' ? attrs.id : null;
+}
+
+/** The id of an iq result/error (an answer to one of ours), else null. */
+function iqAnswerId(data: string): string | null {
+  if (!data.startsWith('<iq')) return null;
+  const attrs = parseAttrs(data);
+  return (attrs?.type === 'result' || attrs?.type === 'error') && typeof attrs.id === 'string'
+    ? attrs.id
+    : null;
+}
+
+function parseAttrs(data: string): Record<string, unknown> | null {
+  try {
+    return parse(data).attrs as Record<string, unknown>;
+  } catch {
+    return null;
   }
 }
 

@@ -1,8 +1,13 @@
 // The few ways an account check can fail, as the check cycle and the popup need to tell them apart.
 
 export type CheckErrorKind =
-  /** SASL said not-authorized, or stored SCRAM keys no longer match: ask the user for the password. */
+  /** SASL said not-authorized: ask the user for the password. */
   | 'wrong-password'
+  /**
+   * Remembered SCRAM keys cannot log in (another salt, or their mechanism is no longer offered): not
+   * the user's fault; ask for the password again without saying it is wrong.
+   */
+  | 'key-unusable'
   /** Nothing answered at the endpoint: connection refused, DNS, TLS or HTTP failure. */
   | 'unreachable'
   /** Something answered, but not within the time budget. */

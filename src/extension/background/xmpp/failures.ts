@@ -13,25 +13,28 @@ export interface FailureContext {
   connected: boolean;
 }
 
-const WRONG_PASSWORD = new Set(['not-authorized', 'credentials-expired', 'no-scram']);
+const WRONG_PASSWORD = new Set(['not-authorized', 'credentials-expired']);
 
 export function toCheckError(error: unknown, context: FailureContext): CheckError {
   if (error instanceof CheckError) return error;
   const { endpoint, domain } = context;
   if (error instanceof ScramError) {
-    return error.reason === 'stale-keys'
-      ? new CheckError('wrong-password', error.message, { condition: 'stale-keys', cause: error })
+    return error.reason === 'stale-keys' || error.reason === 'wrong-mechanism'
+      ? new CheckError(
+          'key-unusable',
+          `${domain} sent another salt for its password check than the remembered key was made with (some servers, such as an ejabberd that stores passwords in plain form, pick a new one at every login), so the remembered key cannot log in`,
+          { condition: error.reason, cause: error },
+        )
       : new CheckError('protocol', `SCRAM login failed: ${error.message}`, {
           condition: error.reason,
           cause: error,
         });
   }
   if (error instanceof SaslError) {
+    if (error.condition === 'no-scram')
+      return new CheckError('key-unusable', error.message, { condition: error.condition, cause: error });
     if (WRONG_PASSWORD.has(error.condition)) {
-      const message =
-        error.condition === 'no-scram'
-          ? error.message
-          : `${domain} refused the user name or password (${error.condition})`;
+      const message = `${domain} refused the user name or password (${error.condition})`;
       return new CheckError('wrong-password', message, { condition: error.condition, cause: error });
     }
     if (error.condition === 'insecure-plain')

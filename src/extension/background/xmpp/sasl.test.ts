@@ -3,6 +3,27 @@ import { describe, expect, it } from 'vitest';
 import { chooseMechanism, SaslError } from './sasl.ts';
 
 describe('chooseMechanism', () => {
+  it('takes the strongest SCRAM offered, in any order', () => {
+    const any = { hasPassword: true, plainAllowed: true };
+    expect(chooseMechanism(['SCRAM-SHA-1', 'SCRAM-SHA-512', 'SCRAM-SHA-256', 'PLAIN'], any)).toBe(
+      'SCRAM-SHA-512',
+    );
+    expect(chooseMechanism(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-1'], any)).toBe('SCRAM-SHA-256');
+    expect(chooseMechanism(['SCRAM-SHA-512', 'SCRAM-SHA-1'], { ...any, only: ['SCRAM-SHA-1'] })).toBe(
+      'SCRAM-SHA-1',
+    );
+  });
+
+  it('logs in with stored keys only by the mechanism they were made for', () => {
+    const keys = { hasPassword: false, plainAllowed: true };
+    expect(chooseMechanism(['SCRAM-SHA-512', 'SCRAM-SHA-1'], { ...keys, keysFor: 'SCRAM-SHA-1' })).toBe(
+      'SCRAM-SHA-1',
+    );
+    expect(() => chooseMechanism(['SCRAM-SHA-1', 'PLAIN'], { ...keys, keysFor: 'SCRAM-SHA-256' })).toThrow(
+      expect.objectContaining({ condition: 'no-scram' }),
+    );
+  });
+
   it('prefers SCRAM-SHA-1 even where PLAIN is allowed and listed first', () => {
     expect(chooseMechanism(['PLAIN', 'SCRAM-SHA-1'], { hasPassword: true, plainAllowed: true })).toBe(
       'SCRAM-SHA-1',

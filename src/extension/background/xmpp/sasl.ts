@@ -1,13 +1,21 @@
-// SASL (RFC 6120 §6) stream feature: SCRAM-SHA-1 first, PLAIN only where allowed. Ours rather than
+// SASL (RFC 6120 §6) stream feature: the strongest SCRAM offered, PLAIN only where allowed. Ours rather than
 // @xmpp/sasl because that one drops the data of <success/>, where the server proves itself in SCRAM.
 import { procedure } from '@xmpp/events';
 import type { StreamFeatures } from '@xmpp/stream-features';
 import xml, { type Element } from '@xmpp/xml';
-import { fromBase64, ScramClient, type ScramKeys, type ScramSecret, toBase64 } from './scram.ts';
+import {
+  fromBase64,
+  SCRAM_MECHANISMS,
+  ScramClient,
+  type ScramKeys,
+  type ScramMechanism,
+  type ScramSecret,
+  toBase64,
+} from './scram.ts';
 
 export const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
 
-export type SaslMechanism = 'SCRAM-SHA-1' | 'PLAIN';
+export type SaslMechanism = ScramMechanism | 'PLAIN';
 
 /** A refusal or failure during authentication; `condition` is RFC 6120 §6.5's when the server sent one. */
 export class SaslError extends Error {
@@ -28,20 +36,39 @@ export class SaslError extends Error {
 }
 
 /**
- * Picks the mechanism, or says why none will do. PLAIN needs the password and `plainAllowed`
- * (a secure or loopback transport, decided by the caller).
+ * Picks the mechanism, or says why none will do: the strongest SCRAM offered (SHA-512, SHA-256,
+ * SHA-1); stored keys only with the mechanism they were made for; PLAIN needs the password and
+ * `plainAllowed` (a secure or loopback transport, decided by the caller). `only` narrows what we
+ * may pick (tests prove each mechanism a server offers with it).
  */
 export function chooseMechanism(
   offered: readonly string[],
-  options: { hasPassword: boolean; plainAllowed: boolean },
+  options: {
+    hasPassword: boolean;
+    plainAllowed: boolean;
+    keysFor?: ScramMechanism;
+    only?: readonly SaslMechanism[];
+  },
 ): SaslMechanism {
-  if (offered.includes('SCRAM-SHA-1')) return 'SCRAM-SHA-1';
-  if (offered.includes('PLAIN')) {
+  const usable = options.only
+    ? offered.filter((m) => (options.only as readonly string[]).includes(m))
+    : offered;
+  if (options.keysFor) {
+    if (usable.includes(options.keysFor)) return options.keysFor;
+    throw new SaslError(
+      'no-scram',
+      '',
+      `the server no longer offers ${options.keysFor}, which the remembered keys are for: enter the password again`,
+    );
+  }
+  const scram = [...SCRAM_MECHANISMS].reverse().find((m) => usable.includes(m));
+  if (scram) return scram;
+  if (usable.includes('PLAIN')) {
     if (!options.hasPassword) {
       throw new SaslError(
         'no-scram',
         '',
-        'the server no longer offers SCRAM-SHA-1, so the stored keys cannot log in: enter the password again',
+        'the server no longer offers SCRAM, so the stored keys cannot log in: enter the password again',
       );
     }
     if (!options.plainAllowed) {
@@ -56,7 +83,7 @@ export function chooseMechanism(
   throw new SaslError(
     'no-mechanism',
     '',
-    `the server offers no SASL mechanism we support (offered: ${offered.join(', ') || 'none'}; we need SCRAM-SHA-1 or PLAIN)`,
+    `the server offers no SASL mechanism we support (offered: ${offered.join(', ') || 'none'}; we need SCRAM-SHA-512, SCRAM-SHA-256, SCRAM-SHA-1 or PLAIN)`,
   );
 }
 
@@ -69,6 +96,8 @@ export interface SaslFeatureOptions {
   username: string;
   secret: ScramSecret;
   plainAllowed: () => boolean;
+  /** Only these mechanisms may be picked (default: any we speak). */
+  only?: readonly SaslMechanism[];
   /** Called once SCRAM succeeded and the server proved itself; the keys can replace the password. */
   onAuthenticated?: (result: { mechanism: SaslMechanism; scramKeys: ScramKeys | null }) => void;
 }
@@ -92,7 +121,7 @@ async function authenticate(
     return null;
   }
 
-  const scram = new ScramClient(options.username, options.secret);
+  const scram = new ScramClient(mechanism, options.username, options.secret);
   let keys: ScramKeys | null = null;
   let answeredChallenge = false;
   await procedure(
@@ -139,6 +168,8 @@ export function saslFeature(
     const mechanism = chooseMechanism(offered, {
       hasPassword: 'password' in options.secret,
       plainAllowed: options.plainAllowed(),
+      ...('keys' in options.secret ? { keysFor: options.secret.keys.mechanism } : {}),
+      ...(options.only ? { only: options.only } : {}),
     });
     const scramKeys = await authenticate(entity, mechanism, options);
     options.onAuthenticated?.({ mechanism, scramKeys });

@@ -18,7 +18,7 @@ const SERVER_FINAL = 'v=rmF9pqV8S7suAoZWja4dJRkFsKQ=';
 
 describe('SCRAM-SHA-1 against the RFC 5802 test vector', () => {
   it('produces the RFC client messages from the password and accepts the server signature', async () => {
-    const scram = new ScramClient('user', { password: 'pencil' }, CLIENT_NONCE);
+    const scram = new ScramClient('SCRAM-SHA-1', 'user', { password: 'pencil' }, CLIENT_NONCE);
     expect(scram.first()).toBe(CLIENT_FIRST);
     expect(await scram.final(SERVER_FIRST)).toBe(CLIENT_FINAL);
     const keys = scram.verify(SERVER_FINAL);
@@ -26,16 +26,16 @@ describe('SCRAM-SHA-1 against the RFC 5802 test vector', () => {
   });
 
   it('logs in from stored keys alone, with the same proof', async () => {
-    const keys = await deriveKeys('pencil', 'QSXCR+Q6sek8bf92', 4096);
-    const scram = new ScramClient('user', { keys }, CLIENT_NONCE);
+    const keys = await deriveKeys('SCRAM-SHA-1', 'pencil', 'QSXCR+Q6sek8bf92', 4096);
+    const scram = new ScramClient('SCRAM-SHA-1', 'user', { keys }, CLIENT_NONCE);
     scram.first();
     expect(await scram.final(SERVER_FIRST)).toBe(CLIENT_FINAL);
     expect(scram.verify(SERVER_FINAL)).toEqual(keys);
   });
 
   it('refuses stored keys when the server changed salt or iterations', async () => {
-    const keys = await deriveKeys('pencil', 'QSXCR+Q6sek8bf92', 4096);
-    const scram = new ScramClient('user', { keys }, CLIENT_NONCE);
+    const keys = await deriveKeys('SCRAM-SHA-1', 'pencil', 'QSXCR+Q6sek8bf92', 4096);
+    const scram = new ScramClient('SCRAM-SHA-1', 'user', { keys }, CLIENT_NONCE);
     scram.first();
     await expect(scram.final(SERVER_FIRST.replace('i=4096', 'i=8192'))).rejects.toMatchObject({
       reason: 'stale-keys',
@@ -43,7 +43,7 @@ describe('SCRAM-SHA-1 against the RFC 5802 test vector', () => {
   });
 
   it('rejects a wrong server signature (no mutual authentication)', async () => {
-    const scram = new ScramClient('user', { password: 'pencil' }, CLIENT_NONCE);
+    const scram = new ScramClient('SCRAM-SHA-1', 'user', { password: 'pencil' }, CLIENT_NONCE);
     scram.first();
     await scram.final(SERVER_FIRST);
     expect(() => scram.verify('v=AAAAAAAAAAAAAAAAAAAAAAAAAAA=')).toThrow(/server signature is wrong/);
@@ -51,9 +51,49 @@ describe('SCRAM-SHA-1 against the RFC 5802 test vector', () => {
   });
 
   it('a different password gives a different proof', async () => {
-    const scram = new ScramClient('user', { password: 'pencil2' }, CLIENT_NONCE);
+    const scram = new ScramClient('SCRAM-SHA-1', 'user', { password: 'pencil2' }, CLIENT_NONCE);
     scram.first();
     expect(await scram.final(SERVER_FIRST)).not.toBe(CLIENT_FINAL);
+  });
+});
+
+// RFC 7677 §3 for SHA-256; the SHA-512 proof and signature were computed with Python's hashlib from
+// the same inputs (no RFC gives a SHA-512 vector).
+const NONCE_7677 = 'rOprNGfwEbeRWgbNEkqO';
+const SERVER_FIRST_7677 =
+  'r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096';
+const WITHOUT_PROOF_7677 = 'c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0';
+
+describe.each([
+  [
+    'SCRAM-SHA-256',
+    'dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=',
+    '6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=',
+  ],
+  [
+    'SCRAM-SHA-512',
+    'gMGXRcevScNtxZ6/8lQYpGtnsNAc3mGcmNomv+xnoOMw+3R2xNJdMNnzMlTN8PPC6wdp6dybEmDYXYTxwnYPJQ==',
+    'ZQnYEgWQMFmmsM8aQMF0nDDCy/AgCzkwk8CmMZYcMg0vSVlKDanekLtifDSeVGT4+5ZxXnJq199RVG2rR7N7Zw==',
+  ],
+] as const)('%s', (mechanism, proof, signature) => {
+  it('produces the expected proof from the password and from stored keys, and checks the server', async () => {
+    const scram = new ScramClient(mechanism, 'user', { password: 'pencil' }, NONCE_7677);
+    expect(scram.first()).toBe(`n,,n=user,r=${NONCE_7677}`);
+    expect(await scram.final(SERVER_FIRST_7677)).toBe(`${WITHOUT_PROOF_7677},p=${proof}`);
+    const keys = scram.verify(`v=${signature}`);
+    expect(keys).toMatchObject({ mechanism, salt: 'W22ZaJ0SNY7soEsUEjb6gQ==', iterations: 4096 });
+
+    const again = new ScramClient(mechanism, 'user', { keys }, NONCE_7677);
+    again.first();
+    expect(await again.final(SERVER_FIRST_7677)).toBe(`${WITHOUT_PROOF_7677},p=${proof}`);
+    expect(() => again.verify('v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G5=')).toThrow(/server signature/);
+  });
+
+  it('never uses keys of one mechanism for another', async () => {
+    const keys = await deriveKeys(mechanism, 'pencil', 'W22ZaJ0SNY7soEsUEjb6gQ==', 4096);
+    const scram = new ScramClient('SCRAM-SHA-1', 'user', { keys }, NONCE_7677);
+    scram.first();
+    await expect(scram.final(SERVER_FIRST_7677)).rejects.toMatchObject({ reason: 'wrong-mechanism' });
   });
 });
 
@@ -74,7 +114,9 @@ describe('bad server-first messages give clear errors', () => {
   });
 
   it('final() before first() is a usage error', async () => {
-    await expect(new ScramClient('u', { password: 'p' }).final(SERVER_FIRST)).rejects.toThrow(/before first/);
+    await expect(new ScramClient('SCRAM-SHA-1', 'u', { password: 'p' }).final(SERVER_FIRST)).rejects.toThrow(
+      /before first/,
+    );
   });
 });
 

@@ -1,11 +1,29 @@
-// Client side of SCRAM-SHA-1 (RFC 5802) on WebCrypto, so it runs in a service worker and in Node.
+// Client side of SCRAM (RFC 5802) with SHA-1, SHA-256 (RFC 7677) and SHA-512 (the same construction
+// with SHA-512, as ejabberd and Prosody offer it) on WebCrypto, so it runs in a service worker and in Node.
 // Written here rather than taken from `sasl-scram-sha-1` (used by @xmpp/sasl-scram-sha-1): that one
 // never checks the server signature (no mutual authentication), does not check that the server nonce
 // extends ours, and cannot log in from stored keys once the server's salt differs.
 
-/** What "remember me" stores instead of the password: enough to log in, useless to read the password. */
+/** The SCRAM mechanisms we speak, weakest first. */
+export const SCRAM_MECHANISMS = ['SCRAM-SHA-1', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
+export type ScramMechanism = (typeof SCRAM_MECHANISMS)[number];
+
+const HASH: Record<ScramMechanism, { name: 'SHA-1' | 'SHA-256' | 'SHA-512'; bits: number }> = {
+  'SCRAM-SHA-1': { name: 'SHA-1', bits: 160 },
+  'SCRAM-SHA-256': { name: 'SHA-256', bits: 256 },
+  'SCRAM-SHA-512': { name: 'SHA-512', bits: 512 },
+};
+
+export function isScramMechanism(name: unknown): name is ScramMechanism {
+  return (SCRAM_MECHANISMS as readonly unknown[]).includes(name);
+}
+
+/**
+ * What "remember me" stores instead of the password: enough to log in, useless to read the password.
+ * The keys belong to one mechanism, salt and iteration count; they never log in with another.
+ */
 export interface ScramKeys {
-  mechanism: 'SCRAM-SHA-1';
+  mechanism: ScramMechanism;
   /** Base64, as the server sent it. */
   salt: string;
   iterations: number;
@@ -19,8 +37,17 @@ export interface ScramKeys {
 export type ScramSecret = { password: string } | { keys: ScramKeys };
 
 export class ScramError extends Error {
-  /** `stale-keys`: the server's salt or iteration count changed, so stored keys cannot log in any more. */
-  readonly reason: 'malformed' | 'bad-nonce' | 'server-error' | 'bad-signature' | 'stale-keys';
+  /**
+   * `stale-keys`: the server's salt or iteration count differs from the stored keys', so they cannot
+   * log in; `wrong-mechanism`: keys of one SCRAM mechanism were offered to another.
+   */
+  readonly reason:
+    | 'malformed'
+    | 'bad-nonce'
+    | 'server-error'
+    | 'bad-signature'
+    | 'stale-keys'
+    | 'wrong-mechanism';
   constructor(reason: ScramError['reason'], message: string) {
     super(message);
     this.name = 'ScramError';
@@ -128,23 +155,24 @@ export function parseServerFirst(message: string, clientNonce: string): ServerFi
   return { nonce, salt, saltBase64, iterations };
 }
 
-async function hmac(key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
+async function hmac(mechanism: ScramMechanism, key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
   const cryptoKey = await crypto.subtle.importKey(
     'raw',
     key as BufferSource,
-    { name: 'HMAC', hash: 'SHA-1' },
+    { name: 'HMAC', hash: HASH[mechanism].name },
     false,
     ['sign'],
   );
   return new Uint8Array(await crypto.subtle.sign('HMAC', cryptoKey, data as BufferSource));
 }
 
-async function sha1(data: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-1', data as BufferSource));
+async function digest(mechanism: ScramMechanism, data: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest(HASH[mechanism].name, data as BufferSource));
 }
 
-/** Hi() of RFC 5802 is PBKDF2 with HMAC-SHA-1 and one 20-byte block. */
+/** Hi() of RFC 5802 is PBKDF2 with the mechanism's HMAC and one block of its output length. */
 export async function saltedPassword(
+  mechanism: ScramMechanism,
   password: string,
   salt: Uint8Array,
   iterations: number,
@@ -153,25 +181,26 @@ export async function saltedPassword(
     'deriveBits',
   ]);
   const bits = await crypto.subtle.deriveBits(
-    { name: 'PBKDF2', hash: 'SHA-1', salt: salt as BufferSource, iterations },
+    { name: 'PBKDF2', hash: HASH[mechanism].name, salt: salt as BufferSource, iterations },
     key,
-    160,
+    HASH[mechanism].bits,
   );
   return new Uint8Array(bits);
 }
 
 export async function deriveKeys(
+  mechanism: ScramMechanism,
   password: string,
   saltBase64: string,
   iterations: number,
 ): Promise<ScramKeys> {
-  const salted = await saltedPassword(password, fromBase64(saltBase64), iterations);
+  const salted = await saltedPassword(mechanism, password, fromBase64(saltBase64), iterations);
   return {
-    mechanism: 'SCRAM-SHA-1',
+    mechanism,
     salt: saltBase64,
     iterations,
-    clientKey: toBase64(await hmac(salted, encoder.encode('Client Key'))),
-    serverKey: toBase64(await hmac(salted, encoder.encode('Server Key'))),
+    clientKey: toBase64(await hmac(mechanism, salted, encoder.encode('Client Key'))),
+    serverKey: toBase64(await hmac(mechanism, salted, encoder.encode('Server Key'))),
   };
 }
 
@@ -183,6 +212,7 @@ export interface ClientFinal {
 }
 
 export async function clientFinalMessage(
+  mechanism: ScramMechanism,
   secret: ScramSecret,
   clientFirstBare: string,
   serverFirstMessage: string,
@@ -190,22 +220,28 @@ export async function clientFinalMessage(
 ): Promise<ClientFinal> {
   let keys: ScramKeys;
   if ('password' in secret) {
-    keys = await deriveKeys(secret.password, serverFirst.saltBase64, serverFirst.iterations);
+    keys = await deriveKeys(mechanism, secret.password, serverFirst.saltBase64, serverFirst.iterations);
   } else {
     keys = secret.keys;
+    if (keys.mechanism !== mechanism) {
+      throw new ScramError(
+        'wrong-mechanism',
+        `the stored keys are for ${keys.mechanism}, not ${mechanism}: they cannot log in with it`,
+      );
+    }
     if (keys.salt !== serverFirst.saltBase64 || keys.iterations !== serverFirst.iterations) {
       throw new ScramError(
         'stale-keys',
-        'the server changed its SCRAM salt or iteration count (password changed?): the stored keys no longer work',
+        'the server sent another SCRAM salt or iteration count than the stored keys were made with',
       );
     }
   }
   const clientKey = fromBase64(keys.clientKey);
   const withoutProof = `c=${btoa(GS2_HEADER)},r=${serverFirst.nonce}`;
   const authMessage = encoder.encode(`${clientFirstBare},${serverFirstMessage},${withoutProof}`);
-  const clientSignature = await hmac(await sha1(clientKey), authMessage);
+  const clientSignature = await hmac(mechanism, await digest(mechanism, clientKey), authMessage);
   const proof = clientKey.map((byte, i) => byte ^ (clientSignature[i] ?? 0));
-  const serverSignature = await hmac(fromBase64(keys.serverKey), authMessage);
+  const serverSignature = await hmac(mechanism, fromBase64(keys.serverKey), authMessage);
   return {
     message: `${withoutProof},p=${toBase64(proof)}`,
     expectedServerSignature: toBase64(serverSignature),
@@ -227,15 +263,22 @@ export function verifyServerFinal(message: string, expectedServerSignature: stri
   }
 }
 
-/** One SCRAM-SHA-1 exchange as a small state machine: first(), then final(challenge), then verify(). */
+/** One SCRAM exchange as a small state machine: first(), then final(challenge), then verify(). */
 export class ScramClient {
+  readonly #mechanism: ScramMechanism;
   readonly #username: string;
   readonly #secret: ScramSecret;
   readonly #nonce: string;
   #bare = '';
   #final: ClientFinal | null = null;
 
-  constructor(username: string, secret: ScramSecret, nonce: string = randomNonce()) {
+  constructor(
+    mechanism: ScramMechanism,
+    username: string,
+    secret: ScramSecret,
+    nonce: string = randomNonce(),
+  ) {
+    this.#mechanism = mechanism;
     this.#username = username;
     this.#secret = secret;
     this.#nonce = nonce;
@@ -249,7 +292,13 @@ export class ScramClient {
   async final(serverFirstMessage: string): Promise<string> {
     if (!this.#bare) throw new Error('ScramClient.final() before first()');
     const parsed = parseServerFirst(serverFirstMessage, this.#nonce);
-    this.#final = await clientFinalMessage(this.#secret, this.#bare, serverFirstMessage, parsed);
+    this.#final = await clientFinalMessage(
+      this.#mechanism,
+      this.#secret,
+      this.#bare,
+      serverFirstMessage,
+      parsed,
+    );
     return this.#final.message;
   }
 

@@ -33,6 +33,8 @@ export interface CheckAccountOptions {
   /** Exactly one of `password` and `scramKeys`. */
   password?: string;
   scramKeys?: ScramKeys;
+  /** Only these SASL mechanisms may be picked (default: the strongest SCRAM offered, else PLAIN where safe). */
+  saslMechanisms?: readonly SaslMechanism[];
   endpoint: string;
   transport: Transport;
   /** Budget for each network step: login, the roster query, each OMEMO query, logout. */
@@ -64,7 +66,7 @@ export interface AccountCheck {
   /** Per roster bare JID: publishes OMEMO devices (true), does not (false), unknown (null). */
   omemo: Map<string, OmemoAnswer>;
   mechanism: SaslMechanism;
-  /** After a SCRAM login from a password: keys to store instead of it ("remember me"). */
+  /** After a SCRAM login: its keys, with their mechanism, salt and iterations ("remember me" stores them). */
   scramKeys: ScramKeys | null;
   /** The extension's own hop was wss:/https:. */
   transportSecure: boolean;
@@ -254,7 +256,7 @@ async function close(client: XmppClient, timeoutMs: number): Promise<void> {
 }
 
 /**
- * Logs in (SCRAM-SHA-1 preferred; PLAIN only over wss:/https: or to loopback), never sends presence,
+ * Logs in (the strongest SCRAM offered; PLAIN only over wss:/https: or to loopback), never sends presence,
  * reads the roster, asks each contact's PEP for OMEMO device lists and has the user's server reach
  * each distinct contact domain (IQs only, both with bounded concurrency), and logs out. Failures are CheckErrors whose `kind` says what to tell the user.
  */
@@ -274,6 +276,7 @@ export async function checkAccount(options: CheckAccountOptions): Promise<Accoun
     resource: randomResource(),
     timeoutMs: options.timeoutMs,
     plainAllowed: plainAllowed(options.endpoint),
+    ...(options.saslMechanisms ? { saslMechanisms: options.saslMechanisms } : {}),
     ...(options.bosh ? { bosh: options.bosh } : {}),
   });
   const guard = watchdog(client, options.signal);

@@ -26,6 +26,8 @@ export interface XmppClientOptions {
   /** Budget for each step xmpp.js times itself (stream open, close), in ms. */
   timeoutMs: number;
   plainAllowed: boolean;
+  /** Only these SASL mechanisms may be picked. */
+  saslMechanisms?: readonly SaslMechanism[];
   bosh?: Partial<BoshOptions>;
 }
 
@@ -62,6 +64,7 @@ export function createXmppClient(options: XmppClientOptions): XmppClient {
       username: options.username,
       secret: options.secret,
       plainAllowed: () => options.plainAllowed,
+      ...(options.saslMechanisms ? { only: options.saslMechanisms } : {}),
       onAuthenticated: (result) => {
         client.auth = result;
       },
