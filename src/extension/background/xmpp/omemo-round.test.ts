@@ -29,12 +29,18 @@ function server(answer: (to: string, node: string) => Element | StanzaError) {
   };
 }
 
+/** A real error answer, read the way xmpp.js reads it. */
+const stanzaError = (condition: string) =>
+  StanzaError.fromElement(
+    xml('error', { type: 'auth' }, xml(condition, { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' })) as never,
+  );
+
 const empty = () =>
   xml('iq', { type: 'result' }, xml('pubsub', { xmlns: 'http://jabber.org/protocol/pubsub' }));
 
 describe('queryDeviceLists', () => {
   it('paces then sends both nodes of a contact before any answer comes back', async () => {
-    const s = server(() => new StanzaError('item-not-found', ''));
+    const s = server(() => stanzaError('item-not-found'));
     const round = queryDeviceLists(
       { ...s, linkDown: () => new Promise(() => {}), timeoutMs: 1000, concurrency: 1 },
       [{ jid: 'a@x', domain: 'x', sharesPresence: false }],
@@ -51,7 +57,7 @@ describe('queryDeviceLists', () => {
   });
 
   it('reads a refusal by whether the contact shares presence', async () => {
-    const s = server(() => new StanzaError('forbidden', ''));
+    const s = server(() => stanzaError('forbidden'));
     const round = queryDeviceLists(
       { ...s, linkDown: () => new Promise(() => {}), timeoutMs: 1000, concurrency: 4 },
       [
