@@ -1,6 +1,6 @@
 // What a check costs the user's server, against the lab's real Prosody 0.12 and ejabberd 23.01: a
 // roster of many contacts over few domains, checked cold and then warm. Counts the IQs on the wire
-// (BOSH request bodies), shows roster versioning (an unchanged roster costs one IQ with an empty
+// (the WebSocket frames sent), shows roster versioning (an unchanged roster costs one IQ with an empty
 // answer; a push during the check is applied) and the OMEMO answers each server really gives.
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -21,7 +21,21 @@ import { login, trustLabCertificates, type XmppSession } from '../support/xmpp.t
 const run = promisify(execFile);
 let state: LabState;
 
+// Records the frames the check sends: @xmpp/websocket opens `new WebSocket(…)` at connect time.
+let recording: string[] | null = null;
+const NativeWebSocket = globalThis.WebSocket;
+class RecordingWebSocket extends NativeWebSocket {
+  override send(data: Parameters<WebSocket['send']>[0]): void {
+    recording?.push(String(data));
+    super.send(data);
+  }
+}
+afterAll(() => {
+  globalThis.WebSocket = NativeWebSocket;
+});
+
 beforeAll(() => {
+  globalThis.WebSocket = RecordingWebSocket;
   const file = process.env.HOPLIGHT_LAB_STATE;
   const found = readLabState(file);
   if (!found || !file) throw new Error('no lab state: the global setup did not start the lab');
@@ -93,7 +107,7 @@ async function subscribe(from: XmppSession, to: XmppSession): Promise<void> {
   throw new Error(`${from.jid} never got a subscription to ${to.jid}`);
 }
 
-/** IQs in what the check sent over BOSH, by child. */
+/** IQs in what the check sent, by child. */
 function iqsIn(bodies: readonly string[]) {
   const all = bodies.join('').match(/<iq\b[^>]*>\s*<[a-z]+\b[^>]*>/g) ?? [];
   const target = (s: string) => /\bto=["']([^"']+)["']/.exec(s)?.[1] ?? '';
@@ -176,32 +190,30 @@ describe.each(CASES)('the check’s cost on $server ($domain)', { timeout: 120_0
     for (const s of [session, ...peers]) await s?.close();
   });
 
-  function check(extra: Partial<Parameters<typeof checkAccount>[0]> = {}, bodies: string[] = []) {
-    const boshUrl = state.domains[c.domain]?.boshUrl;
-    if (!boshUrl) throw new Error(`${c.domain} has no BOSH endpoint`);
+  async function check(extra: Partial<Parameters<typeof checkAccount>[0]> = {}, frames: string[] = []) {
+    const websocketUrl = state.domains[c.domain]?.websocketUrl;
+    if (!websocketUrl) throw new Error(`${c.domain} has no WebSocket endpoint`);
     const previous = checks.at(-1);
-    return checkAccount({
-      jid: user,
-      password,
-      endpoint: boshUrl,
-      transport: 'bosh',
-      // A login to ejabberd over BOSH took over 20 s once on a 2-core machine at load 18.
-      timeoutMs: 30_000,
-      omemoPolicy: POLICY,
-      ...(previous
-        ? {
-            omemoCache: previous.omemoCache,
-            storedRoster: { version: previous.rosterVersion, items: previous.roster },
-          }
-        : {}),
-      bosh: {
-        fetch: async (input, init) => {
-          bodies.push(String(init?.body));
-          return fetch(input, init);
-        },
-      },
-      ...extra,
-    });
+    recording = frames;
+    try {
+      return await checkAccount({
+        jid: user,
+        password,
+        endpoint: websocketUrl,
+        transport: 'websocket',
+        timeoutMs: 20_000,
+        omemoPolicy: POLICY,
+        ...(previous
+          ? {
+              omemoCache: previous.omemoCache,
+              storedRoster: { version: previous.rosterVersion, items: previous.roster },
+            }
+          : {}),
+        ...extra,
+      });
+    } finally {
+      recording = null;
+    }
   }
 
   const contacts = 3 + 4 * PER_DOMAIN;
@@ -315,8 +327,7 @@ describe.each(CASES)('the check’s cost on $server ($domain)', { timeout: 120_0
       settings: {
         ...DEFAULT_SETTINGS,
         jid: user,
-        endpoint: { mode: 'url', url: state.domains[c.domain]?.boshUrl },
-        transport: 'bosh',
+        endpoint: { mode: 'url', url: state.domains[c.domain]?.websocketUrl },
         // The observatory is down: the check still stores contacts and caches.
         observatoryUrl: `http://127.0.0.1:${port}`,
       },
