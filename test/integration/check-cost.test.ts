@@ -206,6 +206,7 @@ describe.each(CASES)('the check’s cost on $server ($domain)', { timeout: 120_0
         ...(previous
           ? {
               omemoCache: previous.omemoCache,
+              serverFacts: previous.serverFacts,
               storedRoster: { version: previous.rosterVersion, items: previous.roster },
             }
           : {}),
@@ -238,7 +239,9 @@ describe.each(CASES)('the check’s cost on $server ($domain)', { timeout: 120_0
     expect(new Set(sent.deviceLists).size).toBe(POLICY.maxPerCheck);
     // Ten contacts on each remote domain, one ping each: O(domains), never O(contacts).
     expect(sent.pings.sort()).toEqual(remoteDomains());
-    expect(result.traffic.domains).toBe(remoteDomains().length);
+    expect(result.traffic).toMatchObject({ domains: remoteDomains().length, factsReused: 0 });
+    // Every remote domain answered disco or version: kept for a day.
+    expect([...result.serverFacts.keys()].sort()).toEqual(remoteDomains());
     // The check's own count is the wire's: roster, OMEMO, ping/disco/version per domain, own version.
     expect(result.traffic.stanzas).toBe(sent.all.length - 1 /* resource binding, before counting starts */);
     console.log(
@@ -274,7 +277,11 @@ describe.each(CASES)('the check’s cost on $server ($domain)', { timeout: 120_0
     const sent = iqsIn(bodies);
     expect(result.traffic.omemo).toEqual({ asked: 0, cached: contacts, deferred: 0 });
     expect(sent.deviceLists).toEqual([]);
-    expect(result.traffic.stanzas).toBeLessThanOrEqual(1 + 3 * remoteDomains().length + 1);
+    // One ping per domain: identities and versions are a day fresh. Then the own server's version.
+    expect(sent.pings.sort()).toEqual(remoteDomains());
+    expect(result.traffic.factsReused).toBe(remoteDomains().length);
+    expect(result.traffic.stanzas).toBe(1 + remoteDomains().length + 1);
+    expect(result.traffic.stanzas).toBe(sent.all.length - 1);
     console.log(
       `${c.server} warm check: ${result.traffic.stanzas} stanzas, ${result.traffic.bytes} bytes`,
       result.traffic,

@@ -8,8 +8,10 @@ import type { CheckFailure, CheckPhase, ContactResult } from '../shared/check-ty
 import { isConfigured, type Settings } from '../shared/settings.ts';
 import {
   readOmemoCache,
+  readServerFacts,
   readStoredRoster,
   writeOmemoCache,
+  writeServerFacts,
   writeStoredRoster,
 } from './check-memory-store.ts';
 import { contactResults } from './contact-paths.ts';
@@ -100,10 +102,12 @@ async function attempt(deps: CycleDeps, settings: Settings): Promise<Attempt> {
     // What the last check learnt: a versioned roster and the OMEMO answers not yet due.
     const storedRoster = await readStoredRoster(deps.local, settings.jid);
     const omemoCache = await readOmemoCache(deps.local, settings.jid);
+    const serverFacts = await readServerFacts(deps.local, settings.jid);
     account = await deps.checkAccount({
       jid: settings.jid,
       storedRoster,
       omemoCache,
+      serverFacts,
       ...secretOption(secret),
       endpoint,
       transport: settings.transport,
@@ -123,6 +127,7 @@ async function attempt(deps: CycleDeps, settings: Settings): Promise<Attempt> {
     items: account.roster,
   });
   await writeOmemoCache(deps.local, settings.jid, account.omemoCache);
+  await writeServerFacts(deps.local, settings.jid, account.serverFacts);
   await rememberAfterLogin(deps, settings.jid, {
     scramKeys: account.scramKeys,
     password: 'password' in secret ? secret.password : null,

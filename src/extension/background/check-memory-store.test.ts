@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   readOmemoCache,
+  readServerFacts,
   readStoredRoster,
   writeOmemoCache,
+  writeServerFacts,
   writeStoredRoster,
 } from './check-memory-store.ts';
 import { memoryStorage } from './memory-storage.test-support.ts';
@@ -83,5 +85,37 @@ describe('roster in storage', () => {
       },
     });
     expect(await readStoredRoster(area, ALICE)).toBeNull();
+  });
+});
+
+describe('server facts in storage', () => {
+  it('reads back what was written for the same account, and drops rows that do not read back', async () => {
+    const area = memoryStorage();
+    const facts = new Map([
+      [
+        'good.test',
+        {
+          software: { name: 'Prosody', version: '0.12.3' },
+          identities: [{ category: 'server', type: 'im', name: null }],
+          checkedAt: 5,
+        },
+      ],
+      ['quiet.test', { software: null, identities: [], checkedAt: 6 }],
+    ]);
+    await writeServerFacts(area, ALICE, facts);
+    expect(await readServerFacts(area, ALICE)).toEqual(facts);
+    expect(await readServerFacts(area, 'bob@good.test')).toEqual(new Map());
+    const bad = memoryStorage({
+      serverFacts: {
+        account: ALICE,
+        entries: [
+          ['a.test', { name: 7 }, [], 1],
+          ['b.test', null, [{ category: 'server' }], 1],
+          ['c.test', null, [], 'yesterday'],
+          ['d.test', null, [], 1],
+        ],
+      },
+    });
+    expect([...(await readServerFacts(bad, ALICE)).keys()]).toEqual(['d.test']);
   });
 });

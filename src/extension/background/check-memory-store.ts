@@ -1,14 +1,18 @@
-// What one check hands the next, in storage.local: the OMEMO answers with their age and the roster
-// with its version. Packed as arrays (5,000 contacts: about 200 KB each) and kept per account: another
+// What one check hands the next, in storage.local: the OMEMO answers with their age, the roster
+// with its version, and the contact domains' identities and versions with their age. Packed as arrays (5,000 contacts: about 200 KB each) and kept per account: another
 // account's cache is never used. Both are caches: a stored value that does not read back is dropped,
 // the next check asks the server again.
+
+import type { DiscoIdentity, SoftwareVersion } from '../../core/observation.ts';
 import type { OmemoCache, OmemoCacheEntry } from './omemo-cache.ts';
 import type { StorageArea } from './storage.ts';
+import type { ServerFacts, ServerFactsCache } from './xmpp/observe-facts.ts';
 import type { OmemoAnswer } from './xmpp/omemo.ts';
 import type { RosterItem, Subscription, VersionedRoster } from './xmpp/roster.ts';
 
 const OMEMO_KEY = 'omemoCache';
 const ROSTER_KEY = 'rosterCache';
+const FACTS_KEY = 'serverFacts';
 
 /** [jid, 1 | 0 | null, checkedAt ms]. */
 type PackedOmemo = [string, 1 | 0 | null, number];
@@ -89,4 +93,45 @@ export async function writeStoredRoster(
     item.groups,
   ]);
   await area.set({ [ROSTER_KEY]: { account, version: roster.version, items } });
+}
+
+function readSoftware(value: unknown): SoftwareVersion | null | undefined {
+  if (value === null) return null;
+  const v = record(value);
+  if (!v || typeof v.name !== 'string' || (v.version !== null && typeof v.version !== 'string'))
+    return undefined;
+  return { name: v.name, version: v.version as string | null };
+}
+
+function readIdentity(value: unknown): DiscoIdentity | null {
+  const v = record(value);
+  if (!v || typeof v.category !== 'string' || typeof v.type !== 'string') return null;
+  if (v.name !== null && typeof v.name !== 'string') return null;
+  return { category: v.category, type: v.type, name: v.name as string | null };
+}
+
+function unpackFacts(row: unknown): [string, ServerFacts] | null {
+  if (!Array.isArray(row) || row.length !== 4) return null;
+  const [domain, software, identities, checkedAt] = row as unknown[];
+  if (typeof domain !== 'string' || typeof checkedAt !== 'number' || !Number.isFinite(checkedAt)) return null;
+  const version = readSoftware(software);
+  if (version === undefined || !Array.isArray(identities)) return null;
+  const read = identities.map(readIdentity);
+  if (read.some((identity) => identity === null)) return null;
+  return [domain, { software: version, identities: read as DiscoIdentity[], checkedAt }];
+}
+
+export async function readServerFacts(area: StorageArea, account: string): Promise<Map<string, ServerFacts>> {
+  const stored = record((await area.get([FACTS_KEY]))[FACTS_KEY]);
+  if (stored?.account !== account || !Array.isArray(stored.entries)) return new Map();
+  return new Map(stored.entries.map(unpackFacts).filter((entry) => entry !== null));
+}
+
+export async function writeServerFacts(
+  area: StorageArea,
+  account: string,
+  facts: ServerFactsCache,
+): Promise<void> {
+  const entries = [...facts].map(([domain, f]) => [domain, f.software, f.identities, f.checkedAt]);
+  await area.set({ [FACTS_KEY]: { account, entries } });
 }

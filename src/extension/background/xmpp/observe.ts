@@ -5,7 +5,12 @@ import StanzaError from '@xmpp/middleware/lib/StanzaError.js';
 import type { Element } from '@xmpp/xml';
 import { DeadlineError, withDeadline } from '../../../core/deadline.ts';
 import { errorText } from '../../../core/error-text.ts';
-import type { S2sObservation, S2sOutcome, SoftwareVersion } from '../../../core/observation.ts';
+import type {
+  DiscoIdentity,
+  S2sObservation,
+  S2sOutcome,
+  SoftwareVersion,
+} from '../../../core/observation.ts';
 import { mapWithConcurrency } from './concurrency.ts';
 import { outcomeOfError } from './observe-outcome.ts';
 import {
@@ -38,6 +43,8 @@ export interface ObserveOptions {
    * domain's budget: a queue on our side must not read as a slow or dead link.
    */
   pace?(stanza: Element): Promise<void>;
+  /** Identities and version known fresh for a domain: reused when the ping succeeds, not asked again. */
+  known?(domain: string): { software: SoftwareVersion | null; identities: DiscoIdentity[] } | null;
 }
 
 type Answer =
@@ -104,7 +111,7 @@ async function paced(
 
 /** Observes one domain: ping first; disco and version only when the link may work. */
 export async function observeDomain(
-  options: Pick<ObserveOptions, 'ask' | 'userDomain' | 'budgetMs' | 'now' | 'signal' | 'pace'>,
+  options: Pick<ObserveOptions, 'ask' | 'userDomain' | 'budgetMs' | 'now' | 'signal' | 'pace' | 'known'>,
   domain: string,
 ): Promise<S2sObservation> {
   const { ask, userDomain, budgetMs, signal } = options;
@@ -128,6 +135,8 @@ export async function observeDomain(
   };
   // A failed link, a refusal by the user's own server or a spent budget: the other two would say the same.
   if (outcome !== 'ok' && outcome !== 'error') return observation;
+  const known = outcome === 'ok' ? options.known?.(domain) : null;
+  if (known) return { ...observation, software: known.software, identities: known.identities };
   const next = await paced(options, domain, ['disco', 'version']);
   waitedMs += next.waitedMs;
   const [disco, version] = await Promise.all([

@@ -29,6 +29,7 @@ import { CheckError } from './errors.ts';
 import { toCheckError } from './failures.ts';
 import { type LinkWatch, linkWatch } from './link-watch.ts';
 import { type AskIq, observeDomains, ownServerSoftware } from './observe.ts';
+import { freshFacts, type ServerFacts, type ServerFactsCache, updateFacts } from './observe-facts.ts';
 import type { OmemoAnswer } from './omemo.ts';
 import { type DueContact, queryDeviceLists } from './omemo-round.ts';
 import {
@@ -64,6 +65,8 @@ export interface CheckAccountOptions {
   omemoPolicy?: OmemoRefreshPolicy;
   /** The roster and version stored by the last check; sent as `ver` where the server offers versioning. */
   storedRoster?: VersionedRoster | null;
+  /** Contact domains' identities and versions from earlier checks: disco and version are asked only once a day. */
+  serverFacts?: ServerFactsCache;
   /** Byte rate for what the check sends after login; default under ejabberd's default c2s shaper. */
   sendRate?: ByteRate;
   bosh?: Partial<BoshOptions>;
@@ -95,8 +98,9 @@ export interface CheckTraffic {
   rosterPushes: number;
   /** Contacts whose device lists were asked, answered from the cache, and stale but left for later checks. */
   omemo: { asked: number; cached: number; deferred: number };
-  /** Distinct contact domains observed. */
+  /** Distinct contact domains observed, and those whose identities and version came from the cache. */
   domains: number;
+  factsReused: number;
 }
 
 export interface AccountCheck {
@@ -109,6 +113,8 @@ export interface AccountCheck {
   omemo: Map<string, OmemoAnswer>;
   /** The OMEMO cache after this check, to store for the next one. */
   omemoCache: Map<string, OmemoCacheEntry>;
+  /** The contact domains' identities and versions after this check, to store for the next one. */
+  serverFacts: Map<string, ServerFacts>;
   traffic: CheckTraffic;
   mechanism: SaslMechanism;
   /** After a SCRAM login from a password: keys to store instead of it ("remember me"). */
@@ -326,8 +332,26 @@ async function observe(
   options: CheckAccountOptions,
   pacingMs: number,
   signal: AbortSignal,
-): Promise<{ observations: Map<string, S2sObservation>; userSoftware: SoftwareVersion | null }> {
-  if (options.observe === false) return { observations: new Map(), userSoftware: null };
+): Promise<{
+  observations: Map<string, S2sObservation>;
+  userSoftware: SoftwareVersion | null;
+  facts: Map<string, ServerFacts>;
+  reused: number;
+}> {
+  if (options.observe === false)
+    return {
+      observations: new Map(),
+      userSoftware: null,
+      facts: new Map(options.serverFacts ?? []),
+      reused: 0,
+    };
+  const factsBefore = options.serverFacts ?? new Map<string, ServerFacts>();
+  const reused = new Set<string>();
+  const known = (domain: string) => {
+    const facts = freshFacts(factsBefore, domain, Date.now());
+    if (facts) reused.add(domain);
+    return facts;
+  };
   const budgetMs = options.observe?.budgetMs ?? OBSERVE_BUDGET_MS;
   const concurrency = options.observe?.concurrency ?? OBSERVE_CONCURRENCY;
   const common = { ask, userDomain, budgetMs, signal, pace };
@@ -339,6 +363,7 @@ async function observe(
         concurrency,
         now: () => new Date(),
         onObserved: (observation) => links.observed(observation),
+        known,
       }),
       ownServerSoftware(common),
     ]),
@@ -347,7 +372,12 @@ async function observe(
     budgetMs * Math.max(1, Math.ceil(domains.length / concurrency)) + options.timeoutMs + pacingMs,
     'the observation of the contact domains',
   );
-  return { observations, userSoftware };
+  return {
+    observations,
+    userSoftware,
+    facts: updateFacts(factsBefore, observations.values(), reused, Date.now()),
+    reused: reused.size,
+  };
 }
 
 /** Clean logout within the budget; a session that will not close is dropped. */
@@ -456,6 +486,7 @@ export async function checkAccount(options: CheckAccountOptions): Promise<Accoun
       rosterVersion: roster.version,
       omemo: new Map(roster.items.map((item) => [item.jid, omemo.answers.get(item.jid) ?? null])),
       omemoCache: omemo.cache,
+      serverFacts: observed.facts,
       mechanism: auth.mechanism,
       scramKeys: auth.scramKeys,
       transportSecure: transportSecure(options.endpoint),
@@ -467,6 +498,7 @@ export async function checkAccount(options: CheckAccountOptions): Promise<Accoun
         rosterPushes: pushes.length,
         omemo: plan.traffic,
         domains: observed.observations.size,
+        factsReused: observed.reused,
       },
     };
   } catch (error) {
