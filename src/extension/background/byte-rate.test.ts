@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   byteBucket,
+  bytesWithin,
   CHECK_SEND_RATE,
   EJABBERD_NORMAL_SHAPER,
   pacer,
@@ -86,6 +87,11 @@ describe('byte bucket', () => {
   it('allows for pacing beyond the burst in a batch bound', () => {
     expect(pacingAllowanceMs(10_000, { bytesPerSecond: 1000, burstBytes: 12_000 })).toBe(0);
     expect(pacingAllowanceMs(14_000, { bytesPerSecond: 1000, burstBytes: 12_000 })).toBe(2000);
+  });
+
+  it('says what a rate lets through in a time, burst included', () => {
+    expect(bytesWithin(10_000, { bytesPerSecond: 1000, burstBytes: 5000 })).toBe(15_000);
+    expect(bytesWithin(-5, { bytesPerSecond: 1000, burstBytes: 5000 })).toBe(5000);
   });
 
   it('counts UTF-8 bytes, not characters', () => {

@@ -45,6 +45,11 @@ export function byteBucket(rate: ByteRate, startMs: number): ByteBucket {
   };
 }
 
+/** What `rate` lets through in `ms`, burst included. */
+export function bytesWithin(ms: number, rate: ByteRate): number {
+  return rate.burstBytes + Math.floor((Math.max(0, ms) * rate.bytesPerSecond) / 1000);
+}
+
 /** How long `bytes` take at `rate` beyond its burst: what a batch's time bound must allow for pacing. */
 export function pacingAllowanceMs(bytes: number, rate: ByteRate): number {
   return Math.ceil((Math.max(0, bytes - rate.burstBytes) * 1000) / rate.bytesPerSecond);

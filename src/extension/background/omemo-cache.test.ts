@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  affordableRefreshes,
   answersOf,
   OMEMO_REFRESH_POLICY,
   type OmemoCacheEntry,
@@ -129,5 +130,19 @@ describe('answersOf', () => {
       'new@a': null,
       'future@a': null,
     });
+  });
+});
+
+describe('affordableRefreshes', () => {
+  it('gives OMEMO what the observation leaves of the budget, never less than none', () => {
+    expect(
+      affordableRefreshes({ budgetBytes: 130_000, observationBytes: 36_000, bytesPerContact: 430 }),
+    ).toBe(218);
+    expect(
+      affordableRefreshes({ budgetBytes: 130_000, observationBytes: 108_000, bytesPerContact: 430 }),
+    ).toBe(51);
+    expect(
+      affordableRefreshes({ budgetBytes: 130_000, observationBytes: 200_000, bytesPerContact: 430 }),
+    ).toBe(0);
   });
 });

@@ -26,15 +26,29 @@ export interface OmemoRefreshPolicy {
 const HOUR = 3_600_000;
 
 /**
- * A day (DESIGN §5). 150 contacts a check is about 60 KB of queries, 25 s at the check's send rate
- * beside the observation of a few hundred domains; a check each hour refreshes 3,600 contacts a day.
+ * A day (DESIGN §5). At most 250 contacts a check (about 108 KB of queries), fewer when the check's
+ * byte budget is spent on observation (see `affordableRefreshes`); a check each hour can then refresh
+ * 5,000 contacts a day.
  */
 export const OMEMO_REFRESH_POLICY: OmemoRefreshPolicy = {
   maxAgeMs: 24 * HOUR,
   unknownMaxAgeMs: HOUR,
   forgetAfterMs: 7 * 24 * HOUR,
-  maxPerCheck: 150,
+  maxPerCheck: 250,
 };
+
+/**
+ * How many contacts' device lists fit in what is left of a check's byte budget once the observation
+ * has its share: a cold check observing hundreds of new domains refreshes fewer, a warm one more.
+ */
+export function affordableRefreshes(budget: {
+  budgetBytes: number;
+  observationBytes: number;
+  bytesPerContact: number;
+}): number {
+  const left = budget.budgetBytes - budget.observationBytes;
+  return left <= 0 ? 0 : Math.floor(left / budget.bytesPerContact);
+}
 
 export interface RefreshPlan {
   /** Contacts to ask in this check, the longest unasked first. */
