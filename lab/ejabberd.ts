@@ -112,8 +112,12 @@ export function ejabberdConfig(
       },
       mod_offline: {},
       mod_ping: {},
-      mod_pubsub: {},
-      mod_roster: {},
+      // PEP and roster versioning as Debian's shipped config has them (its OMEMO device lists are open).
+      mod_pubsub: {
+        plugins: ['flat', 'pep'],
+        force_node_config: { 'eu.siacs.conversations.axolotl.*': { access_model: 'open' } },
+      },
+      mod_roster: { versioning: true },
       // As in Debian's shipped config: without it ejabberd refuses every peer whose certificate fails.
       mod_s2s_dialback: {},
       mod_stream_mgmt: {},

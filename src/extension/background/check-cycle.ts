@@ -6,6 +6,14 @@ import { parseJid } from '../../core/domain.ts';
 import type { DomainSummary } from '../../core/summary.ts';
 import type { CheckFailure, CheckPhase, ContactResult } from '../shared/check-types.ts';
 import { isConfigured, type Settings } from '../shared/settings.ts';
+import {
+  readOmemoCache,
+  readServerFacts,
+  readStoredRoster,
+  writeOmemoCache,
+  writeServerFacts,
+  writeStoredRoster,
+} from './check-memory-store.ts';
 import { contactResults } from './contact-paths.ts';
 import {
   dropRememberedPassword,
@@ -93,8 +101,15 @@ async function attempt(deps: CycleDeps, settings: Settings): Promise<Attempt> {
   try {
     deps.onProgress({ phase: settings.endpoint.mode === 'auto' ? 'discovery' : 'login' });
     const endpoint = await resolveEndpoint(settings, deps.discover);
+    // What the last check learnt: a versioned roster and the OMEMO answers not yet due.
+    const storedRoster = await readStoredRoster(deps.local, settings.jid);
+    const omemoCache = await readOmemoCache(deps.local, settings.jid);
+    const serverFacts = await readServerFacts(deps.local, settings.jid);
     account = await deps.checkAccount({
       jid: settings.jid,
+      storedRoster,
+      omemoCache,
+      serverFacts,
       ...secretOption(secret),
       endpoint,
       transport: settings.transport,
@@ -109,6 +124,12 @@ async function attempt(deps: CycleDeps, settings: Settings): Promise<Attempt> {
       await forgetRefusedSecret(deps, secret);
     return { ok: false, settings, failure: failureFrom(error, deps.now()) };
   }
+  await writeStoredRoster(deps.local, settings.jid, {
+    version: account.rosterVersion,
+    items: account.roster,
+  });
+  await writeOmemoCache(deps.local, settings.jid, account.omemoCache);
+  await writeServerFacts(deps.local, settings.jid, account.serverFacts);
   await rememberAfterLogin(deps, settings.jid, {
     mechanism: account.mechanism,
     scramKeys: account.scramKeys,

@@ -5,7 +5,12 @@ import StanzaError from '@xmpp/middleware/lib/StanzaError.js';
 import type { Element } from '@xmpp/xml';
 import { DeadlineError, withDeadline } from '../../../core/deadline.ts';
 import { errorText } from '../../../core/error-text.ts';
-import type { S2sObservation, S2sOutcome, SoftwareVersion } from '../../../core/observation.ts';
+import type {
+  DiscoIdentity,
+  S2sObservation,
+  S2sOutcome,
+  SoftwareVersion,
+} from '../../../core/observation.ts';
 import { mapWithConcurrency } from './concurrency.ts';
 import { outcomeOfError } from './observe-outcome.ts';
 import {
@@ -33,6 +38,13 @@ export interface ObserveOptions {
   signal?: AbortSignal;
   /** Each observation as it completes. */
   onObserved?(observation: S2sObservation, done: number, total: number): void;
+  /**
+   * Waits until a stanza may be sent under the check's byte rate. The wait is not part of the
+   * domain's budget: a queue on our side must not read as a slow or dead link.
+   */
+  pace?(stanza: Element): Promise<void>;
+  /** Identities and version known fresh for a domain: reused when the ping succeeds, not asked again. */
+  known?(domain: string): { software: SoftwareVersion | null; identities: DiscoIdentity[] } | null;
 }
 
 type Answer =
@@ -47,10 +59,11 @@ async function answer(
   query: ObserveQuery,
   ms: number,
   signal: AbortSignal | undefined,
+  stanza: Element = observeQuery(to, query),
 ): Promise<Answer> {
   if (ms <= 0) return { kind: 'timeout' };
   try {
-    const iq = await withDeadline(ask(observeQuery(to, query), ms), {
+    const iq = await withDeadline(ask(stanza, ms), {
       ms,
       what: `the ${query} query to ${to}`,
       ...(signal ? { signal } : {}),
@@ -84,15 +97,30 @@ function outcomeOf(reply: Answer, userDomain: string, domain: string): S2sOutcom
   }
 }
 
+/** Paces the queries, then sends them together; the time spent pacing is returned apart. */
+async function paced(
+  options: Pick<ObserveOptions, 'pace'>,
+  domain: string,
+  queries: readonly ObserveQuery[],
+): Promise<{ stanzas: Element[]; waitedMs: number }> {
+  const stanzas = queries.map((query) => observeQuery(domain, query));
+  const started = performance.now();
+  for (const stanza of stanzas) await options.pace?.(stanza);
+  return { stanzas, waitedMs: performance.now() - started };
+}
+
 /** Observes one domain: ping first; disco and version only when the link may work. */
 export async function observeDomain(
-  options: Pick<ObserveOptions, 'ask' | 'userDomain' | 'budgetMs' | 'now' | 'signal'>,
+  options: Pick<ObserveOptions, 'ask' | 'userDomain' | 'budgetMs' | 'now' | 'signal' | 'pace' | 'known'>,
   domain: string,
 ): Promise<S2sObservation> {
   const { ask, userDomain, budgetMs, signal } = options;
   const started = performance.now();
-  const remaining = () => budgetMs - (performance.now() - started);
-  const ping = await answer(ask, domain, 'ping', budgetMs, signal);
+  let waitedMs = 0;
+  const remaining = () => budgetMs - (performance.now() - started - waitedMs);
+  const first = await paced(options, domain, ['ping']);
+  waitedMs += first.waitedMs;
+  const ping = await answer(ask, domain, 'ping', budgetMs, signal, first.stanzas[0]);
   let outcome = outcomeOf(ping, userDomain, domain);
   const facts = ping.kind === 'error' ? ping.facts : null;
   let observation: S2sObservation = {
@@ -107,9 +135,13 @@ export async function observeDomain(
   };
   // A failed link, a refusal by the user's own server or a spent budget: the other two would say the same.
   if (outcome !== 'ok' && outcome !== 'error') return observation;
+  const known = outcome === 'ok' ? options.known?.(domain) : null;
+  if (known) return { ...observation, software: known.software, identities: known.identities };
+  const next = await paced(options, domain, ['disco', 'version']);
+  waitedMs += next.waitedMs;
   const [disco, version] = await Promise.all([
-    answer(ask, domain, 'disco', remaining(), signal),
-    answer(ask, domain, 'version', remaining(), signal),
+    answer(ask, domain, 'disco', remaining(), signal, next.stanzas[0]),
+    answer(ask, domain, 'version', remaining(), signal, next.stanzas[1]),
   ]);
   // A ping the remote does not answer usefully, but a disco or version result: the link works.
   if (outcome === 'error' && (disco.kind === 'result' || version.kind === 'result')) {
@@ -139,8 +171,16 @@ export async function observeDomains(options: ObserveOptions): Promise<Map<strin
 
 /** XEP-0092 of the user's own server; null when it does not say. */
 export async function ownServerSoftware(
-  options: Pick<ObserveOptions, 'ask' | 'userDomain' | 'budgetMs' | 'signal'>,
+  options: Pick<ObserveOptions, 'ask' | 'userDomain' | 'budgetMs' | 'signal' | 'pace'>,
 ): Promise<SoftwareVersion | null> {
-  const reply = await answer(options.ask, options.userDomain, 'version', options.budgetMs, options.signal);
+  const { stanzas } = await paced(options, options.userDomain, ['version']);
+  const reply = await answer(
+    options.ask,
+    options.userDomain,
+    'version',
+    options.budgetMs,
+    options.signal,
+    stanzas[0],
+  );
   return reply.kind === 'result' ? softwareInResult(reply.iq) : null;
 }

@@ -47,11 +47,18 @@ describe('reading answers', () => {
     expect(devicesInResult(parse("<iq type='result'/>"), 'v2')).toBe(false);
   });
 
-  it('missing node or forbidden means none; other errors mean unknown', () => {
-    expect(answerFromError('item-not-found')).toBe(false);
-    expect(answerFromError('forbidden')).toBe(false);
-    expect(answerFromError('remote-server-not-found')).toBeNull();
-    expect(answerFromError('service-unavailable')).toBeNull();
+  it('a missing node means none; a refusal means none only from a contact who shares presence', () => {
+    expect(answerFromError('item-not-found', false)).toBe(false);
+    expect(answerFromError('item-not-found', true)).toBe(false);
+    // Prosody's answer for a missing node, but also for a node the user may not read.
+    expect(answerFromError('forbidden', true)).toBe(false);
+    expect(answerFromError('forbidden', false)).toBeNull();
+    // ejabberd's refusal of a presence-model node: says nothing about the node.
+    expect(answerFromError('not-authorized', true)).toBeNull();
+    expect(answerFromError('not-authorized', false)).toBeNull();
+    expect(answerFromError('subscription-required', false)).toBeNull();
+    expect(answerFromError('remote-server-not-found', true)).toBeNull();
+    expect(answerFromError('service-unavailable', true)).toBeNull();
   });
 
   it('combines the two nodes', () => {

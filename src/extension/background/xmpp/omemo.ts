@@ -37,11 +37,16 @@ export function devicesInResult(iq: Element, node: OmemoNode): boolean {
 }
 
 /**
- * Reads a stanza error condition. Prosody says `forbidden` both for a missing node and an unknown user;
- * `item-not-found` is the XEP-0060 answer for a missing node: both mean "publishes nothing".
+ * Reads a stanza error condition. `item-not-found` (XEP-0060; ejabberd 23.01 for a missing node or user)
+ * means "publishes nothing". Prosody 0.12 says `forbidden` for a missing node, an unknown user *and* a
+ * node the asker may not read; ejabberd says `not-authorized` (with `presence-subscription-required`)
+ * for the last. PEP's default access model hinges on presence, so a refusal from a contact who does not
+ * share presence with the user tells nothing: unknown. Checked against the lab, 2026-12.
  */
-export function answerFromError(condition: string): OmemoAnswer {
-  return condition === 'item-not-found' || condition === 'forbidden' ? false : null;
+export function answerFromError(condition: string, sharesPresence: boolean): OmemoAnswer {
+  if (condition === 'item-not-found') return false;
+  if (condition === 'forbidden') return sharesPresence ? false : null;
+  return null;
 }
 
 /** Either node listing a device counts; both definitely empty is false; anything else unknown. */

@@ -1,4 +1,6 @@
-// The roster (RFC 6121 §2) as plain data, read from a `jabber:iq:roster` result.
+// The roster (RFC 6121 §2) as plain data, read from a `jabber:iq:roster` result, with roster
+// versioning (RFC 6121 §2.6, XEP-0237): a stored version, the server's empty answer when nothing
+// changed, and the pushes that change it.
 import jid from '@xmpp/jid';
 import xml, { type Element } from '@xmpp/xml';
 
@@ -19,8 +21,84 @@ export interface RosterItem {
 
 const SUBSCRIPTIONS: readonly string[] = ['none', 'to', 'from', 'both'];
 
-export function rosterQuery(): Element {
-  return xml('query', { xmlns: NS_ROSTER });
+export const NS_ROSTER_VERSIONING = 'urn:xmpp:features:rosterver';
+
+/** A roster with the version the server gave it (absent when the server keeps none). */
+export interface VersionedRoster {
+  version: string | null;
+  items: RosterItem[];
+}
+
+/** With `version`, asks for the changes since it (RFC 6121 §2.6.2); `''` asks for all with a version. */
+export function rosterQuery(version?: string): Element {
+  return xml('query', version === undefined ? { xmlns: NS_ROSTER } : { xmlns: NS_ROSTER, ver: version });
+}
+
+/** Whether stream features offer roster versioning (`<ver xmlns='urn:xmpp:features:rosterver'/>`). */
+export function offersRosterVersioning(features: Element): boolean {
+  return features.getChild('ver', NS_ROSTER_VERSIONING) !== undefined;
+}
+
+/**
+ * A roster get's result: the full roster and its version, or `unchanged` when the server answered a
+ * versioned query with an empty result (RFC 6121 §2.6.3: the stored roster holds, pushes may follow).
+ */
+export function readRosterResult(iq: Element): VersionedRoster | 'unchanged' {
+  const query = iq.getChild('query', NS_ROSTER);
+  if (!query && iq.children.every((child) => typeof child === 'string')) return 'unchanged';
+  const ver = query?.attrs.ver;
+  return { version: typeof ver === 'string' ? ver : null, items: parseRoster(query) };
+}
+
+/** One roster push: the item's new state (null: removed) and the version it brings. */
+export interface RosterPush {
+  jid: string;
+  item: RosterItem | null;
+  version: string | null;
+}
+
+/**
+ * A roster push (an `iq type='set'` with one item), or null when the stanza is not one or does not come
+ * from the user's own account: RFC 6121 §2.1.6 says to ignore pushes from anyone else.
+ */
+export function readRosterPush(iq: Element, account: string): RosterPush | null {
+  if (iq.name !== 'iq' || iq.attrs.type !== 'set') return null;
+  const from = iq.attrs.from;
+  if (typeof from === 'string' && from !== '') {
+    let bare: string;
+    try {
+      bare = jid(from).bare().toString();
+    } catch {
+      return null;
+    }
+    if (bare !== jid(account).bare().toString()) return null;
+  }
+  const query = iq.getChild('query', NS_ROSTER);
+  const items = query?.getChildren('item') ?? [];
+  if (!query || items.length !== 1) return null;
+  const raw = items[0] as Element;
+  const ver = typeof query.attrs.ver === 'string' ? query.attrs.ver : null;
+  if (raw.attrs.subscription === 'remove') {
+    try {
+      return { jid: jid(String(raw.attrs.jid)).bare().toString(), item: null, version: ver };
+    } catch {
+      return null;
+    }
+  }
+  const [item] = parseRoster(query);
+  return item ? { jid: item.jid, item, version: ver } : null;
+}
+
+/** Applies pushes in the order received: each replaces, adds or removes its contact. */
+export function applyRosterPushes(roster: VersionedRoster, pushes: readonly RosterPush[]): VersionedRoster {
+  const items = new Map(roster.items.map((item) => [item.jid, item]));
+  let version = roster.version;
+  for (const push of pushes) {
+    if (push.item) items.set(push.jid, push.item);
+    else items.delete(push.jid);
+    if (push.version !== null) version = push.version;
+  }
+  return { version, items: [...items.values()] };
 }
 
 /**
