@@ -128,10 +128,10 @@ function paths(): PathResult[] {
   return out;
 }
 
-function reasonsOf(result: PathResult): { light: string; reason: Reason }[] {
+function reasonsOf(result: PathResult): { light: string; onHop: boolean; reason: Reason }[] {
   return [
-    ...result.hops.flatMap((hop) => hop.reasons.map((reason) => ({ light: hop.light, reason }))),
-    ...result.e2e.reasons.map((reason) => ({ light: result.e2e.light, reason })),
+    ...result.hops.flatMap((hop) => hop.reasons.map((reason) => ({ light: hop.light, onHop: true, reason }))),
+    ...result.e2e.reasons.map((reason) => ({ light: result.e2e.light, onHop: false, reason })),
   ];
 }
 
@@ -157,6 +157,15 @@ function sourceKeys(): Set<string> {
 }
 
 const SWEEP = paths();
+
+/** Each distinct reason of the sweep once, with the light of the hop it stood in. */
+const REASONS = (() => {
+  const unique = new Map<string, ReturnType<typeof reasonsOf>[number]>();
+  for (const result of SWEEP) {
+    for (const entry of reasonsOf(result)) unique.set(JSON.stringify(entry), entry);
+  }
+  return [...unique.values()];
+})();
 
 describe('the path phrase catalogues', () => {
   it('hold every key the path model says, and every key the source names, in all three languages', () => {
@@ -203,13 +212,11 @@ describe('the path phrase catalogues', () => {
   it('render every reason of the sweep in every language, with no placeholder left', () => {
     for (const [lang, catalogue] of Object.entries(CATALOGUES)) {
       const lookup = catalogueLookup(catalogue);
-      for (const result of SWEEP) {
-        for (const { reason } of reasonsOf(result)) {
-          for (const p of phrasesOf(reason)) {
-            const text = renderPhrase(p, lookup);
-            // The server's own words may hold a "$1" (the sweep's do): it stays as they said it.
-            expect(text.replace('Remote server said $1 no', ''), `${lang} ${p.key}`).not.toMatch(/\$[1-9]/);
-          }
+      for (const { reason } of REASONS) {
+        for (const p of phrasesOf(reason)) {
+          const text = renderPhrase(p, lookup);
+          // The server's own words may hold a "$1" (the sweep's do): it stays as they said it.
+          expect(text.replace('Remote server said $1 no', ''), `${lang} ${p.key}`).not.toMatch(/\$[1-9]/);
         }
       }
     }
@@ -232,34 +239,25 @@ describe('reasons a person can act on', () => {
 
   it('every red and yellow reason says what the user can do', () => {
     let judged = 0;
-    for (const result of SWEEP) {
-      for (const { light, reason } of reasonsOf(result)) {
-        if ((light === 'red' || light === 'yellow') && !NOT_RED_OR_YELLOW.has(reason.says.key)) {
-          judged += 1;
-          expect(reason.todo, reason.says.key).toBeDefined();
-        }
+    for (const { light, reason } of REASONS) {
+      if ((light === 'red' || light === 'yellow') && !NOT_RED_OR_YELLOW.has(reason.says.key)) {
+        judged += 1;
+        expect(reason.todo, reason.says.key).toBeDefined();
       }
     }
-    expect(judged).toBeGreaterThan(100);
+    expect(judged).toBeGreaterThan(50);
   });
 
   it('keep the jargon out of the plain sentence', () => {
     const english = catalogueLookup(en);
     const jargon =
       /\b(grade [A-FT]|dialback|TLS 1\.[0-3]|SSLv|DANE|POSH|Diffie|cipher suite|TLS_|STARTTLS)\b/;
-    for (const result of SWEEP) {
-      for (const { reason } of reasonsOf(result)) {
-        expect(renderPhrase(reason.says, english)).not.toMatch(jargon);
-      }
-    }
+    for (const { reason } of REASONS) expect(renderPhrase(reason.says, english)).not.toMatch(jargon);
   });
 
   it('name the domain they are about, on every hop reason about a server', () => {
-    for (const result of SWEEP) {
-      for (const hop of result.hops) {
-        for (const reason of hop.reasons) expect(reason.about, reason.says.key).toMatch(/\.test$/);
-      }
-    }
+    for (const { onHop, reason } of REASONS)
+      if (onHop) expect(reason.about, reason.says.key).toMatch(/\.test$/);
   });
 
   it('label e2e by what is known, not by colour', () => {
