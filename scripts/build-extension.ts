@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   }
   await writeIcons(join(staging, 'icons'));
   await cp(join(root, 'extension'), staging, { recursive: true });
+  await mergePathPhrases(join(staging, '_locales'));
 
   for (const browser of BROWSERS) {
     const out = join(dist, browser);
@@ -55,6 +56,28 @@ async function main(): Promise<void> {
       const zip = join(dist, `hoplight-${browser}.zip`);
       console.log(`  ${relative(root, zip)} ${((await stat(zip)).size / 1024).toFixed(1)} KiB`);
     }
+  }
+}
+
+/**
+ * The path's phrases (src/core/phrases/LANG.json) joined into each locale's messages.json, so
+ * browser.i18n speaks the reasons; a key both define is an error rather than a silent overwrite.
+ */
+async function mergePathPhrases(locales: string): Promise<void> {
+  const phrases = join(root, 'src', 'core', 'phrases');
+  for (const file of await readdir(phrases)) {
+    if (!file.endsWith('.json')) continue;
+    const lang = file.slice(0, -'.json'.length);
+    const target = join(locales, lang, 'messages.json');
+    const own = await readFile(target, 'utf8').then(
+      (text) => JSON.parse(text) as Record<string, unknown>,
+      () => ({}) as Record<string, unknown>,
+    );
+    const path = JSON.parse(await readFile(join(phrases, file), 'utf8')) as Record<string, unknown>;
+    const clash = Object.keys(path).filter((key) => Object.hasOwn(own, key));
+    if (clash.length > 0) throw new Error(`_locales/${lang}: ${clash.join(', ')} defined twice.`);
+    await mkdir(join(locales, lang), { recursive: true });
+    await writeFile(target, `${JSON.stringify({ ...own, ...path }, null, 2)}\n`);
   }
 }
 

@@ -22,6 +22,17 @@ describe('pathReport', () => {
       ['c2s-remote', 'weak.test', 'contact', 'green'],
     ]);
     expect(report.light).toBe('yellow');
+    // Version 2: each reason is English text in parts, the jargon apart from the plain sentence.
+    const s2s = report.hops[1]?.reasons[0];
+    expect(s2s?.says).toBe(
+      'good.test checks only weakly that messages really come from weak.test: whoever controls DNS could pose as weak.test.',
+    );
+    expect(s2s?.todo).toBe(
+      'Tell your contact: they can ask the operator of weak.test to fix this, or move to another server.',
+    );
+    expect(s2s?.detail).toContain('dialback');
+    expect(s2s?.about).toBe('weak.test');
+    expect(report.reasons).toEqual([s2s]);
     expect(report.to.scannedAt).toBe('2026-11-24T12:00:00.000Z');
   });
 
@@ -43,10 +54,29 @@ describe('pathReport', () => {
         NOW,
       ),
     );
-    expect(text).toContain('Path good.test → other.test: GREY (unknown)');
+    expect(text).toContain('Path good.test → other.test: GREY (Unknown)');
     expect(text).toContain(
-      'good.test → other.test: GREY (unknown)\n  - other.test has not been scanned yet.',
+      'good.test → other.test: GREY (Unknown)\n  - other.test has not been checked by the observatory yet.',
     );
     expect(text).toContain('other.test: not scanned');
+  });
+
+  it('prints what to do and the detail under each reason', () => {
+    const text = formatPathReport(
+      pathReport(
+        { domain: 'good.test', summary: domainSummary('good.test') },
+        {
+          domain: 'plain.test',
+          summary: domainSummary('plain.test', { s2s: { encryption: 'none', tlsVersions: [], suites: [] } }),
+        },
+        NOW,
+      ),
+    );
+    expect(text).toContain('Path good.test → plain.test: RED (Messages bounce)');
+    expect(text).toContain(
+      '  - good.test insists on encryption but plain.test offers none: messages between them bounce.\n' +
+        '    To do: Tell your contact: they can ask the operator of plain.test to fix this, or move to another server.\n' +
+        '    Detail: plain.test offers no TLS to other servers.',
+    );
   });
 });

@@ -1,5 +1,6 @@
 // Every rule of DESIGN §1, with plain values. Scenario names follow the lab domains they stand for.
 import { describe, expect, it } from 'vitest';
+import { reasonText } from './english.ts';
 import type { S2sObservation, S2sOutcome } from './observation.ts';
 import {
   compareLights,
@@ -10,6 +11,7 @@ import {
   type PathResult,
   worst,
 } from './path.ts';
+import type { Reason } from './reason.ts';
 import type { DomainSummary, ServiceSummary } from './summary.ts';
 import { domainSummary } from './testing/fixtures.ts';
 
@@ -32,8 +34,15 @@ function path(overrides: Partial<PathInput> = {}): PathResult {
   });
 }
 
+/** A reason in English as one line: the plain sentence, then the detail in brackets. */
+function line(r: Reason): string {
+  const text = reasonText(r);
+  return text.detail ? `${text.says} [${text.detail}]` : text.says;
+}
+
 function hopOf(result: PathResult, name: HopName) {
-  const hop = result.hops.find((h) => h.name === name);
+  const found = result.hops.find((h) => h.name === name);
+  const hop = found && { ...found, reasons: found.reasons.map(line), raw: found.reasons };
   if (!hop) throw new Error(`no ${name} hop`);
   return hop;
 }
@@ -108,16 +117,16 @@ describe('a healthy path (two Prosody servers, CA certificates, TLS 1.3 required
       ['c2s-remote', 'other.test', 'contact', 'green'],
     ]);
     expect(hopOf(result, 'c2s-local').reasons).toEqual([
-      'good.test requires encryption (TLS 1.3, grade A) and its certificate is verified.',
+      'good.test encrypts connections from chat apps and proves who it is. [Encryption required (TLS 1.3, grade A), certificate verified.]',
     ]);
     expect(hopOf(result, 's2s').reasons).toEqual([
-      "Messages between good.test and other.test travel over TLS 1.3 and each server verifies the other's certificate.",
+      'Messages between good.test and other.test are encrypted, and each server checks who the other is. [They use TLS 1.3.]',
     ]);
   });
 
   it('says so when the user’s server reached the contact’s domain just now', () => {
     expect(hopOf(path({ observation: observed('ok') }), 's2s').reasons[0]).toContain(
-      'Your server reached other.test just now, so messages get through.',
+      'and your server reached other.test just now.',
     );
   });
 
@@ -142,7 +151,10 @@ describe('c2s-local: the extension’s own connection, observed, plus the user�
     const hop = hopOf(path({ transportSecure: false }), 'c2s-local');
     expect(hop.light).toBe('red');
     expect(hop.reasons[0]).toBe(
-      'Your own connection to good.test is not encrypted (the extension connects over ws: or http:).',
+      'Your own connection to good.test is not encrypted. [The extension connects over ws: or http:.]',
+    );
+    expect(reasonText(hop.raw[0] as Reason).todo).toBe(
+      'In Hoplight’s options, use a wss:// or https:// connection address.',
     );
   });
 
@@ -151,7 +163,7 @@ describe('c2s-local: the extension’s own connection, observed, plus the user�
       const hop = hopOf(path({ user }), 'c2s-local');
       expect(hop.light).toBe('green');
       expect(hop.reasons).toEqual([
-        'Your connection to good.test is encrypted, with a certificate your browser verified.',
+        'Your connection to good.test is encrypted, and your browser checked who answers.',
       ]);
     }
   });
@@ -164,7 +176,10 @@ describe('c2s-local: the extension’s own connection, observed, plus the user�
       'c2s-local',
     );
     expect(hop.light).toBe('red');
-    expect(hop.reasons[0]).toContain('(grade T, A if trusted)');
+    expect(hop.reasons[0]).toContain('grade T, A if trusted');
+    expect(reasonText(hop.raw[0] as Reason).todo).toBe(
+      'Ask the operator of your server, good.test, to fix this, or move to a server that has.',
+    );
   });
 });
 
@@ -176,14 +191,14 @@ describe('c2s-remote: the contact’s c2s report', () => {
     );
 
   it('is grey when not scanned, when the scan failed, and when the scan is too old (saying how old)', () => {
-    expect(remote(null).reasons).toEqual(['other.test has not been scanned yet.']);
+    expect(remote(null).reasons).toEqual(['other.test has not been checked by the observatory yet.']);
     expect(remote({ availability: 'failed', grade: null }).reasons).toEqual([
-      "other.test's client service could not be scanned.",
+      'The observatory could not check how other.test protects apps that connect to it.',
     ]);
     const stale = remote({}, { now: new Date('2026-12-06T12:00:00.000Z') });
     expect(stale.light).toBe('grey');
     expect(stale.reasons).toEqual([
-      'The scan of other.test is 12 days old: too old to judge by until it is rescanned.',
+      'The last check of other.test is 12 days old: too old to rely on. [Scanned at 2026-11-24T12:00:00.000Z.]',
     ]);
   });
 
@@ -199,8 +214,11 @@ describe('c2s-remote: the contact’s c2s report', () => {
     const plain = remote({ encryption: 'none', grade: 'F', tlsVersions: [] });
     expect(plain.light).toBe('red');
     expect(plain.reasons).toEqual([
-      'other.test does not offer encryption to clients: messages may travel in plaintext.',
+      'other.test does not encrypt connections from chat apps: messages can be read on the way.',
     ]);
+    expect(reasonText(plain.raw[0] as Reason).todo).toBe(
+      'Tell your contact: they can ask the operator of other.test to fix this, or move to another server.',
+    );
   });
 
   it('is red for a certificate that does not authenticate the domain', () => {
@@ -209,14 +227,16 @@ describe('c2s-remote: the contact’s c2s report', () => {
 
   it('is yellow for optional encryption, B/C grades and old versions', () => {
     expect(remote({ encryption: 'optional' }).reasons).toContain(
-      'other.test does not require encryption: an attacker can strip it.',
+      'other.test lets apps connect without encryption: an attacker can turn it off.',
     );
     expect(remote({ grade: 'B' }).light).toBe('yellow');
     const old = remote({ tlsVersions: ['TLSv1.0', 'TLSv1.2', 'TLSv1.3'] });
     expect(old.light).toBe('yellow');
-    expect(old.reasons).toEqual(['other.test still accepts TLS 1.0.']);
+    expect(old.reasons).toEqual([
+      'other.test still accepts outdated encryption from apps. [Still accepts TLS 1.0.]',
+    ]);
     expect(remote({ tlsVersions: ['TLSv1.0', 'TLSv1.1'] }).reasons).toEqual([
-      'other.test offers nothing newer than TLS 1.1.',
+      'other.test only offers outdated encryption to apps. [Nothing newer than TLS 1.1.]',
     ]);
   });
 
@@ -227,37 +247,43 @@ describe('c2s-remote: the contact’s c2s report', () => {
 
 describe('s2s, inferred: a domain that cannot receive', () => {
   it.each([
-    ['nxdomain', 'the name does not exist in DNS'],
-    ['no-address', 'its server name has no address'],
-    ['srv-unavailable', 'its DNS says it takes no messages from other servers'],
-    ['refused', 'its server refuses connections'],
+    ['nxdomain', 'The name other.test does not exist in DNS.'],
+    ['no-address', 'The server name of other.test has no address.'],
+    [
+      'srv-unavailable',
+      'The DNS of other.test says it takes no messages from other servers (SRV record ".").',
+    ],
+    ['refused', 'The server of other.test refuses connections.'],
   ] as const)('no s2s service (%s) is red, "cannot be delivered", never grey', (noService, words) => {
     const hop = s2s({ contact: { s2s: { availability: 'none', noService, grade: null } } });
     expect(hop.light).toBe('red');
     expect(hop.reasons).toEqual([
-      `other.test cannot receive messages from other servers (${words}): messages to it cannot be delivered.`,
+      `other.test does not accept messages from other servers: your messages cannot be delivered. [${words}]`,
     ]);
   });
 
   it('the user’s own domain without s2s: replies cannot be delivered', () => {
     const hop = s2s({ user: { s2s: { availability: 'none', noService: 'refused', grade: null } } });
     expect(hop.light).toBe('red');
-    expect(hop.reasons[0]).toContain('replies cannot be delivered');
+    expect(hop.reasons[0]).toContain('replies cannot reach you');
+    expect(reasonText(hop.raw[0] as Reason).todo).toContain('Ask the operator of your server, good.test');
   });
 });
 
 describe('s2s, inferred: unknown is grey', () => {
   it('a side not scanned, failed or too old is grey', () => {
-    expect(hopOf(path({ contact: null }), 's2s').reasons).toEqual(['other.test has not been scanned yet.']);
+    expect(hopOf(path({ contact: null }), 's2s').reasons).toEqual([
+      'other.test has not been checked by the observatory yet.',
+    ]);
     expect(s2s({ contact: { s2s: { availability: 'failed', grade: null } } }).reasons).toEqual([
-      "other.test's server-to-server service could not be scanned.",
+      'The observatory could not check how other.test talks to other servers.',
     ]);
     const stale = hopOf(
       path({ contact: { ...domainSummary('other.test'), scannedAt: '2026-09-01T00:00:00.000Z' } }),
       's2s',
     );
     expect(stale.light).toBe('grey');
-    expect(stale.reasons[0]).toMatch(/^The scan of other\.test is 85 days old/);
+    expect(stale.reasons[0]).toMatch(/^The last check of other\.test is 85 days old/);
   });
 });
 
@@ -266,7 +292,7 @@ describe('s2s, inferred: encryption', () => {
     const hop = s2s({ contact: { s2s: { encryption: 'none', tlsVersions: [], suites: [], grade: 'F' } } });
     expect(hop.light).toBe('red');
     expect(hop.reasons).toEqual([
-      'good.test requires TLS but other.test offers none: the servers cannot connect and messages bounce.',
+      'good.test insists on encryption but other.test offers none: messages between them bounce. [other.test offers no TLS to other servers.]',
     ]);
   });
 
@@ -276,7 +302,7 @@ describe('s2s, inferred: encryption', () => {
       contact: { s2s: { encryption: 'none', tlsVersions: [], suites: [], grade: 'F' } },
     });
     expect(hop.reasons).toEqual([
-      'other.test offers no TLS to other servers: messages to and from it travel in plaintext.',
+      'other.test does not encrypt messages to other servers: they can be read on the way. [other.test offers no TLS to other servers.]',
     ]);
   });
 
@@ -287,7 +313,7 @@ describe('s2s, inferred: encryption', () => {
     });
     expect(hop.light).toBe('yellow');
     expect(hop.reasons).toEqual([
-      'Neither good.test nor other.test requires TLS between servers: an attacker can strip it.',
+      'Neither good.test nor other.test insists on encryption between the servers: an attacker can turn it off. [TLS is optional on both sides of the server-to-server link.]',
     ]);
   });
 
@@ -302,7 +328,7 @@ describe('s2s, inferred: what the two servers negotiate, not the worse grade', (
     expect(hop.light).toBe('yellow');
     expect(hop.reasons.join(' ')).not.toMatch(/graded|anonymous|TLS 1\.0/);
     expect(hop.reasons).toContain(
-      "good.test verifies other.test only through dialback, which trusts DNS: other.test's certificate is not valid.",
+      'good.test checks only weakly that messages really come from other.test: whoever controls DNS could pose as other.test. [Verified only through dialback, which trusts DNS: the certificate of other.test is not valid.]',
     );
   });
 
@@ -314,7 +340,7 @@ describe('s2s, inferred: what the two servers negotiate, not the worse grade', (
     });
     expect(hop.light).toBe('red');
     expect(hop.reasons).toContain(
-      'good.test and other.test share no TLS version: the servers cannot connect and messages bounce.',
+      'good.test and other.test cannot agree on encryption: messages between them bounce. [No TLS version in common.]',
     );
   });
 
@@ -324,7 +350,7 @@ describe('s2s, inferred: what the two servers negotiate, not the worse grade', (
       contact: { s2s: { tlsVersions: ['TLSv1.2'], suites: [{ version: 'TLSv1.2', codes: [0xc030] }] } },
     });
     expect(hop.reasons).toContain(
-      'good.test and other.test share no cipher suite: the servers cannot connect and messages bounce.',
+      'good.test and other.test cannot agree on encryption: messages between them bounce. [No cipher suite in common.]',
     );
   });
 
@@ -335,7 +361,9 @@ describe('s2s, inferred: what the two servers negotiate, not the worse grade', (
     });
     const hop = s2s({ user: { s2s: legacy() }, contact: { s2s: legacy() } });
     expect(hop.light).toBe('yellow');
-    expect(hop.reasons).toContain('The best TLS version good.test and other.test share is TLS 1.1.');
+    expect(hop.reasons).toContain(
+      'good.test and other.test can only talk using outdated encryption. [The best TLS version both share is TLS 1.1.]',
+    );
   });
 
   const tls12 = (codes: number[], serverPreference: boolean | null = true): Partial<ServiceSummary> => ({
@@ -365,7 +393,7 @@ describe('s2s, inferred: what the two servers negotiate, not the worse grade', (
     });
     // Your messages: other.test has no preference, good.test's favourite wins (ECDHE); replies: the other way.
     expect(hop.reasons.filter((r) => r.includes('without forward secrecy'))).toEqual([
-      'Replies from other.test to good.test use TLS_RSA_WITH_AES_128_GCM_SHA256, without forward secrecy: a stolen key decrypts recorded traffic.',
+      'Replies from other.test to good.test could be decrypted later by whoever steals a server’s key. [Cipher suite TLS_RSA_WITH_AES_128_GCM_SHA256, without forward secrecy.]',
     ]);
   });
 
@@ -385,7 +413,7 @@ describe('s2s, inferred: what the two servers negotiate, not the worse grade', (
     const hop = s2s({ user: { s2s: dheOnly() }, contact: { s2s: dheOnly() } });
     expect(hop.light).toBe('yellow');
     expect(hop.reasons).toContain(
-      'Messages from good.test to other.test use a Diffie-Hellman group under 2048 bits.',
+      'Messages from good.test to other.test use a key exchange weaker than recommended. [Diffie-Hellman group under 2048 bits.]',
     );
   });
 
@@ -402,7 +430,7 @@ describe('s2s, inferred: authentication, each direction', () => {
     const hop = s2s({ userSoftware: { name: 'ejabberd', version: '23.01' } });
     expect(hop.light).toBe('yellow');
     expect(hop.reasons).toEqual([
-      "good.test's software (ejabberd) does not check the certificate of the servers it sends to: whoever controls DNS can pose as other.test.",
+      'good.test does not check who it delivers to: whoever controls DNS could pose as other.test. [Its software (ejabberd) does not verify the certificate of the servers it sends to.]',
     ]);
   });
 
@@ -430,7 +458,7 @@ describe('s2s, inferred: authentication, each direction', () => {
   it('unknown software with a valid certificate: yellow, never green', () => {
     const hop = s2s({ contact: { s2s: { software: null } } });
     expect(hop.light).toBe('yellow');
-    expect(hop.reasons[0]).toContain("other.test's software is not known");
+    expect(hop.reasons[0]).toContain('The server software of other.test is not known');
   });
 
   it('a server that refuses unauthenticated peers facing an expired certificate: red, messages bounce', () => {
@@ -440,7 +468,7 @@ describe('s2s, inferred: authentication, each direction', () => {
     });
     expect(hop.light).toBe('red');
     expect(hop.reasons).toContain(
-      "other.test refuses servers it cannot verify, and good.test's certificate is not valid: messages from good.test bounce.",
+      'other.test refuses servers that cannot prove who they are, and good.test cannot: messages from good.test bounce. [The certificate of good.test is not valid.]',
     );
   });
 
@@ -455,7 +483,7 @@ describe('s2s, inferred: authentication, each direction', () => {
       contact: { s2s: { authentication: [], grade: 'T' } },
     });
     expect(hop.reasons).toContain(
-      'good.test cannot verify other.test (no valid certificate, no dialback offered): messages from other.test bounce.',
+      'good.test has no way to check that other.test is who it says: messages from other.test bounce. [other.test has no valid certificate, and good.test offers no dialback.]',
     );
   });
 
@@ -463,7 +491,7 @@ describe('s2s, inferred: authentication, each direction', () => {
     const hop = s2s({ contact: { s2s: { authentication: ['dane'], grade: 'A+' } } });
     expect(hop.light).toBe('yellow');
     expect(hop.reasons).toContain(
-      "good.test verifies other.test only through dialback, which trusts DNS: other.test is vouched for only by DANE, which good.test's server does not check.",
+      'good.test checks only weakly that messages really come from other.test: whoever controls DNS could pose as other.test. [Verified only through dialback, which trusts DNS: other.test is vouched for only by DANE, which the server of good.test does not check.]',
     );
   });
 
@@ -472,17 +500,20 @@ describe('s2s, inferred: authentication, each direction', () => {
     const hop = s2s({ contact: { s2s: { findings: [mismatch] } } });
     expect(hop.light).toBe('yellow');
     expect(hop.reasons).toContain(
-      "other.test's DANE records are broken: servers that check DANE refuse to talk to it.",
+      'The security records of other.test in DNS are broken: servers that check them refuse to talk to it. [Its DANE (TLSA) records do not match, or could not be looked up.]',
     );
   });
 });
 
 describe('s2s, observed: the user’s server decides whether messages get through now', () => {
   it.each([
-    ['no-such-domain', 'Your server cannot find other.test in DNS: messages to it bounce.'],
+    ['no-such-domain', 'Your server cannot find other.test: messages to it bounce.'],
     ['unreachable', 'Your server cannot connect to other.test: messages to it bounce.'],
     ['refused-encryption', 'Your server and other.test cannot agree on encryption'],
-    ['refused-certificate', 'Your server cannot reach other.test: a server certificate was not accepted'],
+    [
+      'refused-certificate',
+      'Your server cannot reach other.test because a server’s identity was not accepted',
+    ],
     ['refused-policy', 'Your server cannot reach other.test: the connection was refused'],
     ['failed', 'Your server could not reach other.test just now: messages to it bounce.'],
   ] as const)('%s is red whatever the scans say, and both are told', (outcome, words) => {
@@ -496,7 +527,13 @@ describe('s2s, observed: the user’s server decides whether messages get throug
     expect(hop.reasons[0]).toContain(
       "Your server said: “Server-to-server connection failed: Remote server's certificate is not trusted”.",
     );
-    expect(hop.reasons).toContain('The scans found nothing wrong with the link to other.test.');
+    expect(hop.reasons).toContain(
+      'The observatory found nothing wrong with the link to other.test, yet it fails now.',
+    );
+    // Who can act: the contact's address for an unknown domain, later for an unreachable one, else operators.
+    expect(reasonText(hop.raw[0] as Reason).todo).toMatch(
+      /address is right|Try again later|Ask the operator/,
+    );
   });
 
   it('an observed failure keeps the scans’ own reasons beside it', () => {
@@ -511,8 +548,12 @@ describe('s2s, observed: the user’s server decides whether messages get throug
       observation: observed('ok'),
     });
     expect(hop.light).toBe('yellow');
-    expect(hop.reasons[0]).toMatch(/^The scans predict trouble \(other\.test cannot receive messages/);
-    expect(hop.reasons[0]).toContain('yet your server reached other.test just now');
+    expect(hop.reasons[0]).toMatch(/^The observatory expected messages to other\.test to fail/);
+    expect(hop.reasons[0]).toContain('yet your server reached it just now');
+    // The predicted reason stays, in the detail.
+    expect(hop.reasons[0]).toContain(
+      '[The scans predicted: other.test does not accept messages from other servers',
+    );
   });
 
   it('a working link does not hide plaintext', () => {
@@ -530,7 +571,7 @@ describe('s2s, observed: the user’s server decides whether messages get throug
     const works = hopOf(path({ user: null, contact: null, observation: observed('ok') }), 's2s');
     expect(works.light).toBe('grey');
     expect(works.reasons[0]).toBe(
-      'Your server reached other.test just now, so messages get through. How well the link is protected is not known yet.',
+      'Your server reached other.test just now, so messages get through; how well they are protected is not known yet.',
     );
   });
 
@@ -543,9 +584,9 @@ describe('s2s, observed: the user’s server decides whether messages get throug
 
 describe('what the contact is', () => {
   it.each([
-    [{ category: 'conference', type: 'text' }, 'group-chat', 'is a group chat service'],
-    [{ category: 'gateway', type: 'irc' }, 'gateway', 'is a gateway to another network'],
-    [{ category: 'component', type: 'generic' }, 'component', "is a service, not a person's account"],
+    [{ category: 'conference', type: 'text' }, 'group-chat', 'is a group chat'],
+    [{ category: 'gateway', type: 'irc' }, 'gateway', 'is a bridge to another network'],
+    [{ category: 'component', type: 'generic' }, 'component', 'is a service, not a person'],
   ] as const)('%o is labelled, and its last hop is not judged as a person’s', (identity, kind, words) => {
     const result = path({ observation: observed('ok', { identities: [{ ...identity, name: null }] }) });
     expect(result.kind).toBe(kind);
@@ -600,7 +641,9 @@ describe('path light', () => {
       contact: contact({ c2s: { encryption: 'optional' }, s2s: { encryption: 'optional' } }),
     });
     expect(result.light).toBe('yellow');
-    expect(result.reasons).toEqual(['other.test does not require encryption: an attacker can strip it.']);
+    expect(result.reasons.map((r) => reasonText(r).says)).toEqual([
+      'other.test lets apps connect without encryption: an attacker can turn it off.',
+    ]);
   });
 });
 

@@ -11,12 +11,17 @@ import { c2sGreen, c2sVerdicts } from './path/c2s.ts';
 import { FRESH_FOR_MS, knownService } from './path/freshness.ts';
 import { inferLink } from './path/s2s-inferred.ts';
 import { fuse, observedLink } from './path/s2s-observed.ts';
-import { judge, type Verdict, verdict } from './path/verdict.ts';
+import { fixerTodo } from './path/todo.ts';
+import { judge, uniqueReasons, type Verdict, verdict } from './path/verdict.ts';
+import { type Phrase, phrase } from './phrase.ts';
+import { type Reason, reason } from './reason.ts';
 import { assertDomainSummary } from './shape.ts';
 import type { DomainSummary, ServiceSummary } from './summary.ts';
 
 export { compareLights, LIGHT_ORDER, type Light, worst } from './lights.ts';
 export { FRESH_FOR_MS } from './path/freshness.ts';
+export type { Phrase } from './phrase.ts';
+export type { Reason } from './reason.ts';
 
 export type HopName = 'c2s-local' | 's2s' | 'c2s-remote';
 
@@ -29,8 +34,8 @@ export interface Hop {
 
 export interface HopResult extends Hop {
   light: Light;
-  /** Short sentences for people, worst first; never empty. */
-  reasons: string[];
+  /** Why, for people, worst first; never empty. */
+  reasons: Reason[];
   /** Messages bounce or cannot be delivered on this hop (always red). */
   undeliverable: boolean;
 }
@@ -38,7 +43,9 @@ export interface HopResult extends Hop {
 export interface E2eResult {
   omemo: boolean | null;
   light: Light;
-  reasons: string[];
+  /** "OMEMO: not set up", "OMEMO: available", "OMEMO: unknown": what it is, not a colour. */
+  label: Phrase;
+  reasons: Reason[];
 }
 
 /** What the contact's address is, from its domain's disco identity: a person's account unless told. */
@@ -75,7 +82,7 @@ export interface PathResult {
   hops: HopResult[];
   e2e: E2eResult;
   /** The reasons of the hops that set the path light. */
-  reasons: string[];
+  reasons: Reason[];
   kind: ContactKind;
   /** Some hop bounces messages or cannot deliver them: the contact cannot be reached now. */
   undeliverable: boolean;
@@ -101,7 +108,7 @@ export function computePath(input: PathInput): PathResult {
     light,
     hops,
     e2e: e2e(input.omemo),
-    reasons: [...new Set(hops.filter((h) => h.light === light).flatMap((h) => h.reasons))],
+    reasons: uniqueReasons(hops.filter((h) => h.light === light).flatMap((h) => h.reasons)),
     kind,
     undeliverable: hops.some((h) => h.undeliverable),
   };
@@ -123,38 +130,42 @@ function sameServer(user: DomainSummary | null, contact: DomainSummary | null): 
 function localHop(ctx: Context): HopResult {
   const { userDomain, transportSecure, user } = ctx.input;
   const identity: Hop = { name: 'c2s-local', from: 'you', to: userDomain };
-  const report = c2sVerdicts({ domain: userDomain, summary: user, ...ctx });
+  const report = c2sVerdicts({ domain: userDomain, userDomain, summary: user, ...ctx });
   if (transportSecure === null) return { ...identity, ...judge(report, () => c2sGreen(userDomain, user)) };
   // An unknown or stale report cannot grey what the connection itself shows.
   const known = report.filter((v) => v.light !== 'grey');
   if (!transportSecure) {
-    const reason = `Your own connection to ${userDomain} is not encrypted (the extension connects over ws: or http:).`;
-    return { ...identity, ...judge([verdict('red', reason), ...known], () => reason) };
+    const why = reason(phrase('path_local_unencrypted', userDomain), {
+      todo: phrase('path_todo_secure_url'),
+      detail: phrase('path_detail_local_unencrypted'),
+      about: userDomain,
+    });
+    return { ...identity, ...judge([verdict('red', why), ...known], () => why) };
   }
-  const own = `Your connection to ${userDomain} is encrypted, with a certificate your browser verified.`;
+  const own = reason(phrase('path_local_encrypted', userDomain), { about: userDomain });
   const fresh = report.length === known.length && user !== null;
   return { ...identity, ...judge(known, () => (fresh ? c2sGreen(userDomain, user) : own)) };
 }
 
-const KIND_WORDS: Record<Exclude<ContactKind, 'account'>, (domain: string) => string> = {
-  'group-chat': (domain) =>
-    `${domain} is a group chat service: it passes messages on to every participant's server, which this light does not cover.`,
-  gateway: (domain) =>
-    `${domain} is a gateway to another network: the last hop leaves XMPP and cannot be judged.`,
-  component: (domain) =>
-    `${domain} is a service, not a person's account: what it does with messages is not known.`,
+const KIND_WORDS: Record<Exclude<ContactKind, 'account'>, string> = {
+  'group-chat': 'path_kind_group_chat',
+  gateway: 'path_kind_gateway',
+  component: 'path_kind_component',
 };
 
 function remoteHop(ctx: Context, kind: ContactKind): HopResult {
   const { contactDomain, sameDomain, contact, user } = ctx.input;
   const identity: Hop = { name: 'c2s-remote', from: contactDomain, to: 'contact' };
   if (kind !== 'account') {
-    return { ...identity, light: 'grey', reasons: [KIND_WORDS[kind](contactDomain)], undeliverable: false };
+    const why = reason(phrase(KIND_WORDS[kind], contactDomain), { about: contactDomain });
+    return { ...identity, light: 'grey', reasons: [why], undeliverable: false };
   }
   const summary = sameDomain ? (contact ?? user) : contact;
   return {
     ...identity,
-    ...judge(c2sVerdicts({ domain: contactDomain, summary, ...ctx }), () => c2sGreen(contactDomain, summary)),
+    ...judge(c2sVerdicts({ domain: contactDomain, userDomain: ctx.input.userDomain, summary, ...ctx }), () =>
+      c2sGreen(contactDomain, summary),
+    ),
   };
 }
 
@@ -168,7 +179,7 @@ function s2sHop(ctx: Context): HopResult {
   if ('verdict' in u || 'verdict' in c) {
     // One side unknown: what the known side says alone still counts (no service, no TLS).
     inferred = [u, c].flatMap((side) =>
-      'verdict' in side ? [side.verdict] : oneSided(side.service, side.summary.domain, you),
+      'verdict' in side ? [side.verdict] : oneSided(side.service, side.summary.domain, you, them),
     );
   } else {
     const link = inferLink(
@@ -178,41 +189,38 @@ function s2sHop(ctx: Context): HopResult {
     inferred = link.verdicts;
     version = link.version;
   }
-  const observed = observedLink(them, observation);
+  const observed = observedLink(them, you, observation);
   const verdicts = fuse(observed, inferred, them);
   return {
     ...identity,
-    ...judge(verdicts, () => {
-      const seen = observed.kind === 'works' ? ` ${observed.reason}` : '';
-      return `Messages between ${you} and ${them} travel over ${version ?? 'TLS'} and each server verifies the other's certificate.${seen}`;
-    }),
+    ...judge(verdicts, () =>
+      reason(phrase(observed.kind === 'works' ? 'path_s2s_green_seen' : 'path_s2s_green', you, them), {
+        detail: phrase('path_detail_version', version ?? 'TLS'),
+        about: them,
+      }),
+    ),
   };
 }
 
 /** What one known side decides alone, whatever the unknown other side is. */
-function oneSided(service: ServiceSummary, domain: string, you: string): Verdict[] {
+function oneSided(service: ServiceSummary, domain: string, you: string, them: string): Verdict[] {
+  const more = { todo: fixerTodo(domain, you), about: domain };
   if (service.availability === 'none') {
-    return domain === you
-      ? [
-          verdict(
-            'red',
-            `${you} cannot receive messages from other servers: replies cannot be delivered.`,
-            true,
-          ),
-        ]
-      : [
-          verdict(
-            'red',
-            `${domain} cannot receive messages from other servers: messages to it cannot be delivered.`,
-            true,
-          ),
-        ];
+    const key = domain === you ? 'path_s2s_cannot_receive_yours' : 'path_s2s_cannot_receive_contact';
+    const todo =
+      domain === them && service.noService === 'nxdomain'
+        ? phrase('path_todo_check_address', them)
+        : more.todo;
+    return [verdict('red', reason(phrase(key, domain), { ...more, todo }), true)];
   }
   if (service.encryption === 'none') {
     return [
       verdict(
         'red',
-        `${domain} offers no TLS to other servers: messages to and from it travel in plaintext or bounce.`,
+        reason(phrase('path_s2s_plaintext', domain), {
+          ...more,
+          detail: phrase('path_detail_no_tls_s2s', domain),
+        }),
       ),
     ];
   }
@@ -227,20 +235,27 @@ function contactKind(identities: readonly DiscoIdentity[]): ContactKind {
   return 'component';
 }
 
-function e2e(omemo: boolean | null): E2eResult {
-  if (omemo === true) {
-    return {
-      omemo,
-      light: 'green',
-      reasons: ['The contact publishes OMEMO devices: end-to-end encryption is possible.'],
-    };
-  }
+/** The e2e labels by what is known, not by colour: one table for every view. */
+export const E2E_LABELS = {
+  available: phrase('path_e2e_label_available'),
+  notSetUp: phrase('path_e2e_label_not_set_up'),
+  unknown: phrase('path_e2e_label_unknown'),
+} as const;
+
+export function e2eLabel(omemo: boolean | null): Phrase {
+  return omemo === true ? E2E_LABELS.available : omemo === false ? E2E_LABELS.notSetUp : E2E_LABELS.unknown;
+}
+
+export function e2e(omemo: boolean | null): E2eResult {
+  const label = e2eLabel(omemo);
+  if (omemo === true)
+    return { omemo, light: 'green', label, reasons: [reason(phrase('path_e2e_available'))] };
   if (omemo === false) {
-    return {
-      omemo,
-      light: 'yellow',
-      reasons: ['The contact publishes no OMEMO devices: the servers on the path can read the messages.'],
-    };
+    const why = reason(phrase('path_e2e_not_set_up'), {
+      todo: phrase('path_todo_omemo'),
+      detail: phrase('path_detail_omemo_not_set_up'),
+    });
+    return { omemo, light: 'yellow', label, reasons: [why] };
   }
-  return { omemo, light: 'grey', reasons: ['Whether the contact uses OMEMO is not known.'] };
+  return { omemo, light: 'grey', label, reasons: [reason(phrase('path_e2e_unknown'))] };
 }

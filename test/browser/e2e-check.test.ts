@@ -128,7 +128,7 @@ describe.each(BROWSER_NAMES)('the check cycle end to end in %s', (browserName) =
     expect(await texts(popup, `${row('bob@good.test')} .hops > li`)).toEqual([
       'You → your server: Protected',
       'Their server → them: Protected',
-      expect.stringMatching(/^OMEMO: /),
+      expect.stringMatching(/^OMEMO: (available|not set up|unknown)$/),
     ]);
 
     expect(await text(popup, `${row('erin@other.test')} .path-label`)).toBe('Protected');
@@ -143,8 +143,23 @@ describe.each(BROWSER_NAMES)('the check cycle end to end in %s', (browserName) =
       .poll(() => popup.$eval(`${weak} .row-head`, (e) => e.getAttribute('aria-expanded')))
       .toBe('true');
     const weakReasons = (await text(popup, `${weak} .details`)) ?? '';
-    expect(weakReasons).toContain("weak.test's certificate is not valid for weak.test");
-    expect(weakReasons).toContain('weak.test still accepts TLS 1.0');
+    // The plain sentence, what to do, the report link; the jargon in the details.
+    expect(weakReasons).toContain(
+      'Apps cannot be sure they are really talking to weak.test: an impostor could pose as it.',
+    );
+    expect(weakReasons).toContain(
+      'What you can do: Tell your contact: they can ask the operator of weak.test to fix this, or move to another server.',
+    );
+    expect(weakReasons).toContain('weak.test still accepts outdated encryption from apps.');
+    // The jargon is in a <details> of its own reason (the first hop's is good.test's, green).
+    expect((await texts(popup, `${weak} .details details`)).join(' ')).toContain('not valid for this domain');
+    // Each reason links to the report of the domain it is about: weak.test's reasons to weak.test's.
+    expect(
+      await popup.$$eval(`${weak} .details .about a`, (links) =>
+        links.map((a) => (a as HTMLAnchorElement).href),
+      ),
+    ).toContain(`${observatory.url.replace(/\/+$/, '')}/domain/weak.test`);
+    expect(weakReasons).toContain('Still accepts TLS 1.0');
     // When the domains this row was judged by were scanned.
     expect(weakReasons).toMatch(/good\.test: scanned .*weak\.test: scanned /);
 
@@ -161,11 +176,13 @@ describe.each(BROWSER_NAMES)('the check cycle end to end in %s', (browserName) =
     await popup.keyboard.press('Enter');
     await expect
       .poll(() => text(popup, `${dave} .details`))
-      .toContain('plain.test does not offer encryption to clients');
-    expect(await text(popup, `${dave} .details`)).toContain('requires TLS but plain.test offers none');
+      .toContain('plain.test does not encrypt connections from chat apps');
+    expect(await text(popup, `${dave} .details`)).toContain(
+      'insists on encryption but plain.test offers none',
+    );
     // What alice's own server said when asked to reach plain.test: it bounces now.
     expect(await text(popup, `${dave} .details`)).toContain(
-      'Your server and plain.test cannot agree on encryption (one requires TLS the other does not offer): messages bounce.',
+      'Your server and plain.test cannot agree on encryption: messages bounce.',
     );
 
     // Worst first: every red row comes before the first green one.
@@ -272,7 +289,10 @@ describe.each(BROWSER_NAMES)('the check cycle end to end in %s', (browserName) =
         await popup.click(`${ghost} .row-head`);
         await expect
           .poll(() => text(popup, `${ghost} .details`))
-          .toContain('Your server cannot find nxdomain.test in DNS: messages to it bounce.');
+          .toContain('Your server cannot find nxdomain.test: messages to it bounce.');
+        expect(await text(popup, `${ghost} .details`)).toContain(
+          'Check that the contact’s address is right; if it is, tell them nxdomain.test cannot be found.',
+        );
         expect(await text(popup, `${ghost} .details`)).toContain('NXDomain');
         await popup.setViewport({ width: 360, height: 900 });
         await popup.screenshot({ path: shot('e2e-popup-cannot-deliver'), fullPage: true });
@@ -460,7 +480,7 @@ describe.each(BROWSER_NAMES)('the check cycle end to end in %s', (browserName) =
       await popup.click(`${row('bob@weak.test')} .row-head`);
       await expect
         .poll(() => text(popup, `${row('bob@weak.test')} .details`))
-        .toContain('Your server reached weak.test just now, so messages get through.');
+        .toContain('Your server reached weak.test just now, so messages get through;');
       await popup.screenshot({ path: shot('e2e-observatory-down'), fullPage: true });
       expect(await seriousViolations(popup)).toEqual([]);
     });

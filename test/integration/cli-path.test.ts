@@ -28,8 +28,10 @@ describe('hoplight-observatory path', () => {
     const s2s = report.hops.find((h) => h.name === 's2s');
     // weak.test accepts TLS 1.0 and anonymous suites, but the link runs TLS 1.3 with dialback.
     expect(s2s?.light).toBe('yellow');
-    expect(s2s?.reasons.join(' ')).toMatch(/only through dialback/);
-    expect(s2s?.reasons.join(' ')).not.toMatch(/graded F/);
+    const words = s2s?.reasons.map((r) => `${r.says} ${r.detail ?? ''}`).join(' ');
+    expect(words).toMatch(/only through dialback/);
+    expect(words).not.toMatch(/graded F/);
+    expect(s2s?.reasons[0]?.todo).toMatch(/^Tell your contact/);
     // weak.test's own clients meet its F grade.
     expect(report.hops.find((h) => h.name === 'c2s-remote')?.light).toBe('red');
   });
@@ -39,8 +41,9 @@ describe('hoplight-observatory path', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Path good\.test → plain\.test: RED/);
     expect(stdout).toContain(
-      'good.test requires TLS but plain.test offers none: the servers cannot connect and messages bounce.',
+      'good.test insists on encryption but plain.test offers none: messages between them bounce.',
     );
+    expect(stdout).toContain('    Detail: plain.test offers no TLS to other servers.');
   });
 
   it('refuses a wrong number of domains, a malformed one and unknown options', async () => {

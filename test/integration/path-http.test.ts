@@ -43,7 +43,15 @@ describe('GET /api/v1/path', () => {
     const res = await app.inject({ method: 'GET', url: '/api/v1/path?from=good.test&to=weak.test' });
     expect(res.statusCode).toBe(200);
     const report = res.json() as PathReport;
-    expect(report.pathReportVersion).toBe(1);
+    expect(report.pathReportVersion).toBe(2);
+    // Every reason is text in parts; the s2s hop's says what to do and which domain it is about.
+    const s2s = report.hops.find((h: { name: string }) => h.name === 's2s');
+    expect(s2s?.reasons[0]).toMatchObject({
+      says: expect.stringContaining('checks only weakly'),
+      todo: expect.stringMatching(/^Tell your contact/),
+      detail: expect.stringContaining('only through dialback'),
+      about: 'weak.test',
+    });
     expect(report.hops.map((h) => [h.name, h.light])).toEqual([
       ['c2s-local', 'green'],
       ['s2s', 'yellow'],
@@ -93,6 +101,13 @@ describe('the path page', () => {
     expect(res.headers['content-security-policy']).toContain("default-src 'none'");
     expect(res.body).toContain('good.test → weak.test');
     expect(res.body).toContain('only through dialback');
+    // The plain sentence, what to do, the report link, and the jargon folded in <details>.
+    expect(res.body).toContain('checks only weakly that messages really come from weak.test');
+    expect(res.body).toContain('What you can do: Tell your contact');
+    expect(res.body).toContain('<a href="/domain/weak.test">See the report for weak.test</a>');
+    expect(res.body).toMatch(
+      /<details><summary>Technical details<\/summary><p>Verified only through dialback/,
+    );
     expect(res.body).toMatch(/class="light light-yellow"><span aria-hidden="true">▲ <\/span>Weakened/);
     expect(res.body).not.toMatch(/<script/i);
   });

@@ -2,10 +2,13 @@
 // connect at all, what they negotiate in each direction, and how each authenticates the other. A
 // conversation goes both ways, so every rule is applied to your messages (U→C) and their replies (C→U).
 import type { SoftwareVersion } from '../observation.ts';
+import { type Phrase, phrase } from '../phrase.ts';
+import { type Reason, reason } from '../reason.ts';
 import type { CipherSuite } from '../report.ts';
 import type { NoService, ServiceSummary } from '../summary.ts';
 import { behaviourOf } from './implementations.ts';
 import { negotiate } from './negotiation.ts';
+import { fixerTodo } from './todo.ts';
 import { type Verdict, verdict } from './verdict.ts';
 import { isModern, versionLabel } from './words.ts';
 
@@ -22,41 +25,39 @@ export interface InferredLink {
   version: string | null;
 }
 
-const NO_SERVICE_WORDS: Record<NoService, string> = {
-  nxdomain: 'the name does not exist in DNS',
-  'no-address': 'its server name has no address',
-  'srv-unavailable': 'its DNS says it takes no messages from other servers',
-  refused: 'its server refuses connections',
+const NO_SERVICE_DETAIL: Record<NoService, string> = {
+  nxdomain: 'path_detail_no_service_nxdomain',
+  'no-address': 'path_detail_no_service_no_address',
+  'srv-unavailable': 'path_detail_no_service_srv',
+  refused: 'path_detail_no_service_refused',
 };
 
 /** Certificate and key weaknesses that hold for every link to the server, whatever is negotiated. */
-const LINK_WIDE: Record<string, { light: 'red' | 'yellow'; words: string }> = {
-  'cert.rsa-broken': { light: 'red', words: 'a breakable RSA key (under 1024 bits)' },
-  'cert.md5': { light: 'red', words: 'an MD5-signed certificate' },
-  'cert.rsa-small': { light: 'yellow', words: 'an RSA key under 2048 bits' },
-  'cert.sha1': { light: 'yellow', words: 'a SHA-1-signed certificate' },
-  'tls.compression': { light: 'yellow', words: 'TLS compression (CRIME)' },
+const LINK_WIDE: Record<string, { light: 'red' | 'yellow'; detail: string }> = {
+  'cert.rsa-broken': { light: 'red', detail: 'path_detail_rsa_broken' },
+  'cert.md5': { light: 'red', detail: 'path_detail_md5' },
+  'cert.rsa-small': { light: 'yellow', detail: 'path_detail_rsa_small' },
+  'cert.sha1': { light: 'yellow', detail: 'path_detail_sha1' },
+  'tls.compression': { light: 'yellow', detail: 'path_detail_compression' },
 };
 
 export function inferLink(u: Side, c: Side): InferredLink {
+  // Who can fix a weakness of one side: the user's operator for theirs, the contact for the other.
+  const todoOf = (side: Side): Phrase => fixerTodo(side.domain, u.domain);
+  const linkTodo = phrase('path_todo_ask_your_operator_link', u.domain, c.domain);
+
   // No service on either side: nothing else matters.
   const missing = [c, u].flatMap((side) => (side.service.availability === 'none' ? [side] : []));
   if (missing.length > 0) {
     return {
       version: null,
       verdicts: missing.map((side) => {
-        const why = NO_SERVICE_WORDS[side.service.noService ?? 'refused'];
-        return side === c
-          ? verdict(
-              'red',
-              `${c.domain} cannot receive messages from other servers (${why}): messages to it cannot be delivered.`,
-              true,
-            )
-          : verdict(
-              'red',
-              `${u.domain} cannot receive messages from other servers (${why}): replies cannot be delivered.`,
-              true,
-            );
+        const noService = side.service.noService ?? 'refused';
+        const todo =
+          side === c && noService === 'nxdomain' ? phrase('path_todo_check_address', c.domain) : todoOf(side);
+        const key = side === c ? 'path_s2s_cannot_receive_contact' : 'path_s2s_cannot_receive_yours';
+        const detail = phrase(NO_SERVICE_DETAIL[noService], side.domain);
+        return verdict('red', reason(phrase(key, side.domain), { todo, detail, about: side.domain }), true);
       }),
     };
   }
@@ -68,17 +69,15 @@ export function inferLink(u: Side, c: Side): InferredLink {
     [c, u],
   ] as const) {
     if (side.service.encryption !== 'none') continue;
+    const more = {
+      todo: todoOf(side),
+      detail: phrase('path_detail_no_tls_s2s', side.domain),
+      about: side.domain,
+    };
     plaintext.push(
       other.service.encryption === 'required'
-        ? verdict(
-            'red',
-            `${other.domain} requires TLS but ${side.domain} offers none: the servers cannot connect and messages bounce.`,
-            true,
-          )
-        : verdict(
-            'red',
-            `${side.domain} offers no TLS to other servers: messages to and from it travel in plaintext.`,
-          ),
+        ? verdict('red', reason(phrase('path_s2s_plaintext_bounce', other.domain, side.domain), more), true)
+        : verdict('red', reason(phrase('path_s2s_plaintext', side.domain), more)),
     );
   }
   if (plaintext.length > 0) return { verdicts: plaintext, version: null };
@@ -89,7 +88,11 @@ export function inferLink(u: Side, c: Side): InferredLink {
     verdicts.push(
       verdict(
         'yellow',
-        `Neither ${u.domain} nor ${c.domain} requires TLS between servers: an attacker can strip it.`,
+        reason(phrase('path_s2s_encryption_optional', u.domain, c.domain), {
+          todo: phrase('path_todo_ask_your_operator_require', u.domain),
+          detail: phrase('path_detail_tls_not_required'),
+          about: c.domain,
+        }),
       ),
     );
   }
@@ -102,21 +105,17 @@ export function inferLink(u: Side, c: Side): InferredLink {
     const link = negotiate(initiator.service, receiver.service);
     const direction =
       initiator === u
-        ? `messages from ${u.domain} to ${c.domain}`
-        : `replies from ${c.domain} to ${u.domain}`;
+        ? phrase('path_dir_messages', u.domain, c.domain)
+        : phrase('path_dir_replies', c.domain, u.domain);
     if (!link.ok) {
-      const what = link.why === 'no-common-version' ? 'TLS version' : 'cipher suite';
+      const detail = phrase(
+        link.why === 'no-common-version' ? 'path_detail_no_common_version' : 'path_detail_no_common_suite',
+      );
+      const more = { todo: linkTodo, detail, about: c.domain };
       verdicts.push(
         eitherRequires
-          ? verdict(
-              'red',
-              `${u.domain} and ${c.domain} share no ${what}: the servers cannot connect and messages bounce.`,
-              true,
-            )
-          : verdict(
-              'red',
-              `${u.domain} and ${c.domain} share no ${what}: the link fails or falls back to plaintext.`,
-            ),
+          ? verdict('red', reason(phrase('path_s2s_no_common_bounce', u.domain, c.domain), more), true)
+          : verdict('red', reason(phrase('path_s2s_no_common_fallback', u.domain, c.domain), more)),
       );
       continue;
     }
@@ -125,49 +124,69 @@ export function inferLink(u: Side, c: Side): InferredLink {
       verdicts.push(
         verdict(
           'yellow',
-          `The best TLS version ${u.domain} and ${c.domain} share is ${versionLabel(link.version)}.`,
+          reason(phrase('path_s2s_version_outdated', u.domain, c.domain), {
+            todo: linkTodo,
+            detail: phrase('path_detail_shared_version', versionLabel(link.version)),
+            about: c.domain,
+          }),
         ),
       );
     }
-    if (link.suite)
-      verdicts.push(...suiteVerdicts(link.suite, direction), ...dhVerdicts(link.suite, receiver, direction));
-    verdicts.push(...authenticationVerdicts(initiator, receiver));
+    if (link.suite) {
+      const more = { todo: todoOf(receiver), about: receiver.domain };
+      verdicts.push(
+        ...suiteVerdicts(link.suite, direction, more),
+        ...dhVerdicts(link.suite, receiver, direction, more),
+      );
+    }
+    verdicts.push(...authenticationVerdicts(initiator, receiver, todoOf(initiator)));
   }
 
-  for (const side of [u, c]) verdicts.push(...linkWideVerdicts(side));
+  for (const side of [u, c]) verdicts.push(...linkWideVerdicts(side, todoOf(side)));
   return { verdicts, version };
 }
 
+type More = Omit<Reason, 'says' | 'detail'>;
+
 /** A small finite-field group weakens a link only when the two negotiate DHE with that receiver. */
-function dhVerdicts(suite: CipherSuite, receiver: Side, direction: string): Verdict[] {
+function dhVerdicts(suite: CipherSuite, receiver: Side, direction: Phrase, more: More): Verdict[] {
   if (suite.keyExchange !== 'DHE') return [];
   const codes = new Set(receiver.service.findings.map((f) => f.code));
   if (codes.has('dh.broken')) {
     return [
       verdict(
         'red',
-        `${capital(direction)} use a Diffie-Hellman group under 1024 bits (Logjam): it can be broken.`,
+        reason(phrase('path_s2s_dh_broken', direction), { ...more, detail: phrase('path_detail_dh_broken') }),
       ),
     ];
   }
   if (codes.has('dh.small')) {
-    return [verdict('yellow', `${capital(direction)} use a Diffie-Hellman group under 2048 bits.`)];
+    return [
+      verdict(
+        'yellow',
+        reason(phrase('path_s2s_dh_small', direction), { ...more, detail: phrase('path_detail_dh_small') }),
+      ),
+    ];
   }
   return [];
 }
 
-function suiteVerdicts(suite: CipherSuite, direction: string): Verdict[] {
+function suiteVerdicts(suite: CipherSuite, direction: Phrase, more: More): Verdict[] {
+  const detail = phrase('path_detail_suite', suite.name);
   if (suite.anonymous || suite.bits === 0 || suite.export) {
-    return [verdict('red', `${capital(direction)} would use ${suite.name}, which does not protect them.`)];
+    return [verdict('red', reason(phrase('path_s2s_suite_broken', direction), { ...more, detail }))];
   }
   if (suite.rc4 || suite.smallBlock) {
-    return [verdict('yellow', `${capital(direction)} use ${suite.name}, a cipher with known weaknesses.`)];
+    return [verdict('yellow', reason(phrase('path_s2s_suite_weak', direction), { ...more, detail }))];
   }
   if (!suite.forwardSecrecy) {
     return [
       verdict(
         'yellow',
-        `${capital(direction)} use ${suite.name}, without forward secrecy: a stolen key decrypts recorded traffic.`,
+        reason(phrase('path_s2s_suite_no_forward_secrecy', direction), {
+          ...more,
+          detail: phrase('path_detail_suite_no_forward_secrecy', suite.name),
+        }),
       ),
     ];
   }
@@ -180,17 +199,23 @@ function suiteVerdicts(suite: CipherSuite, direction: string): Verdict[] {
  * that refuses unauthenticated peers, or offers no dialback, then refuses the link. (The initiator's
  * check of the receiver's certificate is the same fact as the other direction's, judged there.)
  */
-function authenticationVerdicts(initiator: Side, receiver: Side): Verdict[] {
+function authenticationVerdicts(initiator: Side, receiver: Side, todo: Phrase): Verdict[] {
   const verdicts: Verdict[] = [];
   const certValid = certificateValidFor(initiator, receiver);
   const behaviour = behaviourOf(initiator.software);
   const byCertificate = certValid && behaviour !== null;
+  const i = initiator.domain;
+  const r = receiver.domain;
+  const more = { todo, about: i };
   if (!byCertificate) {
     if (!certValid && receiver.service.refusesUnauthenticated === true) {
       verdicts.push(
         verdict(
           'red',
-          `${receiver.domain} refuses servers it cannot verify, and ${initiator.domain}'s certificate is not valid: messages from ${initiator.domain} bounce.`,
+          reason(phrase('path_s2s_refuses_unverified', r, i), {
+            ...more,
+            detail: phrase('path_detail_certificate_not_valid', i),
+          }),
           true,
         ),
       );
@@ -198,7 +223,10 @@ function authenticationVerdicts(initiator: Side, receiver: Side): Verdict[] {
       verdicts.push(
         verdict(
           'red',
-          `${receiver.domain} cannot verify ${initiator.domain} (no valid certificate, no dialback offered): messages from ${initiator.domain} bounce.`,
+          reason(phrase('path_s2s_cannot_verify', r, i), {
+            ...more,
+            detail: phrase('path_detail_no_cert_no_dialback', r, i),
+          }),
           true,
         ),
       );
@@ -206,14 +234,17 @@ function authenticationVerdicts(initiator: Side, receiver: Side): Verdict[] {
       verdicts.push(
         verdict(
           'yellow',
-          `${initiator.domain}'s software is not known, so whether it proves itself to ${receiver.domain} by certificate or only by dialback (which trusts DNS) cannot be told.`,
+          reason(phrase('path_s2s_software_unknown', i, r), {
+            ...more,
+            detail: phrase('path_detail_software_unknown', i, r),
+          }),
         ),
       );
     } else {
       verdicts.push(
         verdict(
           'yellow',
-          `${receiver.domain} verifies ${initiator.domain} only through dialback, which trusts DNS: ${notValidWords(initiator, receiver)}.`,
+          reason(phrase('path_s2s_dialback', r, i), { ...more, detail: notValidWords(initiator, receiver) }),
         ),
       );
     }
@@ -222,7 +253,10 @@ function authenticationVerdicts(initiator: Side, receiver: Side): Verdict[] {
     verdicts.push(
       verdict(
         'yellow',
-        `${initiator.domain}'s software (${initiator.software?.name}) does not check the certificate of the servers it sends to: whoever controls DNS can pose as ${receiver.domain}.`,
+        reason(phrase('path_s2s_no_receiver_check', i, r), {
+          ...more,
+          detail: phrase('path_detail_software_no_check', initiator.software?.name ?? '?'),
+        }),
       ),
     );
   }
@@ -240,21 +274,26 @@ function certificateValidFor(subject: Side, checker: Side): boolean {
   );
 }
 
-/** Why `subject`'s certificate does not count toward `checker`, for people. */
-function notValidWords(subject: Side, checker: Side): string {
+/** Why `subject`'s certificate does not count toward `checker`, in the expert's words. */
+function notValidWords(subject: Side, checker: Side): Phrase {
   const methods = subject.service.authentication.filter((m) => m !== 'pkix');
-  if (methods.length === 0) return `${subject.domain}'s certificate is not valid`;
-  const names = methods.map((m) => m.toUpperCase()).join(' and ');
-  return `${subject.domain} is vouched for only by ${names}, which ${checker.domain}'s server does not check`;
+  if (methods.length === 0) return phrase('path_detail_dialback_certificate_invalid', subject.domain);
+  const names = methods.map((m) => m.toUpperCase()).join(', ');
+  return phrase('path_detail_dialback_vouched', subject.domain, names, checker.domain);
 }
 
-function linkWideVerdicts(side: Side): Verdict[] {
+function linkWideVerdicts(side: Side, todo: Phrase): Verdict[] {
   const codes = new Set(side.service.findings.map((f) => f.code));
   const verdicts: Verdict[] = [];
+  const more = { todo, about: side.domain };
   for (const [code, weakness] of Object.entries(LINK_WIDE)) {
     if (codes.has(code)) {
+      const key = weakness.light === 'red' ? 'path_s2s_link_wide_broken' : 'path_s2s_link_wide_weak';
       verdicts.push(
-        verdict(weakness.light, `${side.domain} uses ${weakness.words}, which weakens every link to it.`),
+        verdict(
+          weakness.light,
+          reason(phrase(key, side.domain), { ...more, detail: phrase(weakness.detail) }),
+        ),
       );
     }
   }
@@ -262,13 +301,12 @@ function linkWideVerdicts(side: Side): Verdict[] {
     verdicts.push(
       verdict(
         'yellow',
-        `${side.domain}'s DANE records are broken: servers that check DANE refuse to talk to it.`,
+        reason(phrase('path_s2s_dane_broken', side.domain), {
+          ...more,
+          detail: phrase('path_detail_dane_broken'),
+        }),
       ),
     );
   }
   return verdicts;
-}
-
-function capital(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

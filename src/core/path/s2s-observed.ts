@@ -2,41 +2,53 @@
 // it overrides the scans: observation decides whether messages get through now; the scans decide how
 // well a working link is protected (DESIGN §1). Pure.
 import type { S2sObservation, S2sOutcome } from '../observation.ts';
+import { type Phrase, phrase } from '../phrase.ts';
+import { reason } from '../reason.ts';
 import { type Verdict, verdict } from './verdict.ts';
 
-const FAILURE_WORDS: Partial<Record<S2sOutcome, (them: string) => string>> = {
-  'no-such-domain': (them) => `Your server cannot find ${them} in DNS: messages to it bounce.`,
-  unreachable: (them) => `Your server cannot connect to ${them}: messages to it bounce.`,
-  'refused-encryption': (them) =>
-    `Your server and ${them} cannot agree on encryption (one requires TLS the other does not offer): messages bounce.`,
-  'refused-certificate': (them) =>
-    `Your server cannot reach ${them}: a server certificate was not accepted — messages bounce.`,
-  'refused-policy': (them) =>
-    `Your server cannot reach ${them}: the connection was refused — messages bounce.`,
-  failed: (them) => `Your server could not reach ${them} just now: messages to it bounce.`,
+/** What the user's server's failure means, and who can act on it. */
+const FAILURE: Partial<Record<S2sOutcome, { says: string; todo: (them: string, you: string) => Phrase }>> = {
+  'no-such-domain': {
+    says: 'path_seen_no_such_domain',
+    todo: (them) => phrase('path_todo_check_address', them),
+  },
+  unreachable: { says: 'path_seen_unreachable', todo: (them) => phrase('path_todo_try_later', them) },
+  'refused-encryption': {
+    says: 'path_seen_refused_encryption',
+    todo: (them, you) => phrase('path_todo_ask_your_operator_link', you, them),
+  },
+  'refused-certificate': {
+    says: 'path_seen_refused_certificate',
+    todo: (them, you) => phrase('path_todo_ask_your_operator_link', you, them),
+  },
+  'refused-policy': {
+    says: 'path_seen_refused_policy',
+    todo: (them, you) => phrase('path_todo_ask_your_operator_link', you, them),
+  },
+  failed: { says: 'path_seen_failed', todo: (them) => phrase('path_todo_try_later', them) },
 };
 
 export type ObservedLink =
   | { kind: 'none' }
-  | { kind: 'works'; reason: string }
+  | { kind: 'works' }
   | { kind: 'fails'; verdict: Verdict }
-  | { kind: 'unknown'; reason: string };
+  /** The user's server would not say (not allowed, or no answer in time): the scans decide. */
+  | { kind: 'unknown' };
 
-export function observedLink(them: string, observation: S2sObservation | null | undefined): ObservedLink {
+export function observedLink(
+  them: string,
+  you: string,
+  observation: S2sObservation | null | undefined,
+): ObservedLink {
   if (!observation) return { kind: 'none' };
-  if (observation.outcome === 'ok') {
-    return { kind: 'works', reason: `Your server reached ${them} just now, so messages get through.` };
+  if (observation.outcome === 'ok') return { kind: 'works' };
+  const failure = FAILURE[observation.outcome];
+  if (failure) {
+    const detail = observation.text ? phrase('path_detail_server_said', clip(observation.text)) : undefined;
+    const why = reason(phrase(failure.says, them), { todo: failure.todo(them, you), detail, about: them });
+    return { kind: 'fails', verdict: verdict('red', why, true) };
   }
-  const words = FAILURE_WORDS[observation.outcome];
-  if (words) {
-    const said = observation.text ? ` Your server said: “${clip(observation.text)}”.` : '';
-    return { kind: 'fails', verdict: verdict('red', `${words(them)}${said}`, true) };
-  }
-  const why =
-    observation.outcome === 'not-allowed'
-      ? `Your server does not let Hoplight ask whether it can reach ${them}.`
-      : `Your server did not say in time whether it can reach ${them}.`;
-  return { kind: 'unknown', reason: why };
+  return { kind: 'unknown' };
 }
 
 /**
@@ -51,7 +63,11 @@ export function fuse(observed: ObservedLink, inferred: readonly Verdict[], them:
     case 'fails': {
       const agree = inferred.filter((v) => v.light !== 'green');
       if (agree.length === 0) {
-        return [observed.verdict, verdict('red', `The scans found nothing wrong with the link to ${them}.`)];
+        const todo = observed.verdict.reason.todo;
+        return [
+          observed.verdict,
+          verdict('red', reason(phrase('path_seen_scans_disagree', them), { todo, about: them })),
+        ];
       }
       return [observed.verdict, ...agree];
     }
@@ -60,14 +76,18 @@ export function fuse(observed: ObservedLink, inferred: readonly Verdict[], them:
         v.bounce
           ? verdict(
               'yellow',
-              `The scans predict trouble (${lowerFirst(v.reason)}), yet your server reached ${them} just now: how well the link is protected is uncertain.`,
+              reason(phrase('path_seen_works_despite_scans', them), {
+                todo: phrase('path_todo_rescan', them),
+                detail: phrase('path_detail_predicted', v.reason.says),
+                about: them,
+              }),
             )
           : v,
       );
       const unknown = fused.filter((v) => v.light === 'grey');
       if (unknown.length > 0 && unknown.length === fused.length) {
         return [
-          verdict('grey', `${observed.reason} How well the link is protected is not known yet.`),
+          verdict('grey', reason(phrase('path_seen_works_unknown_protection', them), { about: them })),
           ...fused,
         ];
       }
@@ -82,8 +102,4 @@ export function fuse(observed: ObservedLink, inferred: readonly Verdict[], them:
 function clip(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > 160 ? `${flat.slice(0, 157)}…` : flat;
-}
-
-function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1).replace(/\.$/, '');
 }

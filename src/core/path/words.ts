@@ -1,4 +1,5 @@
 // Words the path's reasons share. Pure.
+import { type Phrase, phrase } from '../phrase.ts';
 import type { TlsVersion } from '../report.ts';
 import { TLS_VERSIONS } from '../report.ts';
 
@@ -24,16 +25,16 @@ export function bestVersion(versions: readonly TlsVersion[]): TlsVersion | null 
   return offered[offered.length - 1] ?? null;
 }
 
-export function listOf(items: readonly string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+/** "TLS 1.0, TLS 1.1": a list of protocol names, which read the same in every language. */
+export function namesOf(items: readonly string[]): string {
+  return items.join(', ');
 }
 
 /** "3 hours", "12 days": how old something is, for people. */
-export function ageText(ms: number): string {
+export function agePhrase(ms: number): Phrase {
+  if (!Number.isFinite(ms)) return phrase('path_age_unknown');
   const hours = Math.floor(ms / 3_600_000);
-  if (hours < 1) return 'less than an hour';
-  if (hours < 48) return hours === 1 ? '1 hour' : `${hours} hours`;
-  const days = Math.floor(hours / 24);
-  return `${days} days`;
+  if (hours < 1) return phrase('path_age_under_hour');
+  if (hours < 48) return hours === 1 ? phrase('path_age_hour') : phrase('path_age_hours', String(hours));
+  return phrase('path_age_days', String(Math.floor(hours / 24)));
 }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { E2E_LABELS } from '../../core/path.ts';
+import { phrase } from '../../core/phrase.ts';
 import type { ContactResult } from '../shared/check-types.ts';
 import { BADGE_COLORS, newlyRed, toolbarView } from './badge.ts';
 import { redNotification } from './notify.ts';
@@ -7,9 +9,9 @@ const row = (jid: string, light: ContactResult['light']): ContactResult => ({
   jid,
   name: null,
   light,
-  reasons: [`${jid} reason`],
+  reasons: [{ says: phrase('path_not_scanned', `${jid}.example`) }],
   hops: [],
-  e2e: { light: 'grey', reasons: [] },
+  e2e: { light: 'grey', label: E2E_LABELS.unknown, reasons: [] },
 });
 
 describe('toolbarView', () => {
@@ -52,12 +54,12 @@ describe('newlyRed', () => {
   it('words one notification for all of them', () => {
     expect(redNotification([row('a@x', 'red')])).toMatchObject({
       title: 'A contact turned unsafe',
-      message: 'a@x: a@x reason',
+      message: 'a@x: a@x.example has not been checked by the observatory yet.',
     });
     const many = ['a', 'b', 'c', 'd', 'e'].map((n) => row(`${n}@x`, 'red'));
     expect(redNotification(many)).toMatchObject({
       title: '5 contacts turned unsafe',
-      message: 'a@x, b@x, c@x and 2 more: a@x reason',
+      message: 'a@x, b@x, c@x and 2 more: a@x.example has not been checked by the observatory yet.',
     });
   });
 });

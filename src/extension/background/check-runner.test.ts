@@ -1,7 +1,10 @@
 // The runner's own logic: one cycle at a time, its state in storage, recovery after a worker stop,
 // and when opening the popup starts a check. The cycle is a function the test settles by hand; the
 // real cycle runs in the end-to-end browser test.
+
 import { describe, expect, it } from 'vitest';
+import { E2E_LABELS } from '../../core/path.ts';
+import { phrase } from '../../core/phrase.ts';
 import type { CheckPhase, ContactResult } from '../shared/check-types.ts';
 import { DEFAULT_SETTINGS } from '../shared/settings.ts';
 import type { CycleOutcome } from './check-cycle.ts';
@@ -13,9 +16,9 @@ const row = (jid: string, light: ContactResult['light']): ContactResult => ({
   jid,
   name: null,
   light,
-  reasons: ['why'],
+  reasons: [{ says: phrase('path_not_scanned', 'example.org') }],
   hops: [],
-  e2e: { light: 'grey', reasons: [] },
+  e2e: { light: 'grey', label: E2E_LABELS.unknown, reasons: [] },
 });
 
 function harness(initial: Record<string, unknown> = {}, now = new Date('2026-11-24T18:00:00Z')) {

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { english } from '../../core/english.ts';
+import { E2E_LABELS } from '../../core/path.ts';
+import type { Reason } from '../../core/reason.ts';
 import { domainSummary } from '../../core/testing/fixtures.ts';
 import { contactResults, overallLight, sortWorstFirst } from './contact-paths.ts';
 
@@ -23,6 +26,11 @@ const base = {
   userSoftware: null,
   now: new Date('2026-11-24T18:00:00Z'),
 };
+
+/** The plain sentences of reasons, in English. */
+function says(reasons: readonly Reason[] | undefined): string[] {
+  return (reasons ?? []).map((r) => english(r.says));
+}
 
 describe('contactResults', () => {
   it('gives each contact its path, worst first, with hops in path order', () => {
@@ -49,8 +57,15 @@ describe('contactResults', () => {
       'c2s-local',
       'c2s-remote',
     ]);
-    expect(results[0]?.reasons.join(' ')).toContain('plain.example does not offer encryption to clients');
-    expect(results[1]?.reasons).toEqual(['unscanned.example has not been scanned yet.']);
+    expect(says(results[0]?.reasons)).toContain(
+      'plain.example does not encrypt connections from chat apps: messages can be read on the way.',
+    );
+    expect(says(results[1]?.reasons)).toEqual([
+      'unscanned.example has not been checked by the observatory yet.',
+    ]);
+    // Every reason names the domain it is about, for the link to its report.
+    expect(results[1]?.reasons[0]?.about).toBe('unscanned.example');
+    expect(results.find((r) => r.jid === 'dave@plain.example')?.e2e.label).toBeDefined();
     // Each row says when the domains it was judged by were scanned.
     expect(erin?.scans).toEqual([
       { domain: 'good.example', scannedAt: '2026-11-24T12:00:00.000Z' },
@@ -67,7 +82,7 @@ describe('contactResults', () => {
       contacts: [{ jid: 'bob@good.example', name: null }],
     });
     expect(bob?.light).toBe('red');
-    expect(bob?.reasons[0]).toContain('Your own connection to good.example is not encrypted');
+    expect(says(bob?.reasons)[0]).toBe('Your own connection to good.example is not encrypted.');
   });
 
   it('greys a contact whose address cannot be graded, and one with malformed data, without failing the rest', () => {
@@ -83,10 +98,13 @@ describe('contactResults', () => {
       ],
     });
     expect(results.map((r) => r.light)).toEqual(['grey', 'grey', 'green']);
-    expect(results.find((r) => r.jid === 'room@127.0.0.1')?.reasons[0]).toContain(
-      'cannot grade this address',
-    );
-    expect(results.find((r) => r.jid === 'x@broken.example')?.reasons[0]).toContain('unusable');
+    expect(says(results.find((r) => r.jid === 'room@127.0.0.1')?.reasons)).toEqual([
+      'Hoplight cannot check this contact: its address is not valid.',
+    ]);
+    const broken1 = results.find((r) => r.jid === 'x@broken.example');
+    expect(says(broken1?.reasons)).toEqual(['The observatory’s data about broken.example cannot be used.']);
+    // No exception text reaches the user: the ShapeError stays out of every part of the reason.
+    expect(JSON.stringify(broken1)).not.toMatch(/Error|summary/i);
   });
 
   it('refuses an account that is not a JID', () => {
@@ -121,7 +139,7 @@ describe('contactResults', () => {
     expect(results.map((r) => r.jid)).toEqual(['bob@weak.example', 'carol@good.example']);
     for (const result of results) {
       expect(result.hops[0]).toMatchObject({ name: 'c2s-local', light: 'red' });
-      expect(result.hops[0]?.reasons[0]).toContain('Your own connection to good.example is not encrypted');
+      expect(says(result.hops[0]?.reasons)[0]).toBe('Your own connection to good.example is not encrypted.');
     }
   });
 });
@@ -133,7 +151,7 @@ describe('ordering and the overall light', () => {
     light,
     reasons: [],
     hops: [],
-    e2e: { light: 'grey' as const, reasons: [] },
+    e2e: { light: 'grey' as const, label: E2E_LABELS.unknown, reasons: [] },
   });
   it('sorts by light, then name or JID', () => {
     const sorted = sortWorstFirst([

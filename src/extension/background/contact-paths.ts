@@ -3,7 +3,9 @@
 // rows. Pure.
 import { parseJid } from '../../core/domain.ts';
 import type { S2sObservation, SoftwareVersion } from '../../core/observation.ts';
-import { compareLights, computePath, worst } from '../../core/path.ts';
+import { compareLights, computePath, e2e, worst } from '../../core/path.ts';
+import { phrase } from '../../core/phrase.ts';
+import { type Reason, reason } from '../../core/reason.ts';
 import type { DomainSummary } from '../../core/summary.ts';
 import type { ContactResult } from '../shared/check-types.ts';
 import type { Light } from '../shared/lights.ts';
@@ -36,7 +38,10 @@ export function contactResults(input: ContactPathsInput): ContactResult[] {
   const results = input.contacts.map((contact): ContactResult => {
     const parsed = parseJid(contact.jid);
     if (!parsed.ok) {
-      return unknownContact(contact, `Hoplight cannot grade this address: ${parsed.error}`);
+      const why = reason(phrase('path_bad_address'), {
+        detail: phrase('path_detail_bad_address', parsed.error),
+      });
+      return unknownContact(contact, why);
     }
     const contactDomain = parsed.jid.domain;
     try {
@@ -58,17 +63,17 @@ export function contactResults(input: ContactPathsInput): ContactResult[] {
         light: path.light,
         reasons: path.reasons,
         hops: path.hops.map(({ name, from, to, light, reasons }) => ({ name, from, to, light, reasons })),
-        e2e: { light: path.e2e.light, reasons: path.e2e.reasons },
+        e2e: { light: path.e2e.light, label: path.e2e.label, reasons: path.e2e.reasons },
         scans: [...new Set([userDomain, contactDomain])].map((domain) => ({
           domain,
           scannedAt: input.summaries.get(domain)?.scannedAt ?? null,
         })),
       };
-    } catch (error) {
-      // A malformed summary (ShapeError) greys this contact only.
+    } catch {
+      // A malformed summary (ShapeError) greys this contact only; its text is for developers, not here.
       return unknownContact(
         contact,
-        `The observatory's data for ${contactDomain} is unusable: ${String(error)}`,
+        reason(phrase('path_data_unusable', contactDomain), { about: contactDomain }),
       );
     }
   });
@@ -90,13 +95,14 @@ export function overallLight(results: readonly ContactResult[]): Light {
   return results.length === 0 ? 'grey' : worst(results.map((r) => r.light));
 }
 
-function unknownContact(contact: Contact, reason: string): ContactResult {
+function unknownContact(contact: Contact, why: Reason): ContactResult {
+  const { light, label, reasons } = e2e(null);
   return {
     jid: contact.jid,
     name: contact.name,
     light: 'grey',
-    reasons: [reason],
+    reasons: [why],
     hops: [],
-    e2e: { light: 'grey', reasons: ['Whether the contact uses OMEMO is not known.'] },
+    e2e: { light, label, reasons },
   };
 }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { E2E_LABELS } from '../../core/path.ts';
+import { phrase } from '../../core/phrase.ts';
 import type { ContactResult } from '../shared/check-types.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings.ts';
 import { type HandlerContext, handleRequest } from './handler.ts';
@@ -31,9 +33,9 @@ function result(jid: string, light: ContactResult['light']): ContactResult {
     jid,
     name: null,
     light,
-    reasons: [`${jid} is ${light}`],
+    reasons: [{ says: phrase('path_not_scanned', jid) }],
     hops: [],
-    e2e: { light: 'grey', reasons: [] },
+    e2e: { light: 'grey', label: E2E_LABELS.unknown, reasons: [] },
   };
 }
 

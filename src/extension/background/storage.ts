@@ -109,7 +109,10 @@ export async function writeCycle(area: StorageArea, cycle: CycleState): Promise<
   await area.set({ [CYCLE_KEY]: cycle });
 }
 
-/** Results of an older version (before hops were stored) are dropped rather than shown half. */
+/**
+ * Results of an older version (before hops were stored, or with reasons as English sentences rather
+ * than phrases) are dropped rather than shown half.
+ */
 function isContactResult(value: unknown): boolean {
   const r = value as ContactResult | null;
   return (
@@ -118,7 +121,10 @@ function isContactResult(value: unknown): boolean {
     typeof r.jid === 'string' &&
     typeof r.light === 'string' &&
     Array.isArray(r.reasons) &&
+    r.reasons.every((reason: unknown) => typeof reason === 'object' && reason !== null) &&
     Array.isArray(r.hops) &&
-    typeof r.e2e === 'object'
+    typeof r.e2e === 'object' &&
+    r.e2e !== null &&
+    typeof r.e2e.label === 'object'
   );
 }

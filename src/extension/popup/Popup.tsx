@@ -4,9 +4,11 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { errorText } from '../../core/error-text.ts';
 import type { ContactResult } from '../shared/check-types.ts';
-import { LIGHT_LABELS, type Light } from '../shared/lights.ts';
+import { LIGHT_WORDS, type Light } from '../shared/lights.ts';
 import { request, type SendMessage, type Status } from '../shared/messages.ts';
+import { phraseText } from '../shared/phrase-text.ts';
 import { describeLastCheck } from './last-check.ts';
+import { Reasons, reasonTitle } from './Reasons.tsx';
 import { markRowsInDom, markStatusReceived } from './render-timing.ts';
 import {
   countByLight,
@@ -24,13 +26,33 @@ export interface PopupProps {
   now?: () => Date;
   /** How often a running check's progress is asked for, ms. */
   pollMs?: number;
+  /** The observatory's base URL from the settings, for each reason's link to a domain's report. */
+  observatoryUrl?: string | null;
+}
+
+/** The light words in the browser's language, looked up once: a thousand rows show them four times each. */
+let lightTexts: Record<Light, string> | null = null;
+function lightText(light: Light): string {
+  lightTexts ??= {
+    green: phraseText(LIGHT_WORDS.green),
+    yellow: phraseText(LIGHT_WORDS.yellow),
+    red: phraseText(LIGHT_WORDS.red),
+    grey: phraseText(LIGHT_WORDS.grey),
+  };
+  return lightTexts[light];
 }
 
 type State = { kind: 'loading' } | { kind: 'failed'; message: string } | { kind: 'ready'; status: Status };
 
 const FILTER_ORDER: readonly Light[] = ['red', 'grey', 'yellow', 'green'];
 
-export function Popup({ send, openOptions, now = () => new Date(), pollMs = 400 }: PopupProps) {
+export function Popup({
+  send,
+  openOptions,
+  now = () => new Date(),
+  pollMs = 400,
+  observatoryUrl = null,
+}: PopupProps) {
   const [state, setState] = useState<State>({ kind: 'loading' });
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -79,7 +101,15 @@ export function Popup({ send, openOptions, now = () => new Date(), pollMs = 400 
           Could not reach the extension's background: {state.message}
         </p>
       )}
-      {status && <StatusView status={status} now={now()} openOptions={openOptions} retry={refresh} />}
+      {status && (
+        <StatusView
+          status={status}
+          now={now()}
+          openOptions={openOptions}
+          retry={refresh}
+          observatoryUrl={observatoryUrl}
+        />
+      )}
     </main>
   );
 }
@@ -89,11 +119,13 @@ function StatusView({
   now,
   openOptions,
   retry,
+  observatoryUrl,
 }: {
   status: Status;
   now: Date;
   openOptions: () => void;
   retry: () => void;
+  observatoryUrl: string | null;
 }) {
   if (!status.configured) {
     return (
@@ -152,7 +184,7 @@ function StatusView({
           </button>
         </div>
       )}
-      <Results status={status} />
+      <Results status={status} observatoryUrl={observatoryUrl} />
       <div class="actions">
         <button type="button" class="secondary" onClick={openOptions}>
           Settings
@@ -162,7 +194,7 @@ function StatusView({
   );
 }
 
-function Results({ status }: { status: Status }) {
+function Results({ status, observatoryUrl }: { status: Status; observatoryUrl: string | null }) {
   const [query, setQuery] = useState('');
   const [light, setLight] = useState<LightFilter>('all');
   const { results } = status;
@@ -198,7 +230,7 @@ function Results({ status }: { status: Status }) {
             <option value="all">All ({results.length})</option>
             {FILTER_ORDER.map((l) => (
               <option key={l} value={l}>
-                {LIGHT_LABELS[l]} ({counts[l]})
+                {lightText(l)} ({counts[l]})
               </option>
             ))}
           </select>
@@ -209,7 +241,7 @@ function Results({ status }: { status: Status }) {
       ) : (
         <ul class="results">
           {shown.map((result) => (
-            <ResultRow key={result.jid} result={result} />
+            <ResultRow key={result.jid} result={result} observatoryUrl={observatoryUrl} />
           ))}
         </ul>
       )}
@@ -217,7 +249,7 @@ function Results({ status }: { status: Status }) {
   );
 }
 
-function ResultRow({ result }: { result: ContactResult }) {
+function ResultRow({ result, observatoryUrl }: { result: ContactResult; observatoryUrl: string | null }) {
   const [open, setOpen] = useState(false);
   const detailsId = detailsIdFor(result.jid);
   return (
@@ -233,26 +265,28 @@ function ResultRow({ result }: { result: ContactResult }) {
           <span class="name">{result.name ?? result.jid}</span>
           {result.name !== null && <span class="jid">{result.jid}</span>}
         </span>
-        <strong class="path-label">{LIGHT_LABELS[result.light]}</strong>
+        <strong class="path-label">{lightText(result.light)}</strong>
       </button>
       {/* Plain elements, not components: a thousand rows of four chips each add up. */}
       <ul class="hops" aria-label="Hops">
         {result.hops.map((hop) => (
-          <li key={hop.name} class={`hop lit lit-${hop.light}`} title={hop.reasons[0]}>
-            {`${HOP_LABELS[hop.name]}: ${LIGHT_LABELS[hop.light]}`}
+          <li key={hop.name} class={`hop lit lit-${hop.light}`} title={reasonTitle(hop.reasons[0])}>
+            {`${HOP_LABELS[hop.name]}: ${lightText(hop.light)}`}
           </li>
         ))}
-        <li class={`hop e2e lit lit-${result.e2e.light}`}>{`OMEMO: ${LIGHT_LABELS[result.e2e.light]}`}</li>
+        <li class={`hop e2e lit lit-${result.e2e.light}`} title={reasonTitle(result.e2e.reasons[0])}>
+          {phraseText(result.e2e.label)}
+        </li>
       </ul>
       {/* The container always exists so aria-controls names an element; its content only when open. */}
       <div id={detailsId} class="details" hidden={!open}>
-        {open && <Details result={result} />}
+        {open && <Details result={result} observatoryUrl={observatoryUrl} />}
       </div>
     </li>
   );
 }
 
-function Details({ result }: { result: ContactResult }) {
+function Details({ result, observatoryUrl }: { result: ContactResult; observatoryUrl: string | null }) {
   const now = new Date();
   return (
     <>
@@ -267,32 +301,18 @@ function Details({ result }: { result: ContactResult }) {
             .join(' · ')}
         </p>
       )}
-      {result.hops.length === 0 && (
-        <ul class="reasons">
-          {result.reasons.map((reason) => (
-            <li key={reason}>{reason}</li>
-          ))}
-        </ul>
-      )}
+      {result.hops.length === 0 && <Reasons reasons={result.reasons} observatoryUrl={observatoryUrl} />}
       {result.hops.map((hop) => (
         <div key={hop.name} class="hop-details">
           <h3>
-            {HOP_LABELS[hop.name]}: {LIGHT_LABELS[hop.light]}
+            {HOP_LABELS[hop.name]}: {lightText(hop.light)}
           </h3>
-          <ul class="reasons">
-            {hop.reasons.map((reason) => (
-              <li key={reason}>{reason}</li>
-            ))}
-          </ul>
+          <Reasons reasons={hop.reasons} observatoryUrl={observatoryUrl} />
         </div>
       ))}
       <div class="hop-details">
-        <h3>End-to-end (OMEMO): {LIGHT_LABELS[result.e2e.light]}</h3>
-        <ul class="reasons">
-          {result.e2e.reasons.map((reason) => (
-            <li key={reason}>{reason}</li>
-          ))}
-        </ul>
+        <h3>{phraseText(result.e2e.label)}</h3>
+        <Reasons reasons={result.e2e.reasons} observatoryUrl={observatoryUrl} />
       </div>
     </>
   );

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { E2E_LABELS } from '../../core/path.ts';
 import type { ContactResult } from '../shared/check-types.ts';
 import { countByLight, detailsIdFor, failureView, filterResults, progressText } from './view-model.ts';
 
@@ -8,7 +9,7 @@ const row = (jid: string, name: string | null, light: ContactResult['light']): C
   light,
   reasons: [],
   hops: [],
-  e2e: { light: 'grey', reasons: [] },
+  e2e: { light: 'grey', label: E2E_LABELS.unknown, reasons: [] },
 });
 const rows = [
   row('dave@plain.test', 'Dave', 'red'),

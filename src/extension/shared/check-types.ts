@@ -1,6 +1,6 @@
 // What a check cycle produces and how it is going, as the background stores it and the popup shows it.
 // Plain data (storage.local holds it), never a secret.
-import type { HopName } from '../../core/path.ts';
+import type { HopName, Phrase, Reason } from '../../core/path.ts';
 import type { Light } from './lights.ts';
 
 export interface HopView {
@@ -8,7 +8,7 @@ export interface HopView {
   from: string;
   to: string;
   light: Light;
-  reasons: string[];
+  reasons: Reason[];
 }
 
 /** One contact's outcome of the last check. */
@@ -17,12 +17,12 @@ export interface ContactResult {
   name: string | null;
   /** The path light: the worst hop. */
   light: Light;
-  /** Sentences for people explaining the light, worst first. */
-  reasons: string[];
+  /** Why the light is what it is, worst first: phrases the popup renders in the user's language. */
+  reasons: Reason[];
   /** The hops in path order (you → your server → their server → them); empty when not computable. */
   hops: HopView[];
   /** End-to-end encryption (OMEMO) is a capability, not a hop: shown beside the path. */
-  e2e: { light: Light; reasons: string[] };
+  e2e: { light: Light; label: Phrase; reasons: Reason[] };
   /** When the observatory last scanned the domains the path was judged by (null: never). */
   scans?: { domain: string; scannedAt: string | null }[];
 }

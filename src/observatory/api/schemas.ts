@@ -55,7 +55,23 @@ const pathEndSchema = {
   properties: { domain: { type: 'string' }, scannedAt: nullableString },
 } as const;
 
-/** `PathReport` from src/core/path-report.ts (version 1). */
+/** `ReasonText` from src/core/english.ts: one reason of a path, in English. */
+const reasonTextSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['says'],
+  properties: {
+    says: { type: 'string', description: 'One plain sentence.' },
+    todo: { type: 'string', description: 'What can be done about it, on every red and yellow reason.' },
+    detail: {
+      type: 'string',
+      description: 'The expert’s words: grades, protocol and suite names, server errors.',
+    },
+    about: { type: 'string', description: 'The domain the reason is about (its report: /domain/{about}).' },
+  },
+} as const;
+
+/** `PathReport` from src/core/path-report.ts (version 2). */
 export const pathReportSchema = {
   type: 'object',
   additionalProperties: false,
@@ -71,7 +87,7 @@ export const pathReportSchema = {
     'undeliverable',
   ],
   properties: {
-    pathReportVersion: { type: 'integer', const: 1 },
+    pathReportVersion: { type: 'integer', const: 2 },
     from: pathEndSchema,
     to: pathEndSchema,
     computedAt: { type: 'string' },
@@ -89,12 +105,12 @@ export const pathReportSchema = {
           from: { type: 'string' },
           to: { type: 'string' },
           light: lightSchema,
-          reasons: { type: 'array', items: { type: 'string' } },
+          reasons: { type: 'array', items: reasonTextSchema },
           undeliverable: { type: 'boolean' },
         },
       },
     },
-    reasons: { type: 'array', items: { type: 'string' } },
+    reasons: { type: 'array', items: reasonTextSchema },
     kind: { type: 'string', enum: ['account', 'group-chat', 'gateway', 'component'] },
     undeliverable: {
       type: 'boolean',

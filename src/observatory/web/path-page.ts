@@ -1,20 +1,16 @@
 // The path page for operators: can FROM's server talk safely to TO's? Every hop with its light, a
 // label and the reasons in words (never colour alone). Markup as functions of plain data: no I/O.
+import { english, type ReasonText } from '../../core/english.ts';
+import { BOUNCE_WORDS, LIGHT_WORDS, seeReport } from '../../core/light-words.ts';
 import type { Light } from '../../core/lights.ts';
 import type { PathReport } from '../../core/path-report.ts';
+import { phrase } from '../../core/phrase.ts';
 import { html } from './html.ts';
-
-const LIGHT_TEXT: Record<Light, string> = {
-  green: 'Protected',
-  yellow: 'Weakened',
-  red: 'Unsafe',
-  grey: 'Unknown',
-};
 
 const LIGHT_SHAPE: Record<Light, string> = { green: '●', yellow: '▲', red: '■', grey: '?' };
 
 function lightLabel(light: Light, undeliverable: boolean) {
-  const text = undeliverable ? 'Messages bounce' : LIGHT_TEXT[light];
+  const text = english(undeliverable ? BOUNCE_WORDS : LIGHT_WORDS[light]);
   return html`<span class=${`light light-${light}`}><span aria-hidden="true">${LIGHT_SHAPE[light]} </span>${text}</span>`;
 }
 
@@ -43,6 +39,16 @@ function endLine(end: PathReport['from']) {
   </li>`;
 }
 
+/** The plain sentence first, what to do, the domain's report, and the jargon folded away. */
+function reasonItem(reason: ReasonText) {
+  return html`<li>
+    <p class="says">${reason.says}</p>
+    ${reason.todo ? html`<p class="todo">${english(phrase('path_todo_label'))} ${reason.todo}</p>` : null}
+    ${reason.about ? html`<p class="about"><a href=${`/domain/${encodeURIComponent(reason.about)}`}>${english(seeReport(reason.about))}</a></p>` : null}
+    ${reason.detail ? html`<details><summary>${english(phrase('path_details_summary'))}</summary><p>${reason.detail}</p></details>` : null}
+  </li>`;
+}
+
 export function pathView(report: PathReport) {
   const { from, to } = report;
   return html`<h1>${from.domain} → ${to.domain}</h1>
@@ -51,7 +57,7 @@ export function pathView(report: PathReport) {
       ${report.hops.map(
         (hop) => html`<li class="hop">
           <h2>${hop.from} → ${hop.to === 'contact' ? `${to.domain}'s clients` : hop.to}: ${lightLabel(hop.light, hop.undeliverable)}</h2>
-          <ul>${hop.reasons.map((reason) => html`<li>${reason}</li>`)}</ul>
+          <ul class="reasons">${hop.reasons.map(reasonItem)}</ul>
         </li>`,
       )}
     </ol>

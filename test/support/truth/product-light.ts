@@ -2,6 +2,7 @@
 // scanner's reports as the CLI makes them with `--lab`, summarised as the API serves them, then the
 // path model. Only the s2s hop is compared with the truth; the whole path is printed beside it.
 
+import { reasonText } from '../../../src/core/english.ts';
 import { errorText } from '../../../src/core/error-text.ts';
 import { summarize } from '../../../src/core/grade-report.ts';
 import type { S2sObservation, SoftwareVersion } from '../../../src/core/observation.ts';
@@ -43,7 +44,12 @@ export function productLight(input: ProductInput): ProductLight {
     now: input.now,
   });
   const s2s = result.hops.find((h) => h.name === 's2s') ?? null;
-  return { s2s: s2s?.light ?? null, path: result.light, reasons: s2s?.reasons ?? result.reasons };
+  const reasons = (s2s?.reasons ?? result.reasons).map(reasonText);
+  return {
+    s2s: s2s?.light ?? null,
+    path: result.light,
+    reasons: reasons.map((r) => (r.detail ? `${r.says} (${r.detail})` : r.says)),
+  };
 }
 
 export interface ScannedSummary {

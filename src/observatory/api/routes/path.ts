@@ -12,7 +12,7 @@ export function pathRoutes(app: FastifyInstance, ctx: HttpContext): void {
     '/api/v1/path',
     {
       schema: {
-        summary: 'The path between two domains: each hop’s light and reasons (PathReport v1)',
+        summary: 'The path between two domains: each hop’s light and reasons (PathReport v2)',
         querystring: {
           type: 'object',
           additionalProperties: false,
