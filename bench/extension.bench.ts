@@ -10,7 +10,7 @@
 // heap and storage.local bytes. Each figure is printed beside its target. `--observer-only` runs the
 // older observer figures (what observing 50 domains adds to a check).
 // Run (root): node bench/extension.bench.ts [--contacts 1000,5000] [--servers prosody,ejabberd]
-//   [--domains 300] [--skip-browser] [--observer-only]
+//   [--domains 300] [--skip-browser] [--observer-only]; `--servers none` gives the Chromium figures only.
 import { execFileSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
 import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   });
   const sizes = values.contacts.split(',').map(Number);
   const domains = Number(values.domains);
-  const servers = values.servers.split(',');
+  const servers = values.servers === 'none' ? [] : values.servers.split(',');
   if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(domains) || domains < 1)
     throw new Error('--contacts takes whole numbers separated by commas (1000,5000), --domains one');
   for (const server of servers)
@@ -193,7 +193,11 @@ async function networkFigures(
         `[${server}] ${contacts} contacts: status ${messages.lean} B; packed results answer ${messages.packedResults} B, asked once per completed check; peer: the full-results status of before ${messages.full} B on every poll`,
       );
       console.log(
-        `[${server}] ${contacts} contacts: storage.local ${coldStorage} B after the cold check, ${profile.storageBytes()} B after the warm one (target < ${TARGET.storageBytes} B); peer: ${legacy} B with the results unpacked as before`,
+        `[${server}] ${contacts} contacts: storage.local ${coldStorage} B after the cold check, ${profile.storageBytes()} B after the warm one (target < ${TARGET.storageBytes} B; ${profile
+          .storageByKey()
+          .slice(0, 4)
+          .map(([k, b]) => `${k} ${b}`)
+          .join(', ')}); peer: ${legacy} B with the results unpacked as before`,
       );
     }
   } finally {

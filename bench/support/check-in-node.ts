@@ -137,6 +137,12 @@ export function nodeProfile(account: NodeCheckAccount) {
       for (const [key, value] of local.data) bytes += key.length + JSON.stringify(value).length;
       return bytes;
     },
+    /** Each storage.local key's bytes, largest first. */
+    storageByKey(): [string, number][] {
+      return [...local.data]
+        .map(([key, value]): [string, number] => [key, key.length + JSON.stringify(value).length])
+        .sort((a, b) => b[1] - a[1]);
+    },
     /** What the status message weighed when it carried every result (the form before this one). */
     async fullStatusBytes(): Promise<{ full: number; lean: number; packedResults: number }> {
       const lean = await ask({ type: 'getStatus' });

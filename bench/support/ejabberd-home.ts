@@ -1,15 +1,16 @@
 // The user's server as ejabberd 23.01 with the shaper settings of its shipped ejabberd.yml (a c2s
 // shaper of 3,000 B/s with a 20,000-byte burst for every non-admin user, `fast` for s2s), for the
 // extension bench: a node of the bench's own on its own address and distribution port, never the lab's.
-// Accounts and rosters go in with `ejabberdctl import_prosody` from Prosody-format files (seconds for
-// 5,000 items, where one roster push per item over XMPP takes minutes).
+// Accounts and rosters go in through the admin HTTP API (mod_http_api, loopback only), many requests
+// at a time: seconds for 5,000 items, where registering and pushing them over XMPP takes minutes.
+// (Debian's ejabberd lacks luerl, so `import_prosody` fails with "nofile"; one ejabberdctl call per
+// item starts an Erlang VM each.)
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ejabberdctlArgs, ejabberdFiles, newCookie } from '../../lab/ejabberd.ts';
 import { startDetached, stopProcesses, waitForListener } from '../../lab/processes.ts';
-import { accountStore, prosodyEncode, rosterStore } from '../../lab/prosody.ts';
 import type { LabProcess } from '../../lab/state.ts';
 
 const run = promisify(execFile);
@@ -42,6 +43,8 @@ function config(domain: string, address: string, certFile: string, logFile: stri
         c2s_shaper: { none: 'admin', normal: 'all' },
         s2s_shaper: 'fast',
       },
+      // The bench's seeding only: from loopback, every admin command.
+      api_permissions: { 'bench seeding': { who: { ip: '127.0.0.0/8' }, what: ['*'] } },
       acl: { admin: { user: [`admin@${domain}`] }, local: { user_regexp: '' } },
       access_rules: {
         local: { allow: 'local' },
@@ -59,12 +62,18 @@ function config(domain: string, address: string, certFile: string, logFile: stri
           starttls_required: true,
         },
         { port: 5269, ip: address, module: 'ejabberd_s2s_in', max_stanza_size: 524288, shaper: 's2s_shaper' },
-        { port: 5280, ip: address, module: 'ejabberd_http', request_handlers: { '/ws': 'ejabberd_http_ws' } },
+        {
+          port: 5280,
+          ip: address,
+          module: 'ejabberd_http',
+          request_handlers: { '/ws': 'ejabberd_http_ws', '/api': 'mod_http_api' },
+        },
       ],
       modules: {
         mod_admin_extra: {},
         mod_caps: {},
         mod_disco: {},
+        mod_http_api: {},
         mod_offline: {},
         mod_ping: {},
         mod_pubsub: {},
@@ -116,14 +125,6 @@ export async function startEjabberdHome(options: {
     `{nameserver, {${ip}}, 53}.\n{resolv_conf, ""}.\n{hosts_file, ""}.\n{lookup, [file, dns]}.\n`,
   );
   writeFileSync(files.resolvConfFile, `nameserver ${options.dns}\n`);
-  // Prosody-format data for import_prosody: DIR/<host>/accounts/<user>.dat and roster/<user>.dat.
-  const seed = join(files.dir, 'seed');
-  const host = join(seed, prosodyEncode(options.domain));
-  for (const sub of ['accounts', 'roster']) mkdirSync(join(host, sub), { recursive: true });
-  for (const [user, roster] of Object.entries(options.rosters)) {
-    writeFileSync(join(host, 'accounts', `${prosodyEncode(user)}.dat`), accountStore(options.password));
-    writeFileSync(join(host, 'roster', `${prosodyEncode(user)}.dat`), rosterStore(roster));
-  }
   await run('chown', ['-R', 'ejabberd:ejabberd', files.dir]);
 
   const quoted = ['ejabberdctl', ...ejabberdctlArgs(files), 'foreground'].map((a) => `'${a}'`).join(' ');
@@ -144,7 +145,12 @@ export async function startEjabberdHome(options: {
     const pid = Number.parseInt(readFileSync(files.pidFile, 'utf8'), 10);
     if (Number.isFinite(pid) && pid > 0)
       processes.push({ name: 'ejabberd (extension bench, VM)', pid, marker: files.dir });
-    await ctl(files, ['import_prosody', seed], 300_000);
+    await seedOverApi(
+      `http://${options.address}:5280/api`,
+      options.domain,
+      options.password,
+      options.rosters,
+    );
   } catch (error) {
     await stopProcesses(processes);
     throw error;
@@ -176,3 +182,42 @@ async function ctl(
     );
   }
 }
+
+/** Accounts, then their roster items, through mod_http_api; `CONCURRENCY` requests in flight. */
+async function seedOverApi(
+  api: string,
+  domain: string,
+  password: string,
+  rosters: Record<string, Roster>,
+): Promise<void> {
+  const call = async (command: string, body: Record<string, string>) => {
+    const response = await fetch(`${api}/${command}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`bench: ejabberd API ${command} answered ${response.status}: ${text}`);
+  };
+  for (const user of Object.keys(rosters)) await call('register', { user, host: domain, password });
+  const items = Object.entries(rosters).flatMap(([user, roster]) => roster.map((item) => ({ user, item })));
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const { user, item } = items[next++] as (typeof items)[number];
+      const at = item.jid.indexOf('@');
+      await call('add_rosteritem', {
+        localuser: user,
+        localhost: domain,
+        user: item.jid.slice(0, at),
+        host: item.jid.slice(at + 1),
+        nick: item.name,
+        group: '',
+        subs: 'both',
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+}
+
+const CONCURRENCY = 16;
