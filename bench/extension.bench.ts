@@ -100,29 +100,23 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(2))
       .join(' ')} (${cpus().length} cores)`,
   );
-  // The network part needs no lab: its observatory knows none of its domains (grades "not scanned").
-  if (servers.length > 0) {
-    const observatory = await startTestObservatory();
-    try {
-      for (const server of servers)
-        await networkFigures(server as 'prosody' | 'ejabberd', sizes, domains, observatory.url);
-    } finally {
-      await observatory.stop();
-    }
-  }
-  if (!values['skip-browser']) {
-    const { state, started: labStarted } = await ensureLab();
-    process.env.HOPLIGHT_LAB_STATE = STATE_FILE;
-    const observatory = await startTestObservatory();
-    try {
+  // The test observatory scans with the lab's resolvers, so both parts need the lab.
+  const { state, started: labStarted } = await ensureLab();
+  process.env.HOPLIGHT_LAB_STATE = STATE_FILE;
+  const observatory = await startTestObservatory();
+  try {
+    // The bench network's domains are unknown to the observatory: their grades are "not scanned".
+    for (const server of servers)
+      await networkFigures(server as 'prosody' | 'ejabberd', sizes, domains, observatory.url);
+    if (!values['skip-browser']) {
       await observatory.scan(CONTACT_DOMAINS);
       for (const contacts of sizes) await browserFigures(state, contacts, observatory.url);
-    } finally {
-      await observatory.stop();
-      if (labStarted) {
-        const { labDown } = await import('../lab/lab.ts');
-        await labDown();
-      }
+    }
+  } finally {
+    await observatory.stop();
+    if (labStarted) {
+      const { labDown } = await import('../lab/lab.ts');
+      await labDown();
     }
   }
   console.log(
