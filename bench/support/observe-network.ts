@@ -241,12 +241,22 @@ export async function startObserveNetwork(options: {
       running.push({ ...started.proc, ...(wrapper ? { wrapper } : {}) });
       // s2s is the last service Prosody activates, after a TLS context per host (seconds for 50 hosts).
       const log = join(instance.dir, 'prosody.log');
-      await waitForListener(started, instance.address, 5269, log, 60_000);
+      // A TLS context per host: allow a second more per host, as a loaded machine needs it at 300 hosts.
+      const budget = 60_000 + 1_000 * instance.hosts.length;
+      await waitForListener(started, instance.address, 5269, log, budget);
       // Hosts keep activating after the port is open: a check before then measures the start-up.
-      await waitForLines(log, /Certificates loaded/, instance.hosts.length);
+      await waitForLines(log, /Certificates loaded/, instance.hosts.length, budget);
     }
   };
-  await startProsodies();
+  // A start that fails half-way stops what it started: nothing is left listening on 127.0.6.x.
+  const undo = async (error: unknown): Promise<never> => {
+    await stopProcesses(running);
+    await stopProcesses(processes);
+    await new Promise((resolve) => (dead ? dead.close(resolve) : resolve(undefined)));
+    rmSync(root, { recursive: true, force: true });
+    throw error;
+  };
+  await startProsodies().catch(undo);
   let ejabberd: EjabberdHome | null = null;
   if (options.home === 'ejabberd') {
     chmodSync(root, 0o711);
@@ -260,11 +270,7 @@ export async function startObserveNetwork(options: {
       keyFile,
       password: PASSWORD,
       rosters: extraRosters,
-    }).catch(async (error: unknown) => {
-      await stopProcesses(running);
-      await stopProcesses(processes);
-      throw error;
-    });
+    }).catch(undo);
   }
   const home = ejabberd
     ? { domain: EJABBERD_HOME, host: EJABBERD_ADDRESS, path: '/ws' }
