@@ -30,7 +30,8 @@ function config(domain: string, address: string, certFile: string, logFile: stri
   return `# Written by bench/support/ejabberd-home.ts. Log: ${logFile}\n${JSON.stringify(
     {
       hosts: [domain],
-      loglevel: 'info',
+      // Not info: it logs each of the seeding's thousands of API calls in full, which slows them.
+      loglevel: 'warning',
       log_rotate_count: 0,
       certfiles: [certFile],
       s2s_use_starttls: 'required',
