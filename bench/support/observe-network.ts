@@ -3,7 +3,16 @@
 // 50 contact domains as VirtualHosts, and a dead domain whose s2s port accepts and never speaks.
 // Everything lives in a temporary folder and on 127.0.6.x; `stop` ends exactly what `start` started.
 import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,18 +21,27 @@ import { toLua } from '../../lab/lua.ts';
 import { startDetached, stopProcesses, waitForListener } from '../../lab/processes.ts';
 import { accountStore, prosodyCommand, prosodyEncode, rosterStore } from '../../lab/prosody.ts';
 import type { LabProcess } from '../../lab/state.ts';
+import { type EjabberdHome, startEjabberdHome } from './ejabberd-home.ts';
 
 const DNS = '127.0.6.1';
 const HOME_ADDRESS = '127.0.6.2';
 const FAR_ADDRESS = '127.0.6.3';
 const DEAD_ADDRESS = '127.0.6.4';
+const EJABBERD_ADDRESS = '127.0.6.5';
 export const HOME = 'home.bench.test';
+/** The user's server when it is ejabberd. */
+export const EJABBERD_HOME = 'ej.bench.test';
 export const DEAD = 'dead.bench.test';
 export const PASSWORD = 'bench-pw';
 
 export interface ObserveNetwork {
   domains: string[];
+  /** The user's server's domain. */
+  home: string;
   websocketUrl: string;
+  /** Where the user's server's WebSocket listens, and its path. */
+  websocketTarget: { host: string; port: number };
+  websocketPath: string;
   /** Closes every s2s link on both servers: the next check sets each up again (a cold check). */
   closeS2s(): Promise<void>;
   stop(): Promise<void>;
@@ -87,16 +105,23 @@ async function waitForLines(file: string, pattern: RegExp, count: number, timeou
   }
 }
 
-/** Starts the network: `domains` contact domains; users `bench` and `benchdead` with their rosters. */
+/**
+ * Starts the network: `domains` contact domains; users `bench` and `benchdead` with their rosters, and
+ * per entry of `rosters` a user of that name with the first N contacts (written into Prosody's storage,
+ * not registered: 5,000 roster pushes would take minutes).
+ */
 export async function startObserveNetwork(options: {
   domains: number;
   contacts: number;
+  rosters?: Record<string, number>;
+  /** The user's server of the `rosters` users: the Prosody (default) or an ejabberd 23.01 node. */
+  home?: 'prosody' | 'ejabberd';
 }): Promise<ObserveNetwork> {
   const root = mkdtempSync(join(tmpdir(), 'hoplight-observe-bench-'));
   const owner = prosodyUser();
   const domains = Array.from(
     { length: options.domains },
-    (_, i) => `d${String(i + 1).padStart(2, '0')}.bench.test`,
+    (_, i) => `d${String(i + 1).padStart(String(options.domains).length, '0')}.bench.test`,
   );
   const processes: LabProcess[] = [];
   const held: Socket[] = [];
@@ -133,11 +158,16 @@ export async function startObserveNetwork(options: {
     { name: 'home', dir: join(root, 'home'), address: HOME_ADDRESS, hosts: [HOME], http: true },
     { name: 'far', dir: join(root, 'far'), address: FAR_ADDRESS, hosts: domains, http: false },
   ];
-  const contacts = Array.from({ length: options.contacts }, (_, i) => ({
+  const largest = Math.max(options.contacts, ...Object.values(options.rosters ?? {}));
+  const everyone = Array.from({ length: largest }, (_, i) => ({
     jid: `user${i}@${domains[i % domains.length]}`,
     name: `Contact ${i}`,
     groups: [],
   }));
+  const contacts = everyone.slice(0, options.contacts);
+  const extraRosters = Object.fromEntries(
+    Object.entries(options.rosters ?? {}).map(([u, n]) => [u, everyone.slice(0, n)]),
+  );
   for (const instance of instances) {
     // An empty certificate folder: Prosody indexes it at start and logs an error when it is missing.
     mkdirSync(join(instance.dir, 'certs'), { recursive: true });
@@ -149,6 +179,9 @@ export async function startObserveNetwork(options: {
       const rosters = {
         bench: contacts,
         benchdead: [...contacts, { jid: `nobody@${DEAD}`, name: 'Dead', groups: [] }],
+        ...Object.fromEntries(
+          Object.entries(options.rosters ?? {}).map(([u, n]) => [u, everyone.slice(0, n)]),
+        ),
       };
       for (const [user, roster] of Object.entries(rosters)) {
         writeFileSync(join(host, 'accounts', `${prosodyEncode(user)}.dat`), accountStore(PASSWORD));
@@ -173,6 +206,7 @@ export async function startObserveNetwork(options: {
       'local=/test/',
       `host-record=${HOME},${HOME_ADDRESS}`,
       `host-record=${DEAD},${DEAD_ADDRESS}`,
+      `host-record=${EJABBERD_HOME},${EJABBERD_ADDRESS}`,
       ...domains.map((d) => `host-record=${d},${FAR_ADDRESS}`),
       '',
     ].join('\n'),
@@ -207,18 +241,50 @@ export async function startObserveNetwork(options: {
       running.push({ ...started.proc, ...(wrapper ? { wrapper } : {}) });
       // s2s is the last service Prosody activates, after a TLS context per host (seconds for 50 hosts).
       const log = join(instance.dir, 'prosody.log');
-      await waitForListener(started, instance.address, 5269, log, 60_000);
+      // A TLS context per host: allow a second more per host, as a loaded machine needs it at 300 hosts.
+      const budget = 60_000 + 1_000 * instance.hosts.length;
+      await waitForListener(started, instance.address, 5269, log, budget);
       // Hosts keep activating after the port is open: a check before then measures the start-up.
-      await waitForLines(log, /Certificates loaded/, instance.hosts.length);
+      await waitForLines(log, /Certificates loaded/, instance.hosts.length, budget);
     }
   };
-  await startProsodies();
+  // A start that fails half-way stops what it started: nothing is left listening on 127.0.6.x.
+  const undo = async (error: unknown): Promise<never> => {
+    await stopProcesses(running);
+    await stopProcesses(processes);
+    await new Promise((resolve) => (dead ? dead.close(resolve) : resolve(undefined)));
+    rmSync(root, { recursive: true, force: true });
+    throw error;
+  };
+  await startProsodies().catch(undo);
+  let ejabberd: EjabberdHome | null = null;
+  if (options.home === 'ejabberd') {
+    chmodSync(root, 0o711);
+    const { certFile, keyFile } = await cert('ejabberd', [EJABBERD_HOME]);
+    ejabberd = await startEjabberdHome({
+      dir: root,
+      domain: EJABBERD_HOME,
+      address: EJABBERD_ADDRESS,
+      dns: DNS,
+      certFile,
+      keyFile,
+      password: PASSWORD,
+      rosters: extraRosters,
+    }).catch(undo);
+  }
+  const home = ejabberd
+    ? { domain: EJABBERD_HOME, host: EJABBERD_ADDRESS, path: '/ws' }
+    : { domain: HOME, host: HOME_ADDRESS, path: '/xmpp-websocket' };
 
   return {
     domains,
-    websocketUrl: `ws://${HOME_ADDRESS}:5280/xmpp-websocket`,
+    home: home.domain,
+    websocketUrl: `ws://${home.host}:5280${home.path}`,
+    websocketTarget: { host: home.host, port: 5280 },
+    websocketPath: home.path,
     async closeS2s() {
       for (const socket of held.splice(0)) socket.destroy();
+      await ejabberd?.closeS2s();
       for (const instance of instances) {
         // It fails with "No sessions to close." when there are none: nothing to do then.
         await promisify(execFile)('prosodyctl', [
@@ -245,6 +311,7 @@ export async function startObserveNetwork(options: {
       }
     },
     async stop() {
+      await ejabberd?.stop();
       await stopProcesses(running);
       await stopProcesses(processes);
       for (const socket of held) socket.destroy();

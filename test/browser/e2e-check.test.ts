@@ -22,6 +22,7 @@ import {
   hasLabel,
   launchDriver,
   sendMessage,
+  statusWithResults,
   text,
   texts,
   withApi,
@@ -46,7 +47,7 @@ const WSS = 'wss://good.test:5281/xmpp-websocket';
 const BOSH = 'https://good.test:5281/http-bind';
 
 function status(page: Page): Promise<StatusReply> {
-  return sendMessage(page, { type: 'getStatus' }) as Promise<StatusReply>;
+  return statusWithResults(page) as Promise<StatusReply>;
 }
 
 let observatory: TestObservatory;

@@ -21,6 +21,7 @@ import {
   hasLabel,
   launchDriver,
   sendMessage,
+  statusWithResults,
   text,
   check as tick,
   withApi,
@@ -169,7 +170,7 @@ describe.each(BROWSER_NAMES)('check cycle robustness in %s', (browserName) => {
   let page: Page;
 
   async function status(): Promise<StatusValue> {
-    return ((await sendMessage(page, { type: 'getStatus' })) as { value: StatusValue }).value;
+    return ((await statusWithResults(page)) as { value: StatusValue }).value;
   }
 
   /** Runs a check from the refresh button's message and waits for it to end. */

@@ -146,7 +146,7 @@ describe.each(BROWSER_NAMES)('the extension in %s', (browserName) => {
     const popup = await ext.openPage('popup.html');
     expect(await sendMessage(popup, { type: 'getStatus' })).toMatchObject({
       ok: true,
-      value: { configured: true, account: 'alice@good.test', lastCheck: null, results: [], problem: null },
+      value: { configured: true, account: 'alice@good.test', lastCheck: null, resultCount: 0, problem: null },
     });
     const alarm = await withApi(popup, (api) => api.alarms.get('hoplight-check'), null);
     expect(alarm?.periodInMinutes).toBe(15);

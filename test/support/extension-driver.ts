@@ -4,6 +4,8 @@
 // what differs (loading the extension, opening its pages, stopping its background, resolving lab names,
 // trusting the lab's certificates) is behind `ExtensionDriver`.
 import type { ElementHandle, Page } from 'puppeteer-core';
+import type { ResultsAnswer } from '../../src/extension/shared/messages.ts';
+import { unpackResults } from '../../src/extension/shared/packed-results.ts';
 
 export type BrowserName = 'chromium' | 'firefox';
 export const BROWSER_NAMES: readonly BrowserName[] = ['chromium', 'firefox'];
@@ -59,6 +61,17 @@ export async function launchDriver(
 /** Sends a request to the background from an extension page, as the popup and options do. */
 export function sendMessage(page: Page, message: unknown): Promise<unknown> {
   return withApi(page, (api, m) => api.runtime.sendMessage(m), message);
+}
+
+/**
+ * The status and, asked for separately as the popup does, the stored results unpacked: what the tests
+ * read after a check. The reply keeps the status reply's shape, `{ ok, value }`, with `results` added.
+ */
+export async function statusWithResults(page: Page): Promise<{ ok: boolean; value: unknown }> {
+  const status = (await sendMessage(page, { type: 'getStatus' })) as { ok: boolean; value: object };
+  const answer = (await sendMessage(page, { type: 'getResults' })) as { ok: boolean; value: ResultsAnswer };
+  if (!status.ok || !answer.ok) return status;
+  return { ok: true, value: { ...status.value, results: unpackResults(answer.value.packed) } };
 }
 
 /**

@@ -144,7 +144,11 @@ async function attempt(deps: CycleDeps, settings: Settings): Promise<Attempt> {
     deps.onProgress({ phase: 'grades' });
     const grades = await lookUpGrades(deps, settings, account);
     deps.onProgress({ phase: 'saving' });
-    const previous = (await readCheckResults(deps.local)).results;
+    // Damaged stored results must not block the check that replaces them; they only serve to notify.
+    const previous = await readCheckResults(deps.local).then(
+      (stored) => stored.results,
+      () => [],
+    );
     const now = deps.now();
     const results = contactResults({
       account: settings.jid,

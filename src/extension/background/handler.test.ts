@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { E2E_LABELS } from '../../core/path.ts';
 import { phrase } from '../../core/phrase.ts';
-import type { ContactResult } from '../shared/check-types.ts';
+import type { CheckFailure, ContactResult } from '../shared/check-types.ts';
+import type { ResultsAnswer } from '../shared/messages.ts';
+import { unpackResults } from '../shared/packed-results.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings.ts';
 import { type HandlerContext, handleRequest } from './handler.ts';
 import { memoryStorage } from './memory-storage.test-support.ts';
-import type { StorageArea } from './storage.ts';
+import { type StorageArea, writeCheckResults, writeFailure } from './storage.ts';
 
 function context(
   storage: StorageArea,
@@ -48,7 +50,7 @@ describe('handleRequest', () => {
         configured: false,
         account: null,
         lastCheck: null,
-        results: [],
+        resultCount: 0,
         light: 'grey',
         problem: null,
         credentials: 'none',
@@ -100,14 +102,19 @@ describe('handleRequest', () => {
   });
 
   it('shows the stored results worst light, the failure as stale, and a start-up problem', async () => {
-    const results = [result('bob@weak.example', 'yellow'), result('eve@plain.example', 'red')];
-    const failure = { kind: 'observatory-unreachable', message: 'down', at: '2026-11-24T18:00:00.000Z' };
-    const storage = memoryStorage({
-      settings: alice,
+    const results = [result('eve@plain.example', 'red'), result('bob@weak.example', 'yellow')];
+    const failure: CheckFailure = {
+      kind: 'observatory-unreachable',
+      message: 'down',
+      at: '2026-11-24T18:00:00.000Z',
+    };
+    const storage = memoryStorage({ settings: alice });
+    await writeCheckResults(storage, {
       lastCheck: '2026-11-24T17:00:00.000Z',
       results,
-      failure,
+      observed: { observations: [], userSoftware: null },
     });
+    await writeFailure(storage, failure);
     const reply = await handleRequest(context(storage, { problem: 'The XMPP library does not work' }), {
       type: 'getStatus',
     });
@@ -115,13 +122,40 @@ describe('handleRequest', () => {
       ok: true,
       value: {
         lastCheck: '2026-11-24T17:00:00.000Z',
-        results,
+        resultCount: 2,
         light: 'red',
         failure,
         stale: true,
         problem: 'The XMPP library does not work',
       },
     });
+    expect(reply.ok && 'results' in (reply.value as object)).toBe(false);
+    const answer = await handleRequest(context(storage), { type: 'getResults' });
+    expect(answer.ok).toBe(true);
+    const { lastCheck, packed } = (answer as { value: ResultsAnswer }).value;
+    expect(lastCheck).toBe('2026-11-24T17:00:00.000Z');
+    expect(unpackResults(packed)).toEqual(results);
+  });
+
+  it('answers a status of a few hundred bytes whatever the number of results', async () => {
+    const sizes: number[] = [];
+    for (const count of [10, 5_000]) {
+      const storage = memoryStorage({ settings: alice });
+      const results = Array.from({ length: count }, (_, i) =>
+        result(`user${i}@d${i % 300}.example`, 'green'),
+      );
+      await writeCheckResults(storage, {
+        lastCheck: '2026-11-24T17:00:00.000Z',
+        results,
+        observed: { observations: [], userSoftware: null },
+      });
+      const reply = await handleRequest(context(storage), { type: 'getStatus' });
+      expect(reply).toMatchObject({ ok: true, value: { resultCount: count, light: 'green' } });
+      sizes.push(JSON.stringify(reply).length);
+    }
+    // "10" → "5000": the count's two more digits, nothing per contact.
+    expect(sizes[1]).toBe((sizes[0] ?? 0) + 2);
+    expect(sizes[1]).toBeLessThan(1_000);
   });
 
   it('drops stored results of an older shape instead of showing them half', async () => {
@@ -129,8 +163,23 @@ describe('handleRequest', () => {
     const storage = memoryStorage({ settings: alice, lastCheck: '2026-11-24T17:00:00.000Z', results: old });
     expect(await handleRequest(context(storage), { type: 'getStatus' })).toMatchObject({
       ok: true,
-      value: { results: [], light: 'grey' },
+      value: { resultCount: 0, light: 'grey' },
     });
+  });
+
+  it('says the stored results are damaged instead of showing part of them', async () => {
+    const storage = memoryStorage({
+      settings: alice,
+      lastCheck: '2026-11-24T17:00:00.000Z',
+      packedResults: { format: 1, fields: ['light'], values: [], rows: [['bob@weak.example', null, 4]] },
+    });
+    const reply = await handleRequest(context(storage), { type: 'getResults' });
+    expect(reply.ok).toBe(true);
+    expect(() => unpackResults((reply as { value: ResultsAnswer }).value.packed)).toThrow(
+      'The stored results are damaged: row 1 refers to value 4 of 0.',
+    );
+    // Nothing was rewritten: the damaged form is still there for whoever looks.
+    expect(storage.data.get('packedResults')).toMatchObject({ rows: [['bob@weak.example', null, 4]] });
   });
 
   it('keeps the password in the session area, and forgets it when the account changes', async () => {
@@ -167,7 +216,13 @@ describe('handleRequest', () => {
     expect(session.data.size).toBe(0);
     expect(await handleRequest(ctx, { type: 'getStatus' })).toMatchObject({
       ok: true,
-      value: { account: 'bob@example.org', results: [], lastCheck: null, failure: null, credentials: 'none' },
+      value: {
+        account: 'bob@example.org',
+        resultCount: 0,
+        lastCheck: null,
+        failure: null,
+        credentials: 'none',
+      },
     });
   });
 

@@ -2,14 +2,22 @@
 // page as a sentence instead of a rejected promise with no text.
 import { errorText } from '../../core/error-text.ts';
 import type { CycleState } from '../shared/check-types.ts';
-import type { Reply, Request, ResponseMap, Status, TestConnectionResult } from '../shared/messages.ts';
+import type {
+  Reply,
+  Request,
+  ResponseMap,
+  ResultsAnswer,
+  Status,
+  TestConnectionResult,
+} from '../shared/messages.ts';
 import { isConfigured, type Settings, validateSettings } from '../shared/settings.ts';
-import { overallLight } from './contact-paths.ts';
 import { credentialsState, forgetCredentials, type SecretAreas, saveCredentials } from './credentials.ts';
 import {
   forgetResults,
-  readCheckResults,
   readFailure,
+  readLastCheck,
+  readPackedResults,
+  readResultsSummary,
   readSettings,
   type StorageArea,
   writeSettings,
@@ -45,6 +53,8 @@ async function answer(context: HandlerContext, request: Request): Promise<Respon
       return readSettings(context.storage);
     case 'getStatus':
       return status(context);
+    case 'getResults':
+      return results(context.storage);
     case 'saveSettings': {
       const result = validateSettings(request.settings);
       if (!result.ok) return { saved: false, errors: result.errors };
@@ -79,15 +89,17 @@ async function answer(context: HandlerContext, request: Request): Promise<Respon
 
 async function status(context: HandlerContext): Promise<Status> {
   const settings = await readSettings(context.storage);
-  const { lastCheck, results } = await readCheckResults(context.storage);
+  // Small keys only: this answers every poll of a running check, whatever the roster's size.
+  const lastCheck = await readLastCheck(context.storage);
+  const summary = await readResultsSummary(context.storage);
   const configured = isConfigured(settings);
   const failure = await readFailure(context.storage);
   return {
     configured,
     account: configured ? settings.jid : null,
     lastCheck,
-    results,
-    light: overallLight(results),
+    resultCount: summary.count,
+    light: summary.light,
     problem: context.problem(),
     credentials: configured
       ? await credentialsState({ local: context.storage, session: context.session }, settings.jid)
@@ -97,4 +109,9 @@ async function status(context: HandlerContext): Promise<Status> {
     // A failure newer than the results; one reported beside them (observatory down) has their time.
     stale: failure !== null && lastCheck !== null && failure.at > lastCheck,
   };
+}
+
+/** The packed results as stored, with their stamp; nothing unpacked or repacked on the way. */
+async function results(storage: StorageArea): Promise<ResultsAnswer> {
+  return readPackedResults(storage);
 }

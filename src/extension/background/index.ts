@@ -12,7 +12,7 @@ import { KEEP_ALIVE_EVERY_MS, keepAlive } from './keep-alive.ts';
 import { notifyRed } from './notify.ts';
 import { isOwnExtensionPage } from './sender.ts';
 import { cacheSnapshotStore, memorySnapshotStore, type SnapshotStore } from './snapshot-store.ts';
-import { readCheckResults, readFailure, readSettings, type StorageArea } from './storage.ts';
+import { migrateResults, readCheckResults, readFailure, readSettings, type StorageArea } from './storage.ts';
 import { showResults } from './toolbar.ts';
 import { checkXmppAccount, discoverXmppEndpoints, STEP_TIMEOUT_MS } from './xmpp-account.ts';
 
@@ -51,6 +51,7 @@ async function applySettings(settings: Settings): Promise<void> {
 
 async function start(): Promise<void> {
   await runner.recover();
+  await migrateResults(storage);
   await applySettings(await readSettings(storage));
   const { results } = await readCheckResults(storage);
   await showResults(browser.action, results, (await readFailure(storage))?.message ?? null);

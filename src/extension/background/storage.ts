@@ -2,7 +2,10 @@
 // here: credentials.ts keeps them apart, in storage.session unless the user asked to be remembered.
 import type { S2sObservation, SoftwareVersion } from '../../core/observation.ts';
 import type { CheckFailure, ContactResult, CycleState } from '../shared/check-types.ts';
+import type { Light } from '../shared/lights.ts';
+import { isContactResult, type PackedResults, packResults, unpackResults } from '../shared/packed-results.ts';
 import { type Settings, settingsFromStorage } from '../shared/settings.ts';
+import { overallLight } from './contact-paths.ts';
 
 /** The part of `storage.StorageArea` we use; `browser.storage.local` and `.session` satisfy it. */
 export interface StorageArea {
@@ -13,7 +16,10 @@ export interface StorageArea {
 
 const SETTINGS_KEY = 'settings';
 const LAST_CHECK_KEY = 'lastCheck';
-const RESULTS_KEY = 'results';
+/** Results as versions before the packed form stored them: one object per contact (~1.2 KB each). */
+const LEGACY_RESULTS_KEY = 'results';
+const PACKED_RESULTS_KEY = 'packedResults';
+const RESULTS_SUMMARY_KEY = 'resultsSummary';
 const CYCLE_KEY = 'cycle';
 const FAILURE_KEY = 'failure';
 const OBSERVED_KEY = 'observed';
@@ -32,15 +38,55 @@ export interface CheckResults {
   results: ContactResult[];
 }
 
+/** What the status message says of the stored results without reading them. */
+export interface ResultsSummary {
+  count: number;
+  /** The toolbar light: the worst over all results, grey when there are none. */
+  light: Light;
+}
+
 /** The last check's outcome, written by the check cycle; empty before the first check. */
 export async function readCheckResults(area: StorageArea): Promise<CheckResults> {
-  const stored = await area.get([LAST_CHECK_KEY, RESULTS_KEY]);
-  const lastCheck = stored[LAST_CHECK_KEY];
-  const results = stored[RESULTS_KEY];
-  return {
-    lastCheck: typeof lastCheck === 'string' ? lastCheck : null,
-    results: Array.isArray(results) ? (results as ContactResult[]).filter(isContactResult) : [],
-  };
+  const { lastCheck, packed } = await readPackedResults(area);
+  return { lastCheck, results: unpackResults(packed) };
+}
+
+/**
+ * The stored results in their packed form, as the popup gets them, with the time of their check; an empty
+ * set before the first check. One read, so the time always belongs to the results. Results of a version
+ * before the packed form are packed here until `migrateResults` has run.
+ */
+export async function readPackedResults(
+  area: StorageArea,
+): Promise<{ lastCheck: string | null; packed: PackedResults }> {
+  const stored = await area.get([LAST_CHECK_KEY, PACKED_RESULTS_KEY, LEGACY_RESULTS_KEY]);
+  const lastCheck = typeof stored[LAST_CHECK_KEY] === 'string' ? stored[LAST_CHECK_KEY] : null;
+  const packed = stored[PACKED_RESULTS_KEY] ?? packResults(legacyResults(stored[LEGACY_RESULTS_KEY]));
+  return { lastCheck, packed: packed as PackedResults };
+}
+
+/** Count and light of the stored results, from a small key (computed once for results not yet migrated). */
+export async function readResultsSummary(area: StorageArea): Promise<ResultsSummary> {
+  const summary = (await area.get([RESULTS_SUMMARY_KEY]))[RESULTS_SUMMARY_KEY] as
+    | Partial<ResultsSummary>
+    | undefined;
+  if (typeof summary?.count === 'number' && typeof summary.light === 'string')
+    return { count: summary.count, light: summary.light };
+  return summarize(unpackResults((await readPackedResults(area)).packed));
+}
+
+/**
+ * At start-up: results stored by a version before the packed form are rewritten packed, then the old
+ * key goes (in that order, so a stop between the two loses nothing). Does nothing when there are none.
+ */
+export async function migrateResults(area: StorageArea): Promise<void> {
+  const stored = await area.get([LEGACY_RESULTS_KEY, PACKED_RESULTS_KEY]);
+  if (stored[LEGACY_RESULTS_KEY] === undefined) return;
+  if (stored[PACKED_RESULTS_KEY] === undefined) {
+    const results = legacyResults(stored[LEGACY_RESULTS_KEY]);
+    await area.set({ [PACKED_RESULTS_KEY]: packResults(results), [RESULTS_SUMMARY_KEY]: summarize(results) });
+  }
+  await area.remove([LEGACY_RESULTS_KEY]);
 }
 
 /** Only the time of the last check: cheaper than the results, which may be thousands of rows. */
@@ -66,16 +112,26 @@ export async function writeCheckResults(
 ): Promise<void> {
   await area.set({
     [LAST_CHECK_KEY]: checked.lastCheck,
-    [RESULTS_KEY]: checked.results,
+    [PACKED_RESULTS_KEY]: packResults(checked.results),
+    [RESULTS_SUMMARY_KEY]: summarize(checked.results),
     [OBSERVED_KEY]: checked.observed,
   });
+  // Results an older version stored are replaced by these (migrateResults usually removed them already).
+  await area.remove([LEGACY_RESULTS_KEY]);
   if (failure) await area.set({ [FAILURE_KEY]: failure });
   else await area.remove([FAILURE_KEY]);
 }
 
 /** Another account was set: its results, observations and last failure are not this one's. */
 export async function forgetResults(area: StorageArea): Promise<void> {
-  await area.remove([LAST_CHECK_KEY, RESULTS_KEY, OBSERVED_KEY, FAILURE_KEY]);
+  await area.remove([
+    LAST_CHECK_KEY,
+    LEGACY_RESULTS_KEY,
+    PACKED_RESULTS_KEY,
+    RESULTS_SUMMARY_KEY,
+    OBSERVED_KEY,
+    FAILURE_KEY,
+  ]);
 }
 
 /** The last check's observations; empty before the first check or after one of an older version. */
@@ -109,22 +165,14 @@ export async function writeCycle(area: StorageArea, cycle: CycleState): Promise<
   await area.set({ [CYCLE_KEY]: cycle });
 }
 
+function summarize(results: readonly ContactResult[]): ResultsSummary {
+  return { count: results.length, light: overallLight(results) };
+}
+
 /**
  * Results of an older version (before hops were stored, or with reasons as English sentences rather
  * than phrases) are dropped rather than shown half.
  */
-function isContactResult(value: unknown): boolean {
-  const r = value as ContactResult | null;
-  return (
-    typeof r === 'object' &&
-    r !== null &&
-    typeof r.jid === 'string' &&
-    typeof r.light === 'string' &&
-    Array.isArray(r.reasons) &&
-    r.reasons.every((reason: unknown) => typeof reason === 'object' && reason !== null) &&
-    Array.isArray(r.hops) &&
-    typeof r.e2e === 'object' &&
-    r.e2e !== null &&
-    typeof r.e2e.label === 'object'
-  );
+function legacyResults(value: unknown): ContactResult[] {
+  return Array.isArray(value) ? value.filter(isContactResult) : [];
 }

@@ -1,15 +1,15 @@
 // The popup: the last results at once (worst first, searchable, filterable, each row expanding to its
 // reasons), the progress of a running check, a refresh button, and a clear state for every failure.
 
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { errorText } from '../../core/error-text.ts';
+import { useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import type { ContactResult } from '../shared/check-types.ts';
 import { LIGHT_WORDS, type Light } from '../shared/lights.ts';
-import { request, type SendMessage, type Status } from '../shared/messages.ts';
+import type { SendMessage } from '../shared/messages.ts';
 import { phraseText } from '../shared/phrase-text.ts';
 import { describeLastCheck } from './last-check.ts';
 import { Reasons, reasonTitle } from './Reasons.tsx';
-import { markRowsInDom, markStatusReceived } from './render-timing.ts';
+import { markRowsInDom } from './render-timing.ts';
+import { type PopupStatus as Status, useResultsFeed } from './results-feed.ts';
 import {
   countByLight,
   detailsIdFor,
@@ -42,8 +42,6 @@ function lightText(light: Light): string {
   return lightTexts[light];
 }
 
-type State = { kind: 'loading' } | { kind: 'failed'; message: string } | { kind: 'ready'; status: Status };
-
 const FILTER_ORDER: readonly Light[] = ['red', 'grey', 'yellow', 'green'];
 
 export function Popup({
@@ -53,34 +51,7 @@ export function Popup({
   pollMs = 400,
   observatoryUrl = null,
 }: PopupProps) {
-  const [state, setState] = useState<State>({ kind: 'loading' });
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-
-  const show = useCallback(
-    (status: Status) => {
-      markStatusReceived();
-      setState({ kind: 'ready', status });
-      if (timer.current) clearTimeout(timer.current);
-      // While a check runs, ask again; the background answers from its own memory, so this is cheap.
-      if (status.cycle.state === 'running') {
-        timer.current = setTimeout(() => {
-          request(send, { type: 'getStatus' }).then(show, fail);
-        }, pollMs);
-      }
-    },
-    [send, pollMs],
-  );
-  const fail = useCallback((error: unknown) => setState({ kind: 'failed', message: errorText(error) }), []);
-
-  useEffect(() => {
-    // Opening the popup shows the stored results at once and starts a check if they are old.
-    request(send, { type: 'runCheck', trigger: 'popup' }).then(show, fail);
-    return () => {
-      if (timer.current) clearTimeout(timer.current);
-    };
-  }, [send, show, fail]);
-
-  const refresh = () => request(send, { type: 'runCheck', trigger: 'refresh' }).then(show, fail);
+  const { state, refresh } = useResultsFeed(send, pollMs);
   const status = state.kind === 'ready' ? state.status : null;
   const running = status?.cycle.state === 'running';
 

@@ -22,6 +22,7 @@ describe('parseRequest', () => {
 
   it('recognises the settings requests', () => {
     expect(parseRequest({ type: 'getStatus' })).toEqual({ type: 'getStatus' });
+    expect(parseRequest({ type: 'getResults', offset: 3 })).toEqual({ type: 'getResults' });
     expect(parseRequest({ type: 'getSettings', extra: 1 })).toEqual({ type: 'getSettings' });
     expect(parseRequest({ type: 'saveSettings', settings: { jid: 'a@b' } })).toEqual({
       type: 'saveSettings',

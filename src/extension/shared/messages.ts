@@ -2,17 +2,23 @@
 // import only this module and settings.ts, never background code (DESIGN §6).
 import type { CheckFailure, ContactResult, CycleState, FailureKind } from './check-types.ts';
 import type { Light } from './lights.ts';
+import type { PackedResults } from './packed-results.ts';
 import type { Settings, SettingsError } from './settings.ts';
 
+/**
+ * What the popup polls while a check runs: progress and what changed, never the results themselves
+ * (a few hundred bytes whatever the roster's size). Results come with `getResults`, asked for only when
+ * `lastCheck` differs from that of the results the page holds.
+ */
 export interface Status {
   /** An account is set in the options. */
   configured: boolean;
   /** The account's bare JID, when configured. */
   account: string | null;
-  /** ISO time of the last completed check, null before the first. */
+  /** ISO time of the last completed check, null before the first: the stamp of the stored results. */
   lastCheck: string | null;
-  /** Worst first. */
-  results: ContactResult[];
+  /** How many results the last check stored. */
+  resultCount: number;
   /** The toolbar light: the worst over all results, grey until a check ran. */
   light: Light;
   /** Something the background could not do (e.g. load the XMPP library), in words; null when all is well. */
@@ -47,6 +53,13 @@ export type SaveSettingsResult =
 
 export type { ContactResult };
 
+/** The stored results, packed (shared/packed-results.ts), with the check they come from. */
+export interface ResultsAnswer {
+  lastCheck: string | null;
+  /** Worst first once unpacked. */
+  packed: PackedResults;
+}
+
 /** The outcome of "Test connection": what worked, or the exact failure. */
 export type TestConnectionResult =
   | {
@@ -67,6 +80,7 @@ export type CheckTrigger = 'popup' | 'refresh';
 
 export type Request =
   | { type: 'getStatus' }
+  | { type: 'getResults' }
   | { type: 'getSettings' }
   | { type: 'saveSettings'; settings: unknown }
   | { type: 'saveCredentials'; password: string; remember: boolean }
@@ -78,6 +92,7 @@ export type RequestType = Request['type'];
 /** What the background answers to each request type. */
 export interface ResponseMap {
   getStatus: Status;
+  getResults: ResultsAnswer;
   getSettings: Settings;
   saveSettings: SaveSettingsResult;
   saveCredentials: CredentialsState;
@@ -91,6 +106,7 @@ export type Reply<T> = { ok: true; value: T } | { ok: false; error: string };
 
 const REQUEST_TYPES: readonly RequestType[] = [
   'getStatus',
+  'getResults',
   'getSettings',
   'saveSettings',
   'saveCredentials',
