@@ -20,6 +20,6 @@ export function labScanOptions(statePath = process.env.HOPLIGHT_LAB_STATE ?? DEF
     allowPrivate: true,
     // Loopback answers in microseconds; a short budget keeps hostile-target tests fast.
     timeoutMs: 3000,
-    perHostConcurrency: 8,
+    perHostConcurrency: 4,
   };
 }

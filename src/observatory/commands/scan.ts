@@ -19,7 +19,7 @@ export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
   timeoutMs: 5000,
   // Handshakes to one target at once: on a real network each costs three round trips (TCP, STARTTLS,
   // hello), so the elimination's independent chains run side by side (the scan's socket caps still apply).
-  perHostConcurrency: 8,
+  perHostConcurrency: 4,
 };
 
 export class UsageError extends Error {}

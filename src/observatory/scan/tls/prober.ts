@@ -25,7 +25,7 @@ export interface ProbeTlsOptions {
   /** Budget for one handshake (connect, write, read the first flight). */
   timeoutMs: number;
   signal?: AbortSignal;
-  /** Connections open at once (default 8). */
+  /** Connections open at once (default 4). */
   concurrency?: number;
   /** Most bytes read in one handshake (default 128 KiB: room for a long certificate chain). */
   maxBytesPerHandshake?: number;
@@ -88,7 +88,7 @@ class ProbeSession {
   constructor(connect: Connector, opts: ProbeTlsOptions) {
     this.#connect = connect;
     this.#opts = opts;
-    this.#limit = createLimiter(opts.concurrency ?? 8);
+    this.#limit = createLimiter(opts.concurrency ?? 4);
   }
 
   hello(spec: Omit<ClientHelloSpec, 'serverName'>): Promise<HelloOutcome> {
@@ -421,7 +421,7 @@ export async function probeTls(connect: Connector, opts: ProbeTlsOptions): Promi
   const session = new ProbeSession(connect, opts);
   const batchSize = opts.suitesPerHello ?? 128;
   const versions = PROBE_VERSIONS.filter((v) => (opts.versions ?? PROBE_VERSIONS).includes(v));
-  const chains = opts.concurrency ?? 8;
+  const chains = opts.concurrency ?? 4;
   // Each round trip on the longest chain of dependent handshakes is wall time on a real network, so
   // what can start early does: TLS 1.3's groups once one TLS 1.3 suite is known; compression and the
   // legacy groups once TLS 1.2 (the highest legacy version) is done; server preference once TLS 1.3
