@@ -90,6 +90,17 @@ export async function benchPages(opts: {
     for (const figure of figures) {
       // Warm once (the statistics are computed once per store revision), then 50 clients.
       await fetch(`${url}${figure.path()}`).then((r) => r.arrayBuffer());
+      // One client first: its latency is the page's service time, which a loaded machine inflates far
+      // less than the 50-client queue (the budget is about 3 ms a page for 50 clients on 2 cores).
+      const alone = await autocannon({
+        url,
+        connections: 1,
+        duration: Math.max(2, Math.round(opts.seconds / 3)),
+        requests: [{ setupRequest: (req) => ({ ...req, path: figure.path() }) }],
+      });
+      console.log(
+        `(${figure.name}, one client: service time p50 ${alone.latency.p50} ms, p99 ${alone.latency.p99} ms, load average ${loadavg()[0]?.toFixed(1)})`,
+      );
       const result = await autocannon({
         url,
         connections: 50,

@@ -79,8 +79,9 @@ export function normalizeDomain(input: unknown): DomainResult {
   if (asciiLabels.length < 2) {
     return fail(`"${input}" is a single label; a public domain has at least two (e.g. example.org).`);
   }
+  // The URL parser's hostname is ASCII (Punycode), so its lengths are its octets: no encoding per label.
   for (const label of asciiLabels) {
-    if (octets(label) > MAX_LABEL_OCTETS) {
+    if (label.length > MAX_LABEL_OCTETS) {
       return fail(
         `"${input}" has a label longer than ${MAX_LABEL_OCTETS} octets ("${label.slice(0, 20)}…").`,
       );
@@ -100,8 +101,8 @@ export function normalizeDomain(input: unknown): DomainResult {
       return fail(`"${input}" has the label "${label}", which is not a valid IDNA A-label.`);
     }
   }
-  if (octets(ascii) > MAX_NAME_OCTETS) {
-    return fail(`"${input}" is ${octets(ascii)} octets long; a domain name has at most ${MAX_NAME_OCTETS}.`);
+  if (ascii.length > MAX_NAME_OCTETS) {
+    return fail(`"${input}" is ${ascii.length} octets long; a domain name has at most ${MAX_NAME_OCTETS}.`);
   }
   return { ok: true, domain: ascii };
 }

@@ -17,6 +17,8 @@ export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
   extraCa: [],
   allowPrivate: false,
   timeoutMs: 5000,
+  // Handshakes to one target at once: on a real network each costs three round trips (TCP, STARTTLS,
+  // hello), so the elimination's independent chains run side by side (the scan's socket caps still apply).
   perHostConcurrency: 4,
 };
 

@@ -40,6 +40,8 @@ export function domainViewJson(
   state: StoredDomainState | null,
   now: Date,
   freshForMs: number,
+  /** Members placed first (e.g. a lookup's `"input":"…",`), so callers need not cut the text open. */
+  lead = '',
 ): string {
   const { summary: _none, ...view } = toDomainView(
     domain,
@@ -48,5 +50,5 @@ export function domainViewJson(
     freshForMs,
   );
   const rest = JSON.stringify(view);
-  return `${rest.slice(0, -1)},"summary":${state?.summaryJson ?? 'null'}}`;
+  return `{${lead}${rest.slice(1, -1)},"summary":${state?.summaryJson ?? 'null'}}`;
 }

@@ -100,25 +100,7 @@ export async function countDirectory(db: Db, filters: DirectoryFilters): Promise
 
 /** One page of rows, by an index where the sort has one. */
 export async function selectDirectoryRows(db: Db, query: DirectoryQuery): Promise<DirectoryRow[]> {
-  const direction = query.descending ? 'desc' : 'asc';
-  const rows = await filtered(db, query)
-    .select([
-      'domain',
-      'scanned_at',
-      'c2s_grade',
-      's2s_grade',
-      'c2s_encryption',
-      's2s_encryption',
-      'c2s_authentication',
-      's2s_authentication',
-      'c2s_availability',
-      's2s_availability',
-    ])
-    .orderBy(SORT_COLUMN[query.sort], direction)
-    .orderBy('domain', direction)
-    .limit(query.pageSize)
-    .offset((query.page - 1) * query.pageSize)
-    .execute();
+  const rows = await directoryRowsQuery(db, query).execute();
   return rows.map((r) => ({
     domain: r.domain,
     scannedAt: r.scanned_at,
@@ -131,6 +113,29 @@ export async function selectDirectoryRows(db: Db, query: DirectoryQuery): Promis
     c2sAvailability: r.c2s_availability as Availability,
     s2sAvailability: r.s2s_availability as Availability,
   }));
+}
+
+/** The page's query, unexecuted (its plan is tested: every sort walks an index). */
+export function directoryRowsQuery(db: Db, query: DirectoryQuery) {
+  const direction = query.descending ? 'desc' : 'asc';
+  let ordered = filtered(db, query)
+    .select([
+      'domain',
+      'scanned_at',
+      'c2s_grade',
+      's2s_grade',
+      'c2s_encryption',
+      's2s_encryption',
+      'c2s_authentication',
+      's2s_authentication',
+      'c2s_availability',
+      's2s_availability',
+    ])
+    .orderBy(SORT_COLUMN[query.sort], direction);
+  // Ties are broken by domain; sorting by domain twice would make SQLite sort every row in a temporary
+  // B-tree instead of walking the primary key (7.6 ms instead of 0.3 ms for the last of 200 pages).
+  if (query.sort !== 'domain') ordered = ordered.orderBy('domain', direction);
+  return ordered.limit(query.pageSize).offset((query.page - 1) * query.pageSize);
 }
 
 /**

@@ -1,19 +1,14 @@
 // Per-domain state: the latest report's summary and grades, the last scan, and the rescan cooldown.
+import type { CompiledQuery, InferResult } from 'kysely';
 import { cooldownRemainingMs } from './cooldown.ts';
 import { upsertDomainFacts } from './domain-facts.ts';
 import type { CooldownResult, Db, GradedReport, StoredDomainState } from './records.ts';
 import type { ScanStatus } from './schema.ts';
 import { bumpSnapshotCounter } from './snapshot.ts';
 
-/** Known domains among `domains`, each summary as its stored JSON text, as stored (reads never write). */
-export async function selectDomainStates(
-  db: Db,
-  domains: readonly string[],
-): Promise<Map<string, StoredDomainState>> {
-  const result = new Map<string, StoredDomainState>();
-  if (domains.length === 0) return result;
+function domainStatesQuery(db: Db, domains: readonly string[]) {
   // One query for the domain rows and their last scans (a join, rather than two round trips).
-  const rows = await db
+  return db
     .selectFrom('domains')
     .leftJoin('scans', 'scans.id', 'domains.last_scan_id')
     .select([
@@ -30,8 +25,43 @@ export async function selectDomainStates(
       'scans.attempts as scan_attempts',
       'scans.error as scan_error',
     ])
-    .where('domains.domain', 'in', [...new Set(domains)])
-    .execute();
+    .where('domains.domain', 'in', domains);
+}
+type DomainStateRow = InferResult<ReturnType<typeof domainStatesQuery>>[number];
+
+/**
+ * The hottest query of the API (every GET and lookup), compiled once per database and list length:
+ * building and compiling it through kysely cost more CPU than SQLite's answer for one domain.
+ */
+const compiledStates = new WeakMap<Db, Map<number, CompiledQuery<DomainStateRow>>>();
+const MAX_COMPILED_LENGTHS = 600;
+
+function compiledDomainStates(db: Db, domains: readonly string[]): CompiledQuery<DomainStateRow> {
+  let byLength = compiledStates.get(db);
+  if (byLength === undefined) {
+    byLength = new Map();
+    compiledStates.set(db, byLength);
+  }
+  let compiled = byLength.get(domains.length);
+  if (compiled === undefined) {
+    compiled = domainStatesQuery(db, domains).compile();
+    if (compiled.parameters.length !== domains.length)
+      throw new Error('The domain state query binds more than its list of domains.');
+    if (byLength.size >= MAX_COMPILED_LENGTHS) byLength.clear();
+    byLength.set(domains.length, compiled);
+  }
+  // The list is the query's only parameter set: the same SQL text with this call's names bound.
+  return { ...compiled, parameters: domains };
+}
+
+/** Known domains among `domains`, each summary as its stored JSON text, as stored (reads never write). */
+export async function selectDomainStates(
+  db: Db,
+  domains: readonly string[],
+): Promise<Map<string, StoredDomainState>> {
+  const result = new Map<string, StoredDomainState>();
+  if (domains.length === 0) return result;
+  const { rows } = await db.executeQuery(compiledDomainStates(db, [...new Set(domains)]));
   for (const row of rows) {
     result.set(row.domain, {
       domain: row.domain,

@@ -15,24 +15,26 @@ export function openSqliteDatabase(path: string): SqliteDatabase {
   );
   // Kysely prepares every query it runs; compiling the same SQL again costs more than running it, so
   // statements are kept by their text (bounded: `in (…)` lists make one text per list length).
-  const statements = new Map<string, StatementSync>();
-  const prepared = (sql: string): StatementSync => {
-    let statement = statements.get(sql);
-    if (statement === undefined) {
-      statement = db.prepare(sql);
+  // Whether it returns rows is kept beside it: columns() builds a description of every column per call.
+  const statements = new Map<string, { statement: StatementSync; reader: boolean }>();
+  const prepared = (sql: string) => {
+    let entry = statements.get(sql);
+    if (entry === undefined) {
+      const statement = db.prepare(sql);
+      entry = { statement, reader: statement.columns().length > 0 };
       if (statements.size >= MAX_CACHED_STATEMENTS)
         statements.delete(statements.keys().next().value as string);
-      statements.set(sql, statement);
+      statements.set(sql, entry);
     }
-    return statement;
+    return entry;
   };
   return {
     close: () => db.close(),
     prepare(sql: string): SqliteStatement {
-      const statement = prepared(sql);
+      const { statement, reader } = prepared(sql);
       const params = (parameters: ReadonlyArray<unknown>) => parameters.map(toSqlValue);
       return {
-        reader: statement.columns().length > 0,
+        reader,
         all: (parameters) => statement.all(...params(parameters)),
         run: (parameters) => statement.run(...params(parameters)),
         iterate: (parameters) => statement.iterate(...params(parameters)),

@@ -89,12 +89,15 @@ export function lookupRoutes(app: FastifyInstance, ctx: HttpContext): void {
         for (const [domain, state] of await ctx.store.getDomainRows(touched)) states.set(domain, state);
       }
       // Built as text around each stored summary (domainViewJson): no per-request re-serialisation.
-      const views = new Map(
-        valid.map((d) => [d, domainViewJson(d, states.get(d) ?? null, now, ctx.freshForMs)]),
-      );
       const results = parsed.map(({ input, result }) =>
         result.ok
-          ? `{"input":${JSON.stringify(input)},${(views.get(result.domain) as string).slice(1)}`
+          ? domainViewJson(
+              result.domain,
+              states.get(result.domain) ?? null,
+              now,
+              ctx.freshForMs,
+              `"input":${JSON.stringify(input)},`,
+            )
           : JSON.stringify({ input, domain: null, status: 'invalid', error: result.error }),
       );
       return reply

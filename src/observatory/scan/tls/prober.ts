@@ -200,6 +200,8 @@ async function enumerateVersion(
   version: ProbeVersion,
   batchSize: number,
   chains: number,
+  /** Work that needs only one accepted suite (TLS 1.3's groups): run beside the rest of the elimination. */
+  besideFirstPick?: (scan: VersionScan) => Promise<void>,
 ): Promise<VersionScan> {
   const scan: VersionScan = {
     version,
@@ -219,6 +221,24 @@ async function enumerateVersion(
     if (step === 'stop' || step === 'version-refused') return scan;
   }
   if (scan.picks.length === 0) return scan;
+  const beside = besideFirstPick?.(scan);
+  // Awaited below; marked handled now so a failing elimination cannot leave it an unhandled rejection.
+  beside?.catch(() => {});
+  await eliminateRest(session, scan, candidates, batches, first, batchSize, chains);
+  await beside;
+  return scan;
+}
+
+/** The elimination after the first pick (from batch `first`): one chain, or parallel chains for a client-order server. */
+async function eliminateRest(
+  session: ProbeSession,
+  scan: VersionScan,
+  candidates: readonly number[],
+  batches: readonly number[][],
+  first: number,
+  batchSize: number,
+  chains: number,
+): Promise<void> {
   const rest = candidates
     .slice(candidates.indexOf(batches[first]![0]!))
     .filter((c) => !scan.picks.includes(c));
@@ -229,23 +249,36 @@ async function enumerateVersion(
     // The same batch reversed: another pick means the server follows the client's order.
     const reversed = [...batches[first]!].reverse();
     const step = await offer(session, scan, reversed);
-    if (step === 'stop') return scan;
+    if (step === 'stop') return;
     clientOrder = step === 'picked' && scan.picks.at(-1) !== firstPick;
     // The same pick both ways tells a server order only when the batch holds two accepted suites.
     if (clientOrder) scan.clientOrder = true;
   }
   if (!clientOrder) {
-    await eliminate(session, scan, rest, batchSize);
-    // Picks from later batches were never offered beside the first batch's: their order is unknown.
+    // The first batch's remainder is one chain, which yields the server's order; each later batch is a
+    // chain of its own beside it (usually one refusal), so they add no round trips to the version.
     const firstBatch = new Set(batches[first]);
+    const later = chunk(
+      rest.filter((c) => !firstBatch.has(c)),
+      batchSize,
+    );
+    await Promise.all([
+      eliminate(
+        session,
+        scan,
+        rest.filter((c) => firstBatch.has(c)),
+        batchSize,
+      ),
+      ...later.map((batch) => eliminate(session, scan, batch, batchSize)),
+    ]);
+    // Picks from later batches were never offered beside the first batch's: their order is unknown.
     scan.chained = scan.picks.every((c) => firstBatch.has(c));
-    return scan;
+    return;
   }
   scan.chained = false;
   const left = rest.filter((c) => !scan.picks.includes(c));
   const parts = Array.from({ length: parallel }, (_, i) => left.filter((_, j) => j % parallel === i));
   await Promise.all(parts.map((part) => eliminate(session, scan, part, batchSize)));
-  return scan;
 }
 
 /** Offers the accepted suites in two opposite orders: the same pick twice means the server chooses. */
@@ -320,15 +353,19 @@ async function enumerateGroups13(session: ProbeSession, tls13: VersionScan, know
   );
 }
 
+/** The version whose ECDHE suites the legacy groups are enumerated with: the highest below 1.3 with one. */
+function legacyGroupScan(scans: readonly VersionScan[]): VersionScan | undefined {
+  return scans
+    .filter((s) => s.version !== 'TLSv1.3' && s.picks.some((c) => keyExchangeFor(c) === 'ecdh'))
+    .at(-1);
+}
+
 /** Groups of TLS ≤ 1.2 beyond `known`, by elimination via the ECDHE ServerKeyExchange. */
 async function enumerateLegacyGroups(
   session: ProbeSession,
-  scans: VersionScan[],
+  legacy: VersionScan | undefined,
   known: number[],
 ): Promise<void> {
-  const legacy = scans
-    .filter((s) => s.version !== 'TLSv1.3' && s.picks.some((c) => keyExchangeFor(c) === 'ecdh'))
-    .at(-1);
   if (legacy) {
     const suites = legacy.picks.filter((c) => keyExchangeFor(c) === 'ecdh');
     let remaining = EC_GROUPS.filter((g) => !known.includes(g));
@@ -338,15 +375,19 @@ async function enumerateLegacyGroups(
       const group = outcome.keyExchange.group;
       // A server that ignores the list would repeat itself forever: stop at the first group not offered.
       if (!remaining.includes(group)) break;
-      known.push(group);
+      if (!known.includes(group)) known.push(group);
       remaining = remaining.filter((g) => g !== group);
     }
   }
 }
 
-/** Offers DEFLATE before null at the best version below 1.3 (TLS 1.3 has no compression). */
-async function detectCompression(session: ProbeSession, scans: VersionScan[]): Promise<boolean> {
-  const legacy = scans.filter((s) => s.version !== 'TLSv1.3').at(-1);
+/** The version compression is asked about: the best below 1.3 (TLS 1.3 has no compression). */
+function compressionScan(scans: readonly VersionScan[]): VersionScan | undefined {
+  return scans.filter((s) => s.version !== 'TLSv1.3').at(-1);
+}
+
+/** Offers DEFLATE before null at `legacy`'s version. */
+async function detectCompression(session: ProbeSession, legacy: VersionScan | undefined): Promise<boolean> {
   if (!legacy) return false;
   const outcome = await session.hello({
     version: legacy.version,
@@ -381,18 +422,50 @@ export async function probeTls(connect: Connector, opts: ProbeTlsOptions): Promi
   const batchSize = opts.suitesPerHello ?? 128;
   const versions = PROBE_VERSIONS.filter((v) => (opts.versions ?? PROBE_VERSIONS).includes(v));
   const chains = opts.concurrency ?? 4;
-  // TLS 1.3 groups are enumerated as soon as TLS 1.3 is, while the longer versions still run.
+  // Each round trip on the longest chain of dependent handshakes is wall time on a real network, so
+  // what can start early does: TLS 1.3's groups once one TLS 1.3 suite is known; compression and the
+  // legacy groups once TLS 1.2 (the highest legacy version) is done; server preference once TLS 1.3
+  // (the highest version) is. Each is used only if it asked the version the sequential rules pick.
   const known: number[] = [];
+  const early = new Map<string, { scan: VersionScan; done: Promise<unknown> }>();
+  const startEarly = (name: string, scan: VersionScan, done: Promise<unknown>) => {
+    // Awaited at the end; marked handled now in case a version's probe throws first.
+    done.catch(() => {});
+    early.set(name, { scan, done });
+  };
   const all = await Promise.all(
     versions.map(async (v) => {
-      const scan = await enumerateVersion(session, v, batchSize, chains);
-      if (v === 'TLSv1.3') {
-        for (const g of scan.groups) if (!known.includes(g)) known.push(g);
-        await enumerateGroups13(session, scan, known);
-      }
+      const scan = await enumerateVersion(
+        session,
+        v,
+        batchSize,
+        chains,
+        v === 'TLSv1.3'
+          ? (first) => {
+              for (const g of first.groups) if (!known.includes(g)) known.push(g);
+              return enumerateGroups13(session, first, known);
+            }
+          : v === 'TLSv1.2'
+            ? async (first) => {
+                // Any accepted suite serves to ask about compression, any ECDHE one to list groups.
+                startEarly('compression', first, detectCompression(session, first));
+                if (legacyGroupScan([first]))
+                  startEarly('legacy-groups', first, enumerateLegacyGroups(session, first, known));
+              }
+            : undefined,
+      );
+      if (v === 'TLSv1.2' && scan.picks.length > 0 && !early.has('legacy-groups') && legacyGroupScan([scan]))
+        startEarly('legacy-groups', scan, enumerateLegacyGroups(session, scan, known));
+      if (v === 'TLSv1.3' && scan.picks.length >= 2 && scan.clientOrder !== true)
+        startEarly('preference', scan, detectServerPreference(session, scan));
       return scan;
     }),
   );
+  // Early work on a version the rules below do not pick is left to finish, unused.
+  const reuse = <T>(name: string, scan: VersionScan | undefined, fresh: () => Promise<T>): Promise<T> => {
+    const started = early.get(name);
+    return started && started.scan === scan ? (started.done as Promise<T>) : fresh();
+  };
   const scans = all.filter((s) => s.picks.length > 0);
   if (scans.length === 0) {
     if (session.errors.length > 0) {
@@ -412,20 +485,21 @@ export async function probeTls(connect: Connector, opts: ProbeTlsOptions): Promi
     };
   }
 
-  const groups: number[] = [];
-  for (const g of [...scans.flatMap((s) => s.groups), ...known]) if (!groups.includes(g)) groups.push(g);
   const preferenceScan = scans.filter((s) => s.picks.length >= 2).at(-1);
   // A reversed offer that got another suite already showed the client's order: no need to ask again.
   const knownClientOrder = scans.some((s) => s.clientOrder === true);
-  const [serverPreference, compression] = await Promise.all([
-    knownClientOrder
-      ? Promise.resolve(false)
-      : preferenceScan
-        ? detectServerPreference(session, preferenceScan)
-        : Promise.resolve(null),
-    detectCompression(session, scans),
-    enumerateLegacyGroups(session, scans, groups),
+  const legacy = legacyGroupScan(scans);
+  const [preference, compression] = await Promise.all([
+    knownClientOrder || !preferenceScan
+      ? Promise.resolve(null)
+      : reuse('preference', preferenceScan, () => detectServerPreference(session, preferenceScan)),
+    reuse('compression', compressionScan(scans), () => detectCompression(session, compressionScan(scans))),
+    reuse('legacy-groups', legacy, () => enumerateLegacyGroups(session, legacy, known)),
   ]);
+  const serverPreference = knownClientOrder ? false : preference;
+  await Promise.all([...early.values()].map((e) => e.done));
+  const groups: number[] = [];
+  for (const g of [...scans.flatMap((s) => s.groups), ...known]) if (!groups.includes(g)) groups.push(g);
 
   const perVersion: TlsVersionResult[] = await Promise.all(
     scans.map(async (scan) => {
