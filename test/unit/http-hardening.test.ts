@@ -142,6 +142,25 @@ describe('the per-client share of the scan queue', () => {
     expect(await lookup(url, names('c', 3), '198.51.100.2')).toMatchObject({ queued: 3, queueFull: false });
   });
 
+  it('refuses clients holding scans (429) before many clients together fill the queue (503)', async () => {
+    const { url } = await serve({ limits: { maxQueued: 20, maxQueuedPerClient: 10 }, trustProxy: true });
+    const ask = (domain: string, client: string) =>
+      fetch(`${url}/api/v1/scans`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': client },
+        body: JSON.stringify({ domain }),
+      }).then((r) => r.status);
+    const statuses: number[] = [];
+    for (let c = 1; c <= 6; c++)
+      for (const domain of names(`c${c}-`, 5)) statuses.push(await ask(domain, `198.51.100.${c}`));
+    // A fixed share of 10 each let the first four clients fill the 20 slots; the rest got 503.
+    expect(statuses.filter((s) => s !== 202 && s !== 429)).toEqual([]);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    // The queue still has room for a client with nothing waiting, not for one of those above.
+    expect(await ask('again.example', '198.51.100.1')).toBe(429);
+    expect(await ask('newcomer.example', '198.51.100.7')).toBe(202);
+  });
+
   it('limits the scans one client asks for per hour, and says when to come back', async () => {
     const { url } = await serve({ limits: { scansPerClientPerHour: 2, maxQueuedPerClient: 100 } });
     const ask = (domain: string) =>
