@@ -95,6 +95,7 @@ export async function runAbuse(opts: AbuseOptions): Promise<AbuseResult> {
   const kinds: RequestKind[] = [
     {
       name: 'GET /api/v1/domains/{d}',
+      weight: 5,
       make: (c) => as(c, { method: 'GET', path: `/api/v1/domains/${random()}` }),
     },
     {

@@ -145,6 +145,19 @@ async function rawGet(url: string): Promise<{ bytes: number; etag: string }> {
   return { bytes, etag: String(response.headers.etag ?? '') };
 }
 
+/**
+ * rawGet, asked once more after a hang-up: on a loaded machine the first build of the full snapshot
+ * can outlast serve's 15 s idle timeout, which closes the connection; the build is cached by then.
+ */
+async function rawGetRetried(url: string): Promise<{ bytes: number; etag: string }> {
+  try {
+    return await rawGet(url);
+  } catch (err) {
+    console.log(`(${url} failed once: ${errorText(err)}; asking again)`);
+    return await rawGet(url);
+  }
+}
+
 export async function benchApi(opts: {
   domains: number;
   seconds: number;
@@ -285,8 +298,8 @@ async function benchAbuse(
   try {
     const rows: Row[] = [];
     const abuseRss = sampleRss(server.child.pid as number);
-    const fullEtag = (await rawGet(`${server.url}/api/v1/snapshot`)).etag;
-    const compactEtag = (await rawGet(`${server.url}/api/v1/snapshot?format=compact`)).etag;
+    const fullEtag = (await rawGetRetried(`${server.url}/api/v1/snapshot`)).etag;
+    const compactEtag = (await rawGetRetried(`${server.url}/api/v1/snapshot?format=compact`)).etag;
     const loadBefore = loadavg()[0] ?? 0;
     const abuse = await runAbuse({
       url: server.url,
