@@ -117,6 +117,20 @@ describe('fuzz: certificates', () => {
     });
   });
 
+  // Found by dane.match (seed 2043754686, case 1,429): a certificate whose key algorithm OID is
+  // garbled still parses, but reading its key threw OpenSSL's decode error out of matchDane.
+  it('matchDane: a certificate whose key cannot be read matches no "3 1 x" record, without throwing', () => {
+    const ecPublicKey = Buffer.from('06072a8648ce3d0201', 'hex');
+    const der = Buffer.from(root.der);
+    const at = der.indexOf(ecPublicKey);
+    expect(at).toBeGreaterThan(0);
+    der[at + 2] = 0x2b;
+    const records = [{ usage: 3, selector: 1, matchingType: 0, data: new Uint8Array(root.der) }];
+    const answer = { name: '_5269._tcp.example.org', dnssec: true, records };
+    const ctx = { domain: 'example.org', identityMatches: true, pkixTrusted: true };
+    expect(matchDane(answer, [new Uint8Array(der)], ctx).matches).toBe(false);
+  });
+
   it('parseCertificate: properly signed certificates with odd names and dates', async () => {
     const name = fc.oneof(oddText, fc.domain(), fc.string({ maxLength: 300 }));
     const date = fc.date({
