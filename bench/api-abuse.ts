@@ -1,10 +1,11 @@
 // The load-and-abuse phase of the API benchmark: 500 honest clients (each its own address, given to a
-// `serve --trust-proxy 127.0.0.1` in X-Forwarded-For, at a person's or an extension's pace) mix
-// lookups, snapshots with and without gzip, pages and now and then a scan request, while 2 abusers
-// hammer every costly route from many connections each: junk scans, uncompressed snapshots, forms.
-// Measured: 5xx, the honest clients' p99 and 429s, and how much the abusers got through.
+// `serve --trust-proxy 127.0.0.1` in X-Forwarded-For, open-loop at an extension's pace) mix lookups,
+// snapshots with and without gzip, pages and scan requests, while 2 abusers hammer every costly route
+// from many connections each: junk scans, uncompressed snapshots, forms. Measured: 5xx, the honest
+// clients' p50/p99 per request kind and their 429s, and how much the abusers got through.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { type OpenLoopRequest, type OpenLoopResult, type RequestKind, runOpenLoop } from './open-loop.ts';
 
 interface StatusStats {
   [status: string]: { count: number };
@@ -50,7 +51,7 @@ export interface AbuseOptions {
 }
 
 export interface AbuseResult {
-  honest: CannonResult;
+  honest: OpenLoopResult;
   abusers: CannonResult;
   /** Of everything: responses with a 5xx status. */
   fiveXx: number;
@@ -68,38 +69,51 @@ export const fiveXxOf = (r: CannonResult) => count(r.statusCodeStats, (s) => s >
  */
 const clientAddress = (n: number) => (n <= 254 ? `198.51.100.${n}` : `203.0.113.${n - 254}`);
 
+/**
+ * The client model the issue's figure needs: open loop, at a stated rate per honest client. "Honest
+ * p99 under 50 ms" is a latency at a given offered load; 500 clients hammering closed-loop (each sends
+ * its next request the moment the last is answered) would offer whatever load the server can take
+ * and measure only the wait in its own queue (latency = clients / throughput), and a paced closed loop
+ * hides a stall by sending less during it. So each honest client sends one request a second (60 a
+ * minute, well inside the per-client limit of 300), due whatever the server does, timed from when due.
+ */
+export const HONEST_REQUESTS_PER_SECOND = 1;
+
 export async function runAbuse(opts: AbuseOptions): Promise<AbuseResult> {
   const honestClients = Math.min(opts.honestClients ?? 500, 508);
   const abusers = opts.abusers ?? 2;
   const abuserConnections = opts.abuserConnections ?? 10;
   const random = () => opts.names[Math.floor(Math.random() * opts.names.length)] as string;
-  let nextHonest = 0;
   let junk = 0;
-
-  // Each connection is one honest client: its own address, on first use.
-  const honestAs = (context: Record<string, unknown>) => {
-    context.client ??= clientAddress(1 + nextHonest++);
-    return context.client as string;
-  };
-  const honest = (req: CannonRequest, context: Record<string, unknown>, rest: CannonRequest) => ({
-    ...req,
-    ...rest,
-    headers: { ...req.headers, ...rest.headers, 'x-forwarded-for': honestAs(context) },
+  // Each client is its own address (an extension or a person), given in X-Forwarded-For.
+  const as = (c: number, r: OpenLoopRequest): OpenLoopRequest => ({
+    ...r,
+    headers: { ...r.headers, 'x-forwarded-for': clientAddress(1 + c) },
   });
-  const honestRequests: CannonRequest[] = [
-    { setupRequest: (r, c) => honest(r, c, { method: 'GET', path: `/api/v1/domains/${random()}` }) },
+  const json = { 'content-type': 'application/json' };
+  // Each client goes round these from its own start: a round of 31 s, five of each kind but one scan.
+  const kinds: RequestKind[] = [
     {
-      setupRequest: (r, c) =>
-        honest(r, c, {
+      name: 'GET /api/v1/domains/{d}',
+      weight: 5,
+      make: (c) => as(c, { method: 'GET', path: `/api/v1/domains/${random()}` }),
+    },
+    {
+      name: 'POST /api/v1/lookup (20)',
+      weight: 5,
+      make: (c) =>
+        as(c, {
           method: 'POST',
           path: '/api/v1/lookup',
-          headers: { 'content-type': 'application/json' },
+          headers: json,
           body: JSON.stringify({ domains: Array.from({ length: 20 }, random) }),
         }),
     },
     {
-      setupRequest: (r, c) =>
-        honest(r, c, {
+      name: 'snapshot compact, gzip, revalidated',
+      weight: 5,
+      make: (c) =>
+        as(c, {
           method: 'GET',
           path: '/api/v1/snapshot?format=compact',
           headers: { 'accept-encoding': 'gzip', 'if-none-match': opts.etags.compact },
@@ -107,46 +121,55 @@ export async function runAbuse(opts: AbuseOptions): Promise<AbuseResult> {
     },
     // An extension without gzip revalidating the full list.
     {
-      setupRequest: (r, c) =>
-        honest(r, c, {
+      name: 'snapshot full, identity, revalidated',
+      weight: 5,
+      make: (c) =>
+        as(c, {
           method: 'GET',
           path: '/api/v1/snapshot',
           headers: { 'accept-encoding': 'identity', 'if-none-match': opts.etags.full },
         }),
     },
-    { setupRequest: (r, c) => honest(r, c, { method: 'GET', path: `/domain/${random()}` }) },
-    { setupRequest: (r, c) => honest(r, c, { method: 'GET', path: '/stats' }) },
-    // Now and then a person asks for a scan of a domain nobody scanned yet.
     {
-      setupRequest: (r, c) =>
-        honest(r, c, {
+      name: 'GET /domain/{d} (page)',
+      weight: 5,
+      make: (c) => as(c, { method: 'GET', path: `/domain/${random()}` }),
+    },
+    { name: 'GET /stats (page)', weight: 5, make: (c) => as(c, { method: 'GET', path: '/stats' }) },
+    // A person asking for a scan of a domain nobody scanned yet: one each in 30 s, already far more
+    // than people do. (One in seven requests, as before, asked 500 clients for 2,000 scans in 30 s:
+    // more than the 1,000-slot queue holds with no worker draining it, so some honest client had to be
+    // refused whatever the policy; the figure the issue asks for is about abuse, not about that.)
+    {
+      name: 'POST /api/v1/scans',
+      make: (c) =>
+        as(c, {
           method: 'POST',
           path: '/api/v1/scans',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ domain: `new-${honestAs(c).replaceAll('.', '-')}-${junk++}.example` }),
+          headers: json,
+          body: JSON.stringify({ domain: `new-${c}-${junk++}.example` }),
         }),
     },
   ];
 
-  // The abusers run in a process of their own: two autocannon instances in one event loop starve each
-  // other (the paced one's timers left the other with no turn at all).
-  const [honestResult, abuserResult] = await Promise.all([
-    autocannon({
+  // The abusers run in a process of their own, closed-loop at full speed (that is what abuse is):
+  // in this process they would take turns with the honest clients' timers.
+  const [honest, abuserResult] = await Promise.all([
+    runOpenLoop({
       url: opts.url,
-      connections: honestClients,
-      // One request a second each: 60 a minute, well inside the per-client limit of 300.
-      connectionRate: 1,
-      duration: opts.seconds,
-      timeout: 10,
-      requests: honestRequests,
+      clients: honestClients,
+      ratePerClient: HONEST_REQUESTS_PER_SECOND,
+      seconds: opts.seconds,
+      kinds,
+      timeoutMs: 10_000,
     }),
     abuserProcess(opts.url, opts.seconds, abusers, abuserConnections),
   ]);
-  return {
-    honest: honestResult,
-    abusers: abuserResult,
-    fiveXx: fiveXxOf(honestResult) + fiveXxOf(abuserResult),
-  };
+  const honestFiveXx = Object.entries(honest.all.statuses).reduce(
+    (n, [status, count]) => n + (Number(status) >= 500 ? count : 0),
+    0,
+  );
+  return { honest, abusers: abuserResult, fiveXx: honestFiveXx + fiveXxOf(abuserResult) };
 }
 
 /** Runs `runAbusers` in a child process (this file as a script) and reads its result. */

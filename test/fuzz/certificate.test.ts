@@ -2,7 +2,7 @@
 // certificates (RSA, EC, Ed25519; DNS-IDs, SRV-IDs, XmppAddrs; RSA-PSS) mutated byte by byte, raw
 // bytes, and certificates signed properly but carrying odd names and dates.
 import 'reflect-metadata';
-import { webcrypto } from 'node:crypto';
+import { createHash, webcrypto, X509Certificate } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import * as ax from '@peculiar/asn1-x509';
 import * as x509 from '@peculiar/x509';
@@ -11,12 +11,17 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCertificate } from '../../src/observatory/scan/certificate/parse.ts';
 import { checkCertificate } from '../../src/observatory/scan/certificate.ts';
+import { matchDane } from '../../src/observatory/scan/dane.ts';
 import { issue, makeChain, type TestCert } from '../support/pki.ts';
 import { fuzz, fuzzAsync, fuzzRuns, onlyTypedErrors } from './support/harness.ts';
 import { hostileBytes, oddText } from './support/mutate.ts';
 
 const isCertificateError = (err: unknown) =>
   err instanceof Error && err.constructor === Error && /^not a valid X\.509 certificate/.test(err.message);
+const isDaneError = (err: unknown) =>
+  err instanceof Error &&
+  err.constructor === Error &&
+  /^DANE: certificate \d+ of the chain /.test(err.message);
 const isChainError = (err: unknown) =>
   err instanceof Error && err.constructor === Error && /^certificate \d+ of the chain: /.test(err.message);
 
@@ -69,6 +74,61 @@ describe('fuzz: certificates', () => {
       );
       if (r.ok) expect(r.value.chain.length).toBe(certs.length);
     });
+  });
+
+  // TLSA records come from a stranger's zone and the chain from a stranger's server: matching them
+  // parses the chain again (node's X.509, not the one checkCertificate uses) and exports its keys.
+  it('matchDane: only its own error for hostile TLSA records against chains with mutated members', () => {
+    const der = fc.constantFrom(...seeds);
+    const association = fc.oneof(
+      der,
+      der.map((d) => new Uint8Array(createHash('sha256').update(d).digest())),
+      der.map(
+        (d) =>
+          new Uint8Array(
+            createHash('sha512')
+              .update(new X509Certificate(d).publicKey.export({ type: 'spki', format: 'der' }))
+              .digest(),
+          ),
+      ),
+      fc.uint8Array({ maxLength: 80 }),
+    );
+    const record = fc.record({
+      usage: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 255 })),
+      selector: fc.oneof(fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 255 })),
+      matchingType: fc.oneof(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 255 })),
+      data: association,
+    });
+    const input = fc.tuple(
+      fc.array(record, { maxLength: 4 }),
+      fc.array(hostileBytes(der, 256), { minLength: 1, maxLength: 4 }),
+      fc.boolean(),
+      fc.boolean(),
+    );
+    fuzz('dane.match', input, ([records, chain, identityMatches, pkixTrusted]) => {
+      const answer = { name: '_5269._tcp.example.org', dnssec: true, records };
+      const r = onlyTypedErrors(
+        () => matchDane(answer, chain, { domain: 'example.org', identityMatches, pkixTrusted }),
+        isDaneError,
+      );
+      if (!r.ok) return;
+      expect([null, true, false]).toContain(r.value.matches);
+      expect(r.value.records.length).toBe(records.length);
+    });
+  });
+
+  // Found by dane.match (seed 2043754686, case 1,429): a certificate whose key algorithm OID is
+  // garbled still parses, but reading its key threw OpenSSL's decode error out of matchDane.
+  it('matchDane: a certificate whose key cannot be read matches no "3 1 x" record, without throwing', () => {
+    const ecPublicKey = Buffer.from('06072a8648ce3d0201', 'hex');
+    const der = Buffer.from(root.der);
+    const at = der.indexOf(ecPublicKey);
+    expect(at).toBeGreaterThan(0);
+    der[at + 2] = 0x2b;
+    const records = [{ usage: 3, selector: 1, matchingType: 0, data: new Uint8Array(root.der) }];
+    const answer = { name: '_5269._tcp.example.org', dnssec: true, records };
+    const ctx = { domain: 'example.org', identityMatches: true, pkixTrusted: true };
+    expect(matchDane(answer, [new Uint8Array(der)], ctx).matches).toBe(false);
   });
 
   it('parseCertificate: properly signed certificates with odd names and dates', async () => {

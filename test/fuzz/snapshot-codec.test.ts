@@ -120,4 +120,38 @@ describe('regressions: compact snapshot', () => {
       );
     }
   });
+  // Lost from a 100,000-case run and found again with seeds 1 (case 87,862), 2 and 3 (case 19,744):
+  // fast-check's strings include "toString", and a JSON object whose own toString is not a function
+  // made the decoder's error message itself throw ("Cannot convert object to primitive value").
+  it('a version, or a service index, that is an object with its own toString gives the codec error', () => {
+    for (const hostile of [{ toString: [] }, { toString: false }, { toString: 0 }, [{ toString: 0 }]]) {
+      const version = JSON.parse(JSON.stringify(hostile));
+      expect(() => decodeSnapshot(snapshot({ version }))).toThrow(
+        /^Compact snapshot version a(n array| value of type object) is not supported/,
+      );
+      for (const column of ['c2s', 's2s'])
+        expect(() => decodeSnapshot(snapshot({ [column]: [version] }))).toThrow(
+          new RegExp(`^Compact snapshot: ${column} of "a\\.aa" points at no service \\(a`),
+        );
+    }
+  });
+
+  it('a service index that names a property of the table rather than an entry is refused', () => {
+    for (const at of ['__proto__', 'length', 'constructor', '0', -1, 0.5, 1])
+      expect(() => decodeSnapshot(snapshot({ c2s: [at] }))).toThrow(
+        /^Compact snapshot: c2s of "a\.aa" points at no service/,
+      );
+  });
+
+  it('a long version or domain is cut short in the message', () => {
+    const long = 'x'.repeat(5000);
+    for (const input of [snapshot({ version: long }), snapshot({ domain: [long], c2s: [9] })]) {
+      expect(() => decodeSnapshot(input)).toThrow(/xxx…/);
+      try {
+        decodeSnapshot(input);
+      } catch (err) {
+        expect((err as Error).message.length).toBeLessThan(200);
+      }
+    }
+  });
 });

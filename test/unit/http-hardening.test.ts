@@ -1,8 +1,9 @@
 // The HTTP shell under hostile clients: slow bodies, broken HTTP, cross-site forms, one client trying to
 // fill the queue, and many clients behind one reverse proxy. A real server on loopback, a real store.
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import { syntheticSummary } from '../../bench/api-synthetic.ts';
 import { resolveServiceArgs } from '../../src/observatory/commands/service.ts';
 import { type BuildServerOptions, buildServer } from '../../src/observatory/http/server.ts';
 import { SqliteScanQueue } from '../../src/observatory/queue/sqlite-queue.ts';
@@ -142,6 +143,25 @@ describe('the per-client share of the scan queue', () => {
     expect(await lookup(url, names('c', 3), '198.51.100.2')).toMatchObject({ queued: 3, queueFull: false });
   });
 
+  it('refuses clients holding scans (429) before many clients together fill the queue (503)', async () => {
+    const { url } = await serve({ limits: { maxQueued: 20, maxQueuedPerClient: 10 }, trustProxy: true });
+    const ask = (domain: string, client: string) =>
+      fetch(`${url}/api/v1/scans`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': client },
+        body: JSON.stringify({ domain }),
+      }).then((r) => r.status);
+    const statuses: number[] = [];
+    for (let c = 1; c <= 6; c++)
+      for (const domain of names(`c${c}-`, 5)) statuses.push(await ask(domain, `198.51.100.${c}`));
+    // A fixed share of 10 each let the first four clients fill the 20 slots; the rest got 503.
+    expect(statuses.filter((s) => s !== 202 && s !== 429)).toEqual([]);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    // The queue still has room for a client with nothing waiting, not for one of those above.
+    expect(await ask('again.example', '198.51.100.1')).toBe(429);
+    expect(await ask('newcomer.example', '198.51.100.7')).toBe(202);
+  });
+
   it('limits the scans one client asks for per hour, and says when to come back', async () => {
     const { url } = await serve({ limits: { scansPerClientPerHour: 2, maxQueuedPerClient: 100 } });
     const ask = (domain: string) =>
@@ -156,6 +176,87 @@ describe('the per-client share of the scan queue', () => {
     expect(third.status).toBe(429);
     expect(await third.json()).toMatchObject({ error: 'client_quota' });
     expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(3000);
+  });
+});
+
+describe('snapshot downloads per client', () => {
+  it('refuses a third download by one client while two are still being received, not others’', {
+    timeout: 60_000,
+  }, async () => {
+    const { url, port, store } = await serve({ trustProxy: true });
+    // Enough domains that a body outgrows the socket buffers and stays in flight while unread.
+    await store.db.transaction().execute(async (trx) => {
+      for (let start = 0; start < 6_000; start += 1000)
+        await trx
+          .insertInto('domains')
+          .values(
+            Array.from({ length: 1000 }, (_, j) => {
+              const s = syntheticSummary(start + j);
+              return {
+                domain: s.domain,
+                report_id: null,
+                scanned_at: s.scannedAt,
+                rubric_version: s.rubricVersion,
+                c2s_grade: s.services.c2s.grade,
+                s2s_grade: s.services.s2s.grade,
+                summary: JSON.stringify(s),
+                last_scan_id: null,
+                last_requested_at: s.scannedAt,
+                reachable_at: s.scannedAt,
+              };
+            }),
+          )
+          .execute();
+    });
+    await store.bumpSnapshotCounter();
+    const get = `GET /api/v1/snapshot HTTP/1.1\r\nHost: x\r\nAccept-Encoding: identity\r\nX-Forwarded-For: 198.51.100.9\r\n\r\n`;
+    // Two downloads that read their first bytes and then stop reading.
+    const stalled = await Promise.all(
+      [1, 2].map(
+        () =>
+          new Promise<Socket>((resolve, reject) => {
+            const socket = connect(port, '127.0.0.1');
+            socket.once('data', (chunk: Buffer) => {
+              socket.pause();
+              expect(chunk.toString('latin1')).toMatch(/^HTTP\/1\.1 200 /);
+              resolve(socket);
+            });
+            socket.on('error', reject);
+            socket.write(get);
+          }),
+      ),
+    );
+    try {
+      const third = await fetch(`${url}/api/v1/snapshot`, {
+        headers: { 'accept-encoding': 'identity', 'x-forwarded-for': '198.51.100.9' },
+      });
+      expect(third.status).toBe(429);
+      expect(third.headers.get('retry-after')).toBe('1');
+      expect(await third.json()).toMatchObject({ error: 'too_many_downloads' });
+      const other = await fetch(`${url}/api/v1/snapshot`, {
+        headers: { 'x-forwarded-for': '198.51.100.10' },
+      });
+      expect(other.status).toBe(200);
+      // A revalidation costs nothing and is never refused.
+      const revalidated = await fetch(`${url}/api/v1/snapshot`, {
+        headers: { 'x-forwarded-for': '198.51.100.9', 'if-none-match': String(other.headers.get('etag')) },
+      });
+      expect(revalidated.status).toBe(304);
+      await other.arrayBuffer();
+    } finally {
+      for (const s of stalled) s.destroy();
+    }
+    // Once the stalled downloads are gone, the client may download again.
+    await expect
+      .poll(
+        async () => {
+          const r = await fetch(`${url}/api/v1/snapshot`, { headers: { 'x-forwarded-for': '198.51.100.9' } });
+          await r.arrayBuffer();
+          return r.status;
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(200);
   });
 });
 

@@ -37,6 +37,8 @@ describe('compact snapshot', () => {
     expect(() => decodeSnapshot({ format: 'hoplight-snapshot-compact', version: 9 })).toThrow(/version 9/);
     const good = encodeSnapshot([domainSummary('a.example')], 1);
     expect(() => decodeSnapshot({ ...good, c2s: [] })).toThrow(/column c2s/);
-    expect(() => decodeSnapshot({ ...good, s2s: [7] })).toThrow(/s2s of a.example points at no service/);
+    expect(() => decodeSnapshot({ ...good, s2s: [7] })).toThrow(
+      /s2s of "a.example" points at no service \(7\)/,
+    );
   });
 });

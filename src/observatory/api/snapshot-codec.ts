@@ -98,6 +98,16 @@ function fromTemplate(message: string, domain: string): string {
   return message.replace(/%(d|25)/g, (_, token: string) => (token === 'd' ? domain : '%'));
 }
 
+// A stranger's value in an error message: a template literal or String() calls the value's own
+// `toString`, which JSON can set to a non-function (`{"toString": []}` threw a TypeError), and a
+// long value would make the message as long; so only primitives are quoted, and cut short.
+function shown(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined)
+    return String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  return Array.isArray(value) ? 'an array' : `a value of type ${typeof value}`;
+}
+
 /** The summaries back, in snapshot order; a clear error for anything that is not a compact snapshot. */
 export function decodeSnapshot(input: unknown): DomainSummary[] {
   const s = input as Partial<CompactSnapshot> | null;
@@ -105,7 +115,7 @@ export function decodeSnapshot(input: unknown): DomainSummary[] {
     throw new Error('Not a compact snapshot (format is not hoplight-snapshot-compact).');
   if (s.version !== COMPACT_SNAPSHOT_VERSION)
     throw new Error(
-      `Compact snapshot version ${String(s.version)} is not supported (only ${COMPACT_SNAPSHOT_VERSION}).`,
+      `Compact snapshot version ${shown(s.version)} is not supported (only ${COMPACT_SNAPSHOT_VERSION}).`,
     );
   const { services, domain, scannedAt, rubric, c2s, s2s, endpoints } = s;
   if (!Array.isArray(services) || !Array.isArray(domain))
@@ -115,12 +125,16 @@ export function decodeSnapshot(input: unknown): DomainSummary[] {
     if (!Array.isArray(column) || column.length !== n)
       throw new Error(`Compact snapshot: column ${name} does not have one entry per domain.`);
   }
-  const service = (column: number[], i: number, name: string): ServiceSummary => {
-    const template = services[column[i] as number];
+  const service = (column: unknown[], i: number, name: string): ServiceSummary => {
+    const at = column[i];
+    // Only an index into the table: a key such as "__proto__" or an object would reach past it.
+    const template = Number.isInteger(at) && (at as number) >= 0 ? services[at as number] : undefined;
     if (typeof template !== 'object' || template === null || !Array.isArray(template.findings))
-      throw new Error(`Compact snapshot: ${name} of ${domain[i]} points at no service (${column[i]}).`);
+      throw new Error(
+        `Compact snapshot: ${name} of ${shown(domain[i])} points at no service (${shown(at)}).`,
+      );
     if (!template.findings.every((f) => typeof f === 'object' && f !== null && typeof f.message === 'string'))
-      throw new Error(`Compact snapshot: service ${column[i]} has a finding without a message.`);
+      throw new Error(`Compact snapshot: service ${shown(at)} has a finding without a message.`);
     const d = domain[i] as string;
     return {
       ...template,
@@ -140,7 +154,7 @@ export function decodeSnapshot(input: unknown): DomainSummary[] {
       domain: domain[i] as string,
       scannedAt: typeof at === 'number' ? new Date(at).toISOString() : at,
       rubricVersion: (rubric as number[])[i] as number,
-      services: { c2s: service(c2s as number[], i, 'c2s'), s2s: service(s2s as number[], i, 's2s') },
+      services: { c2s: service(c2s as unknown[], i, 'c2s'), s2s: service(s2s as unknown[], i, 's2s') },
       s2sEndpoints: Array.isArray(endpoints?.[i]) ? (endpoints[i] as string[]) : [],
     });
   }

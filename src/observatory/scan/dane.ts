@@ -28,8 +28,14 @@ const USAGE = { PKIX_TA: 0, PKIX_EE: 1, DANE_TA: 2, DANE_EE: 3 } as const;
 
 function selectorData(cert: X509Certificate, der: Uint8Array, selector: number): Uint8Array | null {
   if (selector === 0) return der;
-  if (selector === 1) return new Uint8Array(cert.publicKey.export({ type: 'spki', format: 'der' }));
-  return null;
+  if (selector !== 1) return null;
+  try {
+    return new Uint8Array(cert.publicKey.export({ type: 'spki', format: 'der' }));
+  } catch {
+    // A key OpenSSL cannot read (an unknown or garbled algorithm; fuzzing found a certificate that
+    // parses but whose key throws ERR_OSSL_EVP_DECODE_ERROR): its key cannot be shown to match.
+    return null;
+  }
 }
 
 function associationMatches(data: Uint8Array, matchingType: number, expected: Uint8Array): boolean {
