@@ -5,8 +5,10 @@ import {
   bytesWithin,
   CHECK_SEND_RATE,
   EJABBERD_NORMAL_SHAPER,
+  PROSODY_C2S_LIMIT,
   pacer,
   pacingAllowanceMs,
+  sendRateFor,
   wireBytes,
 } from './byte-rate.ts';
 
@@ -112,5 +114,15 @@ describe('pacer', () => {
     now = 2000;
     await p.wait(5);
     expect(p.bytes).toBe(1105);
+  });
+
+  it('paces toward Prosody by its shipped limit and toward anything else by ejabberd’s', () => {
+    const prosody = sendRateFor({ name: 'Prosody' });
+    expect(prosody.bytesPerSecond).toBeLessThan(PROSODY_C2S_LIMIT.bytesPerSecond);
+    expect(prosody.burstBytes + 2048).toBeLessThanOrEqual(PROSODY_C2S_LIMIT.burstBytes);
+    expect(prosody.bytesPerSecond).toBeGreaterThan(EJABBERD_NORMAL_SHAPER.bytesPerSecond);
+    for (const other of [null, { name: 'ejabberd' }, { name: 'Openfire' }, { name: 'prosody-fork' }]) {
+      expect(sendRateFor(other)).toEqual(CHECK_SEND_RATE);
+    }
   });
 });

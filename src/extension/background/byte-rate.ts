@@ -21,6 +21,20 @@ export const EJABBERD_NORMAL_SHAPER: ByteRate = { bytesPerSecond: 3000, burstByt
  */
 export const CHECK_SEND_RATE: ByteRate = { bytesPerSecond: 2400, burstBytes: 12_000 };
 
+/** Prosody 0.12's shipped `limits.c2s` (mod_limits: 10 KiB/s with a 2 s burst). */
+export const PROSODY_C2S_LIMIT: ByteRate = { bytesPerSecond: 10 * 1024, burstBytes: 20 * 1024 };
+
+/**
+ * The pace toward the user's server: 80% of its software's shipped limit where an earlier check learnt
+ * the software (XEP-0092), ejabberd's, the tightest we know, otherwise.
+ */
+export function sendRateFor(software: { name: string } | null): ByteRate {
+  if (software !== null && /^prosody$/i.test(software.name.trim())) {
+    return { bytesPerSecond: PROSODY_C2S_LIMIT.bytesPerSecond * 0.8, burstBytes: 16_000 };
+  }
+  return CHECK_SEND_RATE;
+}
+
 export interface ByteBucket {
   /** Books `bytes` sent at `nowMs`; returns how long the sender must wait before sending them. */
   reserve(bytes: number, nowMs: number): number;

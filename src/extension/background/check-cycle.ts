@@ -6,6 +6,7 @@ import { parseJid } from '../../core/domain.ts';
 import type { DomainSummary } from '../../core/summary.ts';
 import type { CheckFailure, CheckPhase, ContactResult } from '../shared/check-types.ts';
 import { isConfigured, type Settings } from '../shared/settings.ts';
+import { sendRateFor } from './byte-rate.ts';
 import {
   readOmemoCache,
   readServerFacts,
@@ -30,6 +31,7 @@ import type { SnapshotStore } from './snapshot-store.ts';
 import {
   type Observed,
   readCheckResults,
+  readObserved,
   readSettings,
   type StorageArea,
   writeCheckResults,
@@ -105,11 +107,13 @@ async function attempt(deps: CycleDeps, settings: Settings): Promise<Attempt> {
     const storedRoster = await readStoredRoster(deps.local, settings.jid);
     const omemoCache = await readOmemoCache(deps.local, settings.jid);
     const serverFacts = await readServerFacts(deps.local, settings.jid);
+    const { userSoftware } = await readObserved(deps.local);
     account = await deps.checkAccount({
       jid: settings.jid,
       storedRoster,
       omemoCache,
       serverFacts,
+      sendRate: sendRateFor(userSoftware),
       ...secretOption(secret),
       endpoint,
       transport: settings.transport,
