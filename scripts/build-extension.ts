@@ -9,8 +9,15 @@ import { parseArgs } from 'node:util';
 import { errorText } from '../src/core/error-text.ts';
 import { bundleExtension } from '../src/extension/build/bundle.ts';
 import { renderIconPng } from '../src/extension/build/icons.ts';
+import {
+  LANGUAGES,
+  localeProblems,
+  mergeCatalogues,
+  parseCatalogue,
+} from '../src/extension/build/locales.ts';
 import { BROWSERS, checkBaseManifest, manifestFor } from '../src/extension/build/manifest-variants.ts';
 import { zipDirectory } from '../src/extension/build/zip.ts';
+import type { Catalogue } from '../src/extension/shared/i18n-catalogue.ts';
 import { ICON_SIZES, LIGHTS } from '../src/extension/shared/lights.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,6 +41,7 @@ async function main(): Promise<void> {
   }
   await writeIcons(join(staging, 'icons'));
   await cp(join(root, 'extension'), staging, { recursive: true });
+  await writeLocales(join(staging, '_locales'));
 
   for (const browser of BROWSERS) {
     const out = join(dist, browser);
@@ -55,6 +63,29 @@ async function main(): Promise<void> {
       const zip = join(dist, `hoplight-${browser}.zip`);
       console.log(`  ${relative(root, zip)} ${((await stat(zip)).size / 1024).toFixed(1)} KiB`);
     }
+  }
+}
+
+/** `_locales/{lang}/messages.json`: ours merged with the path phrases; refuses a missing key or a clash. */
+async function writeLocales(outdir: string): Promise<void> {
+  const merged: Record<string, Catalogue> = {};
+  for (const lang of LANGUAGES) {
+    const oursFile = join(root, 'src/extension/_locales', lang, 'messages.json');
+    const ours = parseCatalogue(JSON.parse(await readFile(oursFile, 'utf8')), relative(root, oursFile));
+    const phrasesFile = join(root, 'src/core/phrases', `${lang}.json`);
+    let phrases: Catalogue | null = null;
+    try {
+      phrases = parseCatalogue(JSON.parse(await readFile(phrasesFile, 'utf8')), relative(root, phrasesFile));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    merged[lang] = mergeCatalogues(ours, phrases, lang);
+  }
+  const problems = localeProblems(merged);
+  if (problems.length > 0) throw new Error(`the locales disagree:\n  ${problems.join('\n  ')}`);
+  for (const [lang, catalogue] of Object.entries(merged)) {
+    await mkdir(join(outdir, lang), { recursive: true });
+    await writeFile(join(outdir, lang, 'messages.json'), `${JSON.stringify(catalogue, null, 2)}\n`);
   }
 }
 

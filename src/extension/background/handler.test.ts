@@ -21,6 +21,7 @@ function context(
       options.checks?.push(trigger);
     },
     testConnection: async () => ({ ok: false, kind: 'no-password', message: 'none' }),
+    testObservatory: async () => ({ kind: 'none' }),
   };
 }
 

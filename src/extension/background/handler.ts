@@ -2,9 +2,16 @@
 // page as a sentence instead of a rejected promise with no text.
 import { errorText } from '../../core/error-text.ts';
 import type { CycleState } from '../shared/check-types.ts';
-import type { Reply, Request, ResponseMap, Status, TestConnectionResult } from '../shared/messages.ts';
+import { worstKnownLight } from '../shared/known-light.ts';
+import type {
+  ObservatoryProbe,
+  Reply,
+  Request,
+  ResponseMap,
+  Status,
+  TestConnectionResult,
+} from '../shared/messages.ts';
 import { isConfigured, type Settings, validateSettings } from '../shared/settings.ts';
-import { overallLight } from './contact-paths.ts';
 import { credentialsState, forgetCredentials, type SecretAreas, saveCredentials } from './credentials.ts';
 import { readCheckResults, readFailure, readSettings, type StorageArea, writeSettings } from './storage.ts';
 
@@ -21,6 +28,7 @@ export interface HandlerContext {
   /** Popup open (`popup`: only when due) or the refresh button (`refresh`). */
   requestCheck(trigger: 'popup' | 'refresh'): Promise<void>;
   testConnection(settings: unknown, password: string | null): Promise<TestConnectionResult>;
+  testObservatory(url: string): Promise<ObservatoryProbe>;
 }
 
 export async function handleRequest(context: HandlerContext, request: Request): Promise<Reply<unknown>> {
@@ -64,6 +72,8 @@ async function answer(context: HandlerContext, request: Request): Promise<Respon
     }
     case 'testConnection':
       return context.testConnection(request.settings, request.password);
+    case 'testObservatory':
+      return context.testObservatory(request.url);
   }
 }
 
@@ -77,7 +87,7 @@ async function status(context: HandlerContext): Promise<Status> {
     account: configured ? settings.jid : null,
     lastCheck,
     results,
-    light: overallLight(results),
+    light: worstKnownLight(results),
     problem: context.problem(),
     credentials: configured
       ? await credentialsState({ local: context.storage, session: context.session }, settings.jid)

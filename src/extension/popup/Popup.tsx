@@ -2,18 +2,20 @@
 // reasons), the progress of a running check, a refresh button, and a clear state for every failure.
 
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { errorText } from '../../core/error-text.ts';
 import type { ContactResult } from '../shared/check-types.ts';
-import { LIGHT_LABELS, type Light } from '../shared/lights.ts';
+import { t } from '../shared/i18n.ts';
+import { lightLabel } from '../shared/light-words.ts';
+import type { Light } from '../shared/lights.ts';
 import { request, type SendMessage, type Status } from '../shared/messages.ts';
 import { describeLastCheck } from './last-check.ts';
 import { markRowsInDom, markStatusReceived } from './render-timing.ts';
 import {
   countByLight,
   detailsIdFor,
+  e2eLabel,
   failureView,
   filterResults,
-  HOP_LABELS,
+  hopLabel,
   type LightFilter,
   progressText,
 } from './view-model.ts';
@@ -26,7 +28,8 @@ export interface PopupProps {
   pollMs?: number;
 }
 
-type State = { kind: 'loading' } | { kind: 'failed'; message: string } | { kind: 'ready'; status: Status };
+// A failed request is shown as a sentence of ours: the exception's own text is for the console.
+type State = { kind: 'loading' } | { kind: 'failed' } | { kind: 'ready'; status: Status };
 
 const FILTER_ORDER: readonly Light[] = ['red', 'grey', 'yellow', 'green'];
 
@@ -48,7 +51,10 @@ export function Popup({ send, openOptions, now = () => new Date(), pollMs = 400 
     },
     [send, pollMs],
   );
-  const fail = useCallback((error: unknown) => setState({ kind: 'failed', message: errorText(error) }), []);
+  const fail = useCallback((error: unknown) => {
+    console.error('Hoplight: the background did not answer', error);
+    setState({ kind: 'failed' });
+  }, []);
 
   useEffect(() => {
     // Opening the popup shows the stored results at once and starts a check if they are old.
@@ -66,17 +72,17 @@ export function Popup({ send, openOptions, now = () => new Date(), pollMs = 400 
     <main>
       <header class="brand">
         <img src={`icons/${status?.light ?? 'grey'}.svg`} alt="" />
-        <h1>Hoplight</h1>
+        <h1>{t('extensionName')}</h1>
         {status?.configured && (
           <button type="button" class="secondary refresh" onClick={refresh} disabled={running}>
-            {running ? 'Checking…' : 'Check now'}
+            {running ? t('popup_checking') : t('popup_checkNow')}
           </button>
         )}
       </header>
-      {state.kind === 'loading' && <p role="status">Loading…</p>}
+      {state.kind === 'loading' && <p role="status">{t('common_loading')}</p>}
       {state.kind === 'failed' && (
         <p role="alert" class="error">
-          Could not reach the extension's background: {state.message}
+          {t('popup_backgroundUnreachable')}
         </p>
       )}
       {status && <StatusView status={status} now={now()} openOptions={openOptions} retry={refresh} />}
@@ -103,11 +109,11 @@ function StatusView({
             {status.problem}
           </p>
         )}
-        <h2>Not configured</h2>
-        <p>Set up your XMPP account to see how well each contact's path is protected.</p>
+        <h2>{t('popup_notConfiguredTitle')}</h2>
+        <p>{t('popup_notConfiguredText')}</p>
         <div class="actions">
           <button type="button" onClick={openOptions}>
-            Open settings
+            {t('popup_openSetup')}
           </button>
         </div>
       </>
@@ -122,25 +128,26 @@ function StatusView({
         </p>
       )}
       <p class="account">
-        Account: <strong>{status.account}</strong>
+        {t('popup_account')} <strong>{status.account}</strong>
       </p>
       <p class="last-check">
-        Last check:{' '}
+        {t('popup_lastCheck')}{' '}
         {status.lastCheck ? (
           <time dateTime={status.lastCheck}>{describeLastCheck(status.lastCheck, now)}</time>
         ) : (
-          'never'
+          t('time_never')
         )}
-        {status.stale && <span class="stale"> (stale: the last attempt failed)</span>}
+        {status.stale && <span class="stale"> {t('popup_stale')}</span>}
       </p>
       <p role="status" class="progress">
         {status.cycle.state === 'running' ? progressText(status.cycle.progress) : ''}
       </p>
-      {status.cycle.state === 'interrupted' && !failure && (
-        <p class="notice">The last check was interrupted; it runs again now.</p>
-      )}
+      {status.cycle.state === 'interrupted' && !failure && <p class="notice">{t('popup_interrupted')}</p>}
       {failure && (
-        <div role="alert" class={`failure failure-${status.failure?.kind}`}>
+        <div
+          role={failure.banner ? 'status' : 'alert'}
+          class={`failure failure-${status.failure?.kind}${failure.banner ? ' banner' : ''}`}
+        >
           <h2>{failure.title}</h2>
           <p>{failure.detail}</p>
           <button
@@ -148,14 +155,14 @@ function StatusView({
             class="secondary"
             onClick={failure.action === 'settings' ? openOptions : retry}
           >
-            {failure.action === 'settings' ? 'Open settings' : 'Try again'}
+            {failure.action === 'settings' ? t('popup_openSettings') : t('popup_tryAgain')}
           </button>
         </div>
       )}
       <Results status={status} />
       <div class="actions">
         <button type="button" class="secondary" onClick={openOptions}>
-          Settings
+          {t('popup_settings')}
         </button>
       </div>
     </>
@@ -174,38 +181,38 @@ function Results({ status }: { status: Status }) {
   });
   if (results.length === 0) {
     return status.lastCheck ? (
-      <p class="muted empty">Your contact list is empty: there is nobody to check.</p>
+      <p class="muted empty">{t('popup_emptyRoster')}</p>
     ) : (
-      <p class="muted">No results yet. They appear here after the first check.</p>
+      <p class="muted">{t('popup_noResults')}</p>
     );
   }
   return (
     <section aria-labelledby="results-heading">
-      <h2 id="results-heading">Contacts</h2>
+      <h2 id="results-heading">{t('popup_contacts')}</h2>
       <div class="filters">
         <label>
-          <span class="visually-hidden">Search contacts</span>
+          <span class="visually-hidden">{t('popup_search')}</span>
           <input
             type="search"
-            placeholder="Search contacts"
+            placeholder={t('popup_search')}
             value={query}
             onInput={(e) => setQuery(e.currentTarget.value)}
           />
         </label>
         <label>
-          <span class="visually-hidden">Show contacts with the light</span>
+          <span class="visually-hidden">{t('popup_filterByLight')}</span>
           <select value={light} onChange={(e) => setLight(e.currentTarget.value as LightFilter)}>
-            <option value="all">All ({results.length})</option>
+            <option value="all">{t('popup_filterAll', results.length)}</option>
             {FILTER_ORDER.map((l) => (
               <option key={l} value={l}>
-                {LIGHT_LABELS[l]} ({counts[l]})
+                {t('popup_filterLight', lightLabel(l), counts[l])}
               </option>
             ))}
           </select>
         </label>
       </div>
       {shown.length === 0 ? (
-        <p class="muted">No contact matches.</p>
+        <p class="muted">{t('popup_noMatch')}</p>
       ) : (
         <ul class="results">
           {shown.map((result) => (
@@ -233,16 +240,16 @@ function ResultRow({ result }: { result: ContactResult }) {
           <span class="name">{result.name ?? result.jid}</span>
           {result.name !== null && <span class="jid">{result.jid}</span>}
         </span>
-        <strong class="path-label">{LIGHT_LABELS[result.light]}</strong>
+        <strong class="path-label">{lightLabel(result.light)}</strong>
       </button>
       {/* Plain elements, not components: a thousand rows of four chips each add up. */}
-      <ul class="hops" aria-label="Hops">
+      <ul class="hops" aria-label={t('popup_hops')}>
         {result.hops.map((hop) => (
           <li key={hop.name} class={`hop lit lit-${hop.light}`} title={hop.reasons[0]}>
-            {`${HOP_LABELS[hop.name]}: ${LIGHT_LABELS[hop.light]}`}
+            {t('popup_hopLight', hopLabel(hop.name), lightLabel(hop.light))}
           </li>
         ))}
-        <li class={`hop e2e lit lit-${result.e2e.light}`}>{`OMEMO: ${LIGHT_LABELS[result.e2e.light]}`}</li>
+        <li class={`hop e2e lit lit-${result.e2e.light}`}>{e2eLabel(result.e2e.light)}</li>
       </ul>
       {/* The container always exists so aria-controls names an element; its content only when open. */}
       <div id={detailsId} class="details" hidden={!open}>
@@ -261,8 +268,8 @@ function Details({ result }: { result: ContactResult }) {
           {result.scans
             .map(({ domain, scannedAt }) =>
               scannedAt === null
-                ? `${domain}: not scanned`
-                : `${domain}: scanned ${describeLastCheck(scannedAt, now)}`,
+                ? t('popup_notScanned', domain)
+                : t('popup_scanned', domain, describeLastCheck(scannedAt, now)),
             )
             .join(' · ')}
         </p>
@@ -276,9 +283,7 @@ function Details({ result }: { result: ContactResult }) {
       )}
       {result.hops.map((hop) => (
         <div key={hop.name} class="hop-details">
-          <h3>
-            {HOP_LABELS[hop.name]}: {LIGHT_LABELS[hop.light]}
-          </h3>
+          <h3>{t('popup_hopLight', hopLabel(hop.name), lightLabel(hop.light))}</h3>
           <ul class="reasons">
             {hop.reasons.map((reason) => (
               <li key={reason}>{reason}</li>
@@ -287,7 +292,7 @@ function Details({ result }: { result: ContactResult }) {
         </div>
       ))}
       <div class="hop-details">
-        <h3>End-to-end (OMEMO): {LIGHT_LABELS[result.e2e.light]}</h3>
+        <h3>{t('popup_e2eHeading', e2eLabel(result.e2e.light))}</h3>
         <ul class="reasons">
           {result.e2e.reasons.map((reason) => (
             <li key={reason}>{reason}</li>

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { ContactResult } from '../shared/check-types.ts';
-import { countByLight, detailsIdFor, failureView, filterResults, progressText } from './view-model.ts';
+import {
+  countByLight,
+  detailsIdFor,
+  e2eLabel,
+  failureView,
+  filterResults,
+  hopLabel,
+  progressText,
+} from './view-model.ts';
 
 const row = (jid: string, name: string | null, light: ContactResult['light']): ContactResult => ({
   jid,
@@ -49,14 +57,31 @@ describe('failureView', () => {
       title: 'Wrong password',
       detail: 'refused',
       action: 'settings',
+      banner: false,
     });
     expect(failureView({ kind: 'server-unreachable', message: 'down', at })).toMatchObject({
       title: 'Server unreachable',
       action: 'retry',
     });
-    expect(failureView({ kind: 'observatory-unreachable', message: 'down', at }).title).toBe(
-      'Observatory unreachable',
-    );
+    // No observatory: a banner above the listed contacts, pointing to where another one is set.
+    expect(failureView({ kind: 'observatory-unreachable', message: 'down', at })).toMatchObject({
+      title: 'No observatory answered',
+      action: 'settings',
+      banner: true,
+    });
+  });
+});
+
+describe('labels', () => {
+  it('words end-to-end encryption as set up or not, never as a colour word', () => {
+    expect(e2eLabel('green')).toBe('OMEMO: available');
+    expect(e2eLabel('red')).toBe('OMEMO: not set up');
+    expect(e2eLabel('yellow')).toBe('OMEMO: not set up');
+    expect(e2eLabel('grey')).toBe('OMEMO: unknown');
+  });
+  it('names the hops', () => {
+    expect(hopLabel('c2s-local')).toBe('You → your server');
+    expect(hopLabel('s2s')).toBe('Server → server');
   });
 });
 
