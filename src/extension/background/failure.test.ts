@@ -30,6 +30,7 @@ describe('failureFrom', () => {
     );
     expect(observatory.kind).toBe('observatory-unreachable');
     expect(observatory.message).toContain('npm start');
+    expect(observatory.message).toMatch(/Details: The observatory at http:\/\/x\/ did not answer\.$/);
     expect(observatory.message).not.toMatch(/TypeError|Failed to fetch/);
     const internal = failureFrom(new TypeError('x is undefined'), at);
     expect(internal).toMatchObject({ kind: 'internal' });

@@ -32,11 +32,12 @@ const SENTENCES: Record<FailureKind, MessageKey> = {
 };
 
 export function failureFrom(error: unknown, at: Date): CheckFailure {
+  // Ours are worded for people (a raw part inside them is dropped by plainDetail).
   if (error instanceof CheckError) return failure(FROM_CHECK_ERROR[error.kind], error.message, at);
-  // The observatory's and anything unexpected's text is a browser's or a library's, not ours: the
-  // console gets it, the user gets the sentence for the kind.
+  if (error instanceof ObservatoryError) return failure('observatory-unreachable', error.message, at);
+  // Anything else is a browser's or a library's text: the console gets it, the user the sentence.
   console.warn('Hoplight: check failed:', errorText(error));
-  return failure(error instanceof ObservatoryError ? 'observatory-unreachable' : 'internal', null, at);
+  return failure('internal', null, at);
 }
 
 export function failure(kind: FailureKind, detail: string | null, at: Date): CheckFailure {

@@ -155,9 +155,9 @@ export function Setup({
           password: values.password,
           remember: values.remember,
         });
+        // The first check, once the host-access prompt is answered (Firefox blocks http(s) without it).
+        void answered.then(() => request(send, { type: 'runCheck', trigger: 'refresh' })).catch(() => {});
       }
-      // The first check, once the host-access prompt is answered (Firefox blocks http(s) without it).
-      void answered.then(() => request(send, { type: 'runCheck', trigger: 'refresh' })).catch(() => {});
       onDone();
     } catch (error) {
       console.error('Hoplight: could not save the setup', error);

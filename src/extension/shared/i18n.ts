@@ -33,7 +33,12 @@ export function t(key: MessageKey, ...args: (string | number)[]): string {
   return message === '' ? key : message;
 }
 
-/** The browser's UI language (`de`, `fr`, `en-US`), for `lang` attributes and date formats. */
+/**
+ * The language the pages are shown in, for `lang` attributes and date formats: the catalogue's own tag,
+ * since the browser may pick a catalogue other than its UI language (Chromium reports en-US for its UI
+ * while it serves the German catalogue to a German user without the German UI installed).
+ */
 export function uiLanguage(): string {
-  return api()?.getUILanguage() ?? 'en';
+  const i18n = api();
+  return i18n?.getMessage('locale_tag') || i18n?.getUILanguage() || 'en';
 }
