@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ContactResult } from '../shared/check-types.ts';
+import { parseRequest } from '../shared/messages.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings.ts';
 import { type HandlerContext, handleRequest } from './handler.ts';
 import { memoryStorage } from './memory-storage.test-support.ts';
@@ -96,6 +97,32 @@ describe('handleRequest', () => {
     const storage = memoryStorage({ settings: alice, lastCheck: at, results: [], failure });
     const reply = await handleRequest(context(storage), { type: 'getStatus' });
     expect(reply).toMatchObject({ ok: true, value: { failure, stale: false } });
+  });
+
+  it('lights the header with the worst known light: grey contacts do not hide a yellow one', async () => {
+    const storage = memoryStorage({
+      settings: alice,
+      lastCheck: '2026-11-24T17:00:00.000Z',
+      results: [result('ghost@x.example', 'grey'), result('bob@weak.example', 'yellow')],
+    });
+    expect(await handleRequest(context(storage), { type: 'getStatus' })).toMatchObject({
+      ok: true,
+      value: { light: 'yellow' },
+    });
+  });
+
+  it("answers the setup's observatory test, and refuses one without a URL", async () => {
+    expect(
+      await handleRequest(context(memoryStorage()), {
+        type: 'testObservatory',
+        url: 'http://127.0.0.1:8080',
+      }),
+    ).toEqual({
+      ok: true,
+      value: { kind: 'none' },
+    });
+    expect(parseRequest({ type: 'testObservatory' })).toBeNull();
+    expect(parseRequest({ type: 'testObservatory', url: 42 })).toBeNull();
   });
 
   it('shows the stored results worst light, the failure as stale, and a start-up problem', async () => {
