@@ -438,7 +438,7 @@ describe.each(BROWSER_NAMES)('the check cycle end to end in %s', (browserName) =
     expect(await text(popup, '[role="alert"]')).toMatch(detail);
     // The previous results stay visible, marked stale.
     expect(await count(popup, 'li.row')).toBe(9);
-    expect(await text(popup, '.stale')).toContain('stale');
+    expect(await text(popup, '.stale')).toContain('the last attempt failed');
     await popup.screenshot({ path: shot(screenshot) });
     expect(await seriousViolations(popup)).toEqual([]);
   }
