@@ -97,7 +97,7 @@ describe.each(BROWSER_NAMES)('the extension in German and French in %s', (browse
       await expect
         .poll(() => count(popup, 'li.row[data-jid="bob@weak.test"] .hop-details'))
         .toBeGreaterThan(0);
-      const shown = await popup.evaluate(() => document.body.innerText);
+      const shown = (await popup.evaluate(() => document.body.textContent)) ?? '';
       for (const english of ENGLISH) expect(shown).not.toContain(english);
       await popup.setViewport({ width: 380, height: 900 });
       await popup.screenshot({ path: shot('popup'), fullPage: true });
