@@ -11,6 +11,7 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.{ts,tsx}', 'test/unit/**/*.test.{ts,tsx}', 'lab/**/*.test.ts'],
           environment: 'node',
+          setupFiles: ['test/setup/i18n.ts'],
         },
       },
       {

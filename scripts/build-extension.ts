@@ -9,8 +9,15 @@ import { parseArgs } from 'node:util';
 import { errorText } from '../src/core/error-text.ts';
 import { bundleExtension } from '../src/extension/build/bundle.ts';
 import { renderIconPng } from '../src/extension/build/icons.ts';
+import {
+  LANGUAGES,
+  localeProblems,
+  mergeCatalogues,
+  parseCatalogue,
+} from '../src/extension/build/locales.ts';
 import { BROWSERS, checkBaseManifest, manifestFor } from '../src/extension/build/manifest-variants.ts';
 import { zipDirectory } from '../src/extension/build/zip.ts';
+import type { Catalogue } from '../src/extension/shared/i18n-catalogue.ts';
 import { ICON_SIZES, LIGHTS } from '../src/extension/shared/lights.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,7 +41,7 @@ async function main(): Promise<void> {
   }
   await writeIcons(join(staging, 'icons'));
   await cp(join(root, 'extension'), staging, { recursive: true });
-  await mergePathPhrases(join(staging, '_locales'));
+  await writeLocales(join(staging, '_locales'));
 
   for (const browser of BROWSERS) {
     const out = join(dist, browser);
@@ -59,25 +66,26 @@ async function main(): Promise<void> {
   }
 }
 
-/**
- * The path's phrases (src/core/phrases/LANG.json) joined into each locale's messages.json, so
- * browser.i18n speaks the reasons; a key both define is an error rather than a silent overwrite.
- */
-async function mergePathPhrases(locales: string): Promise<void> {
-  const phrases = join(root, 'src', 'core', 'phrases');
-  for (const file of await readdir(phrases)) {
-    if (!file.endsWith('.json')) continue;
-    const lang = file.slice(0, -'.json'.length);
-    const target = join(locales, lang, 'messages.json');
-    const own = await readFile(target, 'utf8').then(
-      (text) => JSON.parse(text) as Record<string, unknown>,
-      () => ({}) as Record<string, unknown>,
-    );
-    const path = JSON.parse(await readFile(join(phrases, file), 'utf8')) as Record<string, unknown>;
-    const clash = Object.keys(path).filter((key) => Object.hasOwn(own, key));
-    if (clash.length > 0) throw new Error(`_locales/${lang}: ${clash.join(', ')} defined twice.`);
-    await mkdir(join(locales, lang), { recursive: true });
-    await writeFile(target, `${JSON.stringify({ ...own, ...path }, null, 2)}\n`);
+/** `_locales/{lang}/messages.json`: ours merged with the path phrases; refuses a missing key or a clash. */
+async function writeLocales(outdir: string): Promise<void> {
+  const merged: Record<string, Catalogue> = {};
+  for (const lang of LANGUAGES) {
+    const oursFile = join(root, 'src/extension/_locales', lang, 'messages.json');
+    const ours = parseCatalogue(JSON.parse(await readFile(oursFile, 'utf8')), relative(root, oursFile));
+    const phrasesFile = join(root, 'src/core/phrases', `${lang}.json`);
+    let phrases: Catalogue | null = null;
+    try {
+      phrases = parseCatalogue(JSON.parse(await readFile(phrasesFile, 'utf8')), relative(root, phrasesFile));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    merged[lang] = mergeCatalogues(ours, phrases, lang);
+  }
+  const problems = localeProblems(merged);
+  if (problems.length > 0) throw new Error(`the locales disagree:\n  ${problems.join('\n  ')}`);
+  for (const [lang, catalogue] of Object.entries(merged)) {
+    await mkdir(join(outdir, lang), { recursive: true });
+    await writeFile(join(outdir, lang, 'messages.json'), `${JSON.stringify(catalogue, null, 2)}\n`);
   }
 }
 

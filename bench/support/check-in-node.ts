@@ -66,6 +66,9 @@ export function nodeProfile(account: NodeCheckAccount) {
         problem: () => null,
         cycle: async () => cycle,
         requestCheck: async () => {},
+        testObservatory: async () => {
+          throw new Error('not in the bench');
+        },
         testConnection: async () => {
           throw new Error('not in the bench');
         },

@@ -14,16 +14,13 @@ import { seriousViolations } from '../support/axe.ts';
 import { ACCOUNT, LAB_DOMAINS, PASSWORD } from '../support/e2e-account.ts';
 import {
   BROWSER_NAMES,
-  clickButton,
+  completeSetup,
   count,
   type ExtensionDriver,
-  fill,
-  hasLabel,
   launchDriver,
   sendMessage,
   statusWithResults,
   text,
-  check as tick,
   withApi,
 } from '../support/extension-driver.ts';
 import { startTestObservatory, type TestObservatory } from '../support/observatory-for-tests.ts';
@@ -203,16 +200,14 @@ describe.each(BROWSER_NAMES)('check cycle robustness in %s', (browserName) => {
   it('is set up through the options page, as a user does', async () => {
     // The options page's Save: its click grants host access in Firefox.
     page = await ext.openPage('options.html');
-    await expect.poll(() => hasLabel(page, 'XMPP address')).toBe(true);
-    await fill(page, 'XMPP address', ACCOUNT);
-    await fill(page, 'Password', PASSWORD);
-    await tick(page, 'WebSocket');
-    await tick(page, 'Use this URL');
-    await fill(page, 'Connection URL', 'wss://good.test:5281/xmpp-websocket');
-    await fill(page, 'Observatory URL', scriptedUrl);
-    await fill(page, 'Check every (minutes)', '60');
-    await clickButton(page, 'Save');
-    await expect.poll(() => text(page, '[role="status"]')).toBe('Settings saved.');
+    await completeSetup(page, {
+      jid: ACCOUNT,
+      password: PASSWORD,
+      transport: 'WebSocket',
+      url: 'wss://good.test:5281/xmpp-websocket',
+      observatory: scriptedUrl,
+      privacy: 'ask',
+    });
     await expect
       .poll(async () => (await status()).cycle.state, { timeout: 60_000, interval: 200 })
       .toBe('idle');
@@ -237,7 +232,7 @@ describe.each(BROWSER_NAMES)('check cycle robustness in %s', (browserName) => {
       expect(notifications['hoplight-red']).toMatchObject({
         type: 'basic',
         title: 'A contact turned unsafe',
-        message: expect.stringMatching(/^Erin: /),
+        message: expect.stringMatching(/^Erin\. Open Hoplight to see why/),
       });
     }
     // The user dismisses it; the next check, with Erin still red, shows nothing new.
@@ -278,8 +273,8 @@ describe.each(BROWSER_NAMES)('check cycle robustness in %s', (browserName) => {
 
       const popup = await ext.openPage('popup.html');
       try {
-        await expect.poll(() => text(popup, '[role="alert"] h2')).toBe('Observatory unreachable');
-        expect(await text(popup, '[role="alert"]')).toMatch(detail);
+        await expect.poll(() => text(popup, '.failure.banner h2')).toBe('No observatory answered');
+        expect(await text(popup, '.failure.banner')).toMatch(detail);
         expect(await count(popup, 'li.row')).toBe(9);
         if (misbehaviour === 'garbage') {
           await popup.screenshot({ path: `${SCREENSHOTS}/e2e-observatory-garbage-${browserName}.png` });

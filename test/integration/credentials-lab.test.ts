@@ -2,6 +2,7 @@
 // real servers: a PLAIN-only Prosody of this test's own, the lab's ejabberd with SCRAM storage and
 // with plain storage (a new salt at every login). Every write to storage.local is recorded and
 // searched for the passwords: none may ever reach it, in any path (save, test, check, failure).
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LabState, readLabState } from '../../lab/state.ts';
 import { type CycleDeps, runCheckCycle } from '../../src/extension/background/check-cycle.ts';
@@ -10,10 +11,14 @@ import { type HandlerContext, handleRequest } from '../../src/extension/backgrou
 import { memoryStorage } from '../../src/extension/background/memory-storage.test-support.ts';
 import { memorySnapshotStore } from '../../src/extension/background/snapshot-store.ts';
 import { checkAccount } from '../../src/extension/background/xmpp/session.ts';
-import { CREDENTIALS_TEXT } from '../../src/extension/shared/credentials-text.ts';
 import type { CredentialsState, Request, ResponseMap } from '../../src/extension/shared/messages.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/extension/shared/settings.ts';
 import { type PlainOnlyProsody, startPlainOnlyProsody } from '../support/plain-only-prosody.ts';
+
+/** The options page's English words for the credential states. */
+const english = JSON.parse(
+  readFileSync(new URL('../../src/extension/_locales/en/messages.json', import.meta.url), 'utf8'),
+) as Record<string, { message: string }>;
 
 let state: LabState;
 let plainOnly: PlainOnlyProsody;
@@ -73,6 +78,9 @@ function browser() {
     problem: () => null,
     cycle: async () => ({ state: 'idle' }),
     requestCheck: async () => {},
+    testObservatory: async () => {
+      throw new Error('not part of this test');
+    },
     testConnection: (settings, password) => testConnection(deps, settings, password),
   };
   async function ask<T extends Request['type']>(
@@ -118,7 +126,7 @@ describe('remember me against real servers', () => {
     const outcome = await b.check();
     expect(outcome.ok).toBe(true);
     expect(await b.credentials()).toBe('session-plain-only');
-    expect(CREDENTIALS_TEXT['session-plain-only']).toMatch(/cannot remember .*session only/);
+    expect(english.credentials_sessionPlainOnly?.message).toMatch(/cannot remember .*session only/);
     expect(b.session.data.get('credentials')).toEqual({ jid: plainOnly.jid, password: plainOnly.password });
     expect(b.local.data.has('rememberedCredentials')).toBe(false);
     // A second check changes nothing; after a restart nothing is left to log in with.
@@ -162,7 +170,7 @@ describe('remember me against real servers', () => {
     // The next login (with the session's password) sees another salt: nothing is remembered any more.
     expect((await b.check()).ok).toBe(true);
     expect(await b.credentials()).toBe('session-salt-changes');
-    expect(CREDENTIALS_TEXT['session-salt-changes']).toMatch(/cannot remember a key .*session only/);
+    expect(english.credentials_sessionSaltChanges?.message).toMatch(/cannot remember a key .*session only/);
     expect(b.local.data.has('rememberedCredentials')).toBe(false);
     expect((await b.check()).ok).toBe(true);
     expect(b.local.data.has('rememberedCredentials')).toBe(false);

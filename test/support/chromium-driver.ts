@@ -37,6 +37,7 @@ export async function launchChromium(options: DriverOptions): Promise<ExtensionD
     '--no-first-run',
     '--disable-gpu',
   ];
+  if (options.locale) args.push(`--lang=${options.locale}`, `--accept-lang=${options.locale}`);
   const hosts = Object.entries(options.hosts ?? {});
   if (hosts.length > 0)
     args.push(`--host-resolver-rules=${hosts.map(([n, ip]) => `MAP ${n} ${ip}`).join(',')}`);
@@ -54,6 +55,10 @@ export async function launchChromium(options: DriverOptions): Promise<ExtensionD
       userDataDir: profile,
       timeout,
       args,
+      // On Linux Chromium takes its UI language from the environment; --lang alone is not enough.
+      ...(options.locale
+        ? { env: { ...process.env, LANGUAGE: options.locale, LANG: `${options.locale}.UTF-8` } }
+        : {}),
     });
     const b = browser;
     const isOurWorker = (t: Target) =>

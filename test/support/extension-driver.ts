@@ -44,6 +44,11 @@ export interface DriverOptions {
   timeoutMs?: number;
   /** Firefox only: unload the idle event page after this many ms (Firefox's default is 30 s). */
   backgroundIdleMs?: number;
+  /**
+   * The browser's UI language (`de`, `fr`): Chromium's `--lang` and `LANGUAGE`, Firefox's
+   * `intl.locale.requested`. Each browser uses it only where it has that locale installed.
+   */
+  locale?: string;
 }
 
 /** Launches `browser` with the built extension loaded. */
@@ -218,4 +223,47 @@ export function texts(page: Page, selector: string): Promise<string[]> {
 /** How many elements match `selector`. */
 export function count(page: Page, selector: string): Promise<number> {
   return page.evaluate((s) => document.querySelectorAll(s).length, selector);
+}
+
+/** What the first-run setup asks for, as a user types it. */
+export interface SetupValues {
+  jid: string;
+  password?: string;
+  transport?: 'WebSocket' | 'BOSH';
+  /** A connection URL; automatic discovery when absent. */
+  url?: string;
+  /** Left at its default (http://127.0.0.1:8080) when absent. */
+  observatory?: string;
+  privacy: 'ask' | 'download';
+  remember?: boolean;
+}
+
+export const PRIVACY_LABELS = {
+  ask: "Ask the observatory about each contact's server",
+  download: 'Download the whole list only',
+} as const;
+
+/**
+ * Goes through the setup's three steps on an options page showing it, with clicks as a user does
+ * (the last one, "Save and start", is the user gesture that grants host access in Firefox).
+ */
+export async function completeSetup(page: Page, values: SetupValues): Promise<void> {
+  await byLabel(page, 'XMPP address');
+  await fill(page, 'XMPP address', values.jid);
+  if (values.password !== undefined) await fill(page, 'Password', values.password);
+  if (values.remember) await check(page, /Remember me/);
+  await check(page, values.transport ?? 'WebSocket');
+  if (values.url !== undefined) {
+    await check(page, 'Use this URL');
+    await fill(page, 'Connection URL', values.url);
+  }
+  await clickButton(page, 'Next');
+  await byLabel(page, 'Observatory URL');
+  if (values.observatory !== undefined) await fill(page, 'Observatory URL', values.observatory);
+  await clickButton(page, 'Next');
+  await check(page, PRIVACY_LABELS[values.privacy === 'ask' ? 'ask' : 'download']);
+  await clickButton(page, 'Save and start');
+  await eventually(async () => {
+    if ((await text(page, '.setup-done')) === null) throw new Error('The setup was not saved.');
+  });
 }

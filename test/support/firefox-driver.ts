@@ -62,6 +62,7 @@ export async function launchFirefox(options: DriverOptions): Promise<ExtensionDr
         'devtools.console.stdout.content': true,
         // Notifications are shown (and their events fire) without a desktop notification service.
         'alerts.useSystemBackend': false,
+        ...(options.locale ? { 'intl.locale.requested': options.locale } : {}),
         ...(options.backgroundIdleMs === undefined
           ? {}
           : { 'extensions.background.idle.timeout': options.backgroundIdleMs }),

@@ -1,39 +1,39 @@
 // What the toolbar shows after a check, and which contacts deserve a notification. Pure.
 import type { ContactResult } from '../shared/check-types.ts';
-import { LIGHT_LABELS, type Light } from '../shared/lights.ts';
-import { overallLight } from './contact-paths.ts';
+import { t } from '../shared/i18n.ts';
+import { worstKnownLight } from '../shared/known-light.ts';
+import type { Light } from '../shared/lights.ts';
 
 export interface ToolbarView {
+  /** The worst *known* light: grey only when nothing is known. */
   light: Light;
-  /** Count of red and yellow contacts; empty when none. */
+  /** The number of red contacts; `!` when the last check failed; empty when neither. */
   badgeText: string;
-  /** Badge colour by the worst of them (WCAG AA against white text); null without a badge. */
+  /** WCAG AA against the badge's white text; null without a badge. */
   badgeColor: string | null;
   title: string;
 }
 
-export const BADGE_COLORS: Record<'red' | 'yellow', string> = { red: '#b3261e', yellow: '#7a5200' };
+export const BADGE_COLORS = { red: '#b3261e', failed: '#5f5f5f' } as const;
 
 export function toolbarView(results: readonly ContactResult[], failure: string | null = null): ToolbarView {
-  const light = overallLight(results);
+  const light = worstKnownLight(results);
   const red = results.filter((r) => r.light === 'red').length;
   const yellow = results.filter((r) => r.light === 'yellow').length;
-  const count = red + yellow;
-  const parts = [
-    red > 0 ? `${red} ${LIGHT_LABELS.red.toLowerCase()}` : null,
-    yellow > 0 ? `${yellow} ${LIGHT_LABELS.yellow.toLowerCase()}` : null,
-  ].filter((p): p is string => p !== null);
   const summary =
     results.length === 0
-      ? LIGHT_LABELS.grey
-      : parts.length > 0
-        ? parts.join(', ')
-        : `all ${LIGHT_LABELS.green.toLowerCase()}`;
+      ? t('title_nothingKnown')
+      : red > 0 || yellow > 0
+        ? t('title_counts', red, yellow)
+        : light === 'green'
+          ? t('title_allGreen')
+          : t('title_nothingKnown');
+  const badgeText = failure !== null ? '!' : red > 0 ? String(red) : '';
   return {
     light,
-    badgeText: count > 0 ? String(count) : '',
-    badgeColor: red > 0 ? BADGE_COLORS.red : yellow > 0 ? BADGE_COLORS.yellow : null,
-    title: `Hoplight: ${summary}${failure ? ` (last check failed: ${failure})` : ''}`,
+    badgeText,
+    badgeColor: failure !== null ? BADGE_COLORS.failed : red > 0 ? BADGE_COLORS.red : null,
+    title: failure !== null ? t('title_failed', summary, failure) : t('title_summary', summary),
   };
 }
 
@@ -47,4 +47,32 @@ export function newlyRed(
 ): ContactResult[] {
   const before = new Map(previous.map((r) => [r.jid, r.light]));
   return current.filter((r) => r.light === 'red' && before.has(r.jid) && before.get(r.jid) !== 'red');
+}
+
+/**
+ * Of the contacts that turned red, those not already notified: a contact flapping red → grey → red
+ * (an observatory or a server answering now and then) is notified once. Pure.
+ */
+export function redToNotify(
+  candidates: readonly ContactResult[],
+  notified: ReadonlySet<string>,
+): ContactResult[] {
+  return candidates.filter((r) => !notified.has(r.jid));
+}
+
+/**
+ * The notified set after a check: a contact stays in it while red or grey (unknown is no all-clear),
+ * and leaves it once known green or yellow, or gone from the roster; then turning red notifies again.
+ */
+export function stillNotified(
+  notified: ReadonlySet<string>,
+  results: readonly ContactResult[],
+  justNotified: readonly ContactResult[] = [],
+): Set<string> {
+  const light = new Map(results.map((r) => [r.jid, r.light]));
+  const kept = [...notified].filter((jid) => {
+    const now = light.get(jid);
+    return now === 'red' || now === 'grey';
+  });
+  return new Set([...kept, ...justNotified.map((r) => r.jid)]);
 }

@@ -3,7 +3,7 @@ import { english } from '../../core/english.ts';
 import { E2E_LABELS } from '../../core/path.ts';
 import type { Reason } from '../../core/reason.ts';
 import { domainSummary } from '../../core/testing/fixtures.ts';
-import { contactResults, overallLight, sortWorstFirst } from './contact-paths.ts';
+import { contactResults, sortWorstFirst } from './contact-paths.ts';
 
 const summaries = new Map([
   ['good.example', domainSummary('good.example')],
@@ -160,9 +160,5 @@ describe('ordering and the overall light', () => {
       row('c@x', 'yellow', 'Al'),
     ]);
     expect(sorted.map((r) => r.jid)).toEqual(['c@x', 'a@x', 'b@x']);
-  });
-  it('is the worst contact, grey for nobody', () => {
-    expect(overallLight([])).toBe('grey');
-    expect(overallLight([row('a@x', 'green'), row('b@x', 'yellow')])).toBe('yellow');
   });
 });

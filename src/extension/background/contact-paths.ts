@@ -3,12 +3,11 @@
 // rows. Pure.
 import { parseJid } from '../../core/domain.ts';
 import type { S2sObservation, SoftwareVersion } from '../../core/observation.ts';
-import { compareLights, computePath, e2e, worst } from '../../core/path.ts';
+import { compareLights, computePath, e2e } from '../../core/path.ts';
 import { phrase } from '../../core/phrase.ts';
 import { type Reason, reason } from '../../core/reason.ts';
 import type { DomainSummary } from '../../core/summary.ts';
 import type { ContactResult } from '../shared/check-types.ts';
-import type { Light } from '../shared/lights.ts';
 
 export interface Contact {
   jid: string;
@@ -88,11 +87,6 @@ export function sortWorstFirst(results: ContactResult[]): ContactResult[] {
       (a.name ?? a.jid).localeCompare(b.name ?? b.jid) ||
       a.jid.localeCompare(b.jid),
   );
-}
-
-/** The toolbar light: the worst contact, grey when there is none. */
-export function overallLight(results: readonly ContactResult[]): Light {
-  return results.length === 0 ? 'grey' : worst(results.map((r) => r.light));
 }
 
 function unknownContact(contact: Contact, why: Reason): ContactResult {

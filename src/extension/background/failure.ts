@@ -1,7 +1,9 @@
-// Turns what went wrong in a check into the failure the popup shows: one kind per clear state
-// (wrong password, server unreachable, observatory unreachable, …) and the exact reason. Pure.
+// Turns what went wrong in a check into the failure the popup shows: one kind per clear state (wrong
+// password, server unreachable, no observatory, …), a plain sentence of what happened and what to do,
+// and our own wording of the cause when there is one. Raw exception text never reaches the user.
 import { errorText } from '../../core/error-text.ts';
 import type { CheckFailure, FailureKind } from '../shared/check-types.ts';
+import { type MessageKey, t } from '../shared/i18n.ts';
 import { ObservatoryError } from './observatory.ts';
 import { CheckError, type CheckErrorKind } from './xmpp/errors.ts';
 
@@ -17,34 +19,62 @@ const FROM_CHECK_ERROR: Record<CheckErrorKind, FailureKind> = {
   aborted: 'interrupted',
 };
 
-/** Opening words per kind; the error's own sentence follows. */
-const LEAD: Record<FailureKind, string> = {
-  'no-password': 'Enter your password in the settings to run a check.',
-  'wrong-password': 'Your server refused the password.',
-  'server-unreachable': 'Your XMPP server could not be reached.',
-  timeout: 'Your XMPP server did not answer in time.',
-  protocol: 'Your XMPP server answered in a way Hoplight does not understand.',
-  insecure: 'Hoplight refused to send your password unencrypted.',
-  'invalid-settings': 'The settings cannot be used.',
-  'observatory-unreachable':
-    'The observatory could not be reached: the contacts show what your own server observed, and their grades are unknown.',
-  interrupted: 'The last check was interrupted.',
-  internal: 'The check failed unexpectedly.',
+/** What happened and what the user can do about it, per kind. */
+const SENTENCES: Record<FailureKind, MessageKey> = {
+  'no-password': 'failure_noPassword',
+  'wrong-password': 'failure_wrongPassword',
+  'server-unreachable': 'failure_serverUnreachable',
+  timeout: 'failure_timeout',
+  protocol: 'failure_protocol',
+  insecure: 'failure_insecure',
+  'invalid-settings': 'failure_invalidSettings',
+  'observatory-unreachable': 'failure_observatoryUnreachable',
+  interrupted: 'failure_interrupted',
+  internal: 'failure_internal',
 };
 
 export function failureFrom(error: unknown, at: Date): CheckFailure {
-  const kind: FailureKind =
-    error instanceof CheckError
-      ? FROM_CHECK_ERROR[error.kind]
-      : error instanceof ObservatoryError
-        ? 'observatory-unreachable'
-        : 'internal';
-  return failure(kind, errorText(error), at);
+  // Ours are worded for people (a raw part inside them is dropped by plainDetail).
+  if (error instanceof CheckError) return failure(FROM_CHECK_ERROR[error.kind], error.message, at);
+  if (error instanceof ObservatoryError) return failure('observatory-unreachable', error.message, at);
+  // Anything else is a browser's or a library's text: the console gets it, the user the sentence.
+  console.warn('Hoplight: check failed:', errorText(error));
+  return failure('internal', null, at);
 }
 
 export function failure(kind: FailureKind, detail: string | null, at: Date): CheckFailure {
-  const lead = LEAD[kind];
+  const plain = detail === null ? null : plainDetail(detail);
+  const sentence = t(SENTENCES[kind]);
   // The detail is kept as written: it often starts with a domain, which must not be capitalised.
-  const message = detail ? `${lead} Reason: ${detail}${/[.!?]$/.test(detail) ? '' : '.'}` : lead;
+  const message = plain ? `${sentence} ${t('failure_detail', plain.replace(/[.!?]$/, ''))}` : sentence;
   return { kind, message, at: at.toISOString() };
+}
+
+/** Exception names, JavaScript's own complaints and stack lines: what a person cannot act on. */
+const RAW = [
+  /\b[A-Z][A-Za-z]*(Error|Exception)\b/,
+  /\bis (not defined|undefined|null|not a function|not iterable)\b/,
+  /\bCannot read propert/i,
+  /\bFailed to fetch\b/,
+  /\bat \S+:\d+:\d+/,
+  /\S+\.m?js:\d+(:\d+)?/,
+  /^\s*at \S+/,
+  /\[object \w+\]/,
+];
+
+function looksRaw(text: string): boolean {
+  return RAW.some((pattern) => pattern.test(text));
+}
+
+/**
+ * The detail without raw exception text: a parenthesised raw part is dropped and the sentence kept
+ * ("cannot connect to wss://x (TypeError: …)" → "cannot connect to wss://x"); null when nothing of ours is left.
+ */
+export function plainDetail(detail: string): string | null {
+  const trimmed = detail.replace(/\s*\(([^()]*)\)/g, (group, inner: string) =>
+    looksRaw(inner) ? '' : group,
+  );
+  const text = trimmed.replace(/:\s*$/, '').trim();
+  if (text === '' || looksRaw(text)) return null;
+  return text;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { E2E_LABELS } from '../../core/path.ts';
 import { phrase } from '../../core/phrase.ts';
 import type { CheckFailure, ContactResult } from '../shared/check-types.ts';
-import type { ResultsAnswer } from '../shared/messages.ts';
+import { parseRequest, type ResultsAnswer } from '../shared/messages.ts';
 import { unpackResults } from '../shared/packed-results.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings.ts';
 import { type HandlerContext, handleRequest } from './handler.ts';
@@ -25,6 +25,7 @@ function context(
       options.checks?.push(trigger);
     },
     testConnection: async () => ({ ok: false, kind: 'no-password', message: 'none' }),
+    testObservatory: async () => ({ kind: 'none' }),
   };
 }
 
@@ -99,6 +100,32 @@ describe('handleRequest', () => {
     const storage = memoryStorage({ settings: alice, lastCheck: at, results: [], failure });
     const reply = await handleRequest(context(storage), { type: 'getStatus' });
     expect(reply).toMatchObject({ ok: true, value: { failure, stale: false } });
+  });
+
+  it('lights the header with the worst known light: grey contacts do not hide a yellow one', async () => {
+    const storage = memoryStorage({
+      settings: alice,
+      lastCheck: '2026-11-24T17:00:00.000Z',
+      results: [result('ghost@x.example', 'grey'), result('bob@weak.example', 'yellow')],
+    });
+    expect(await handleRequest(context(storage), { type: 'getStatus' })).toMatchObject({
+      ok: true,
+      value: { light: 'yellow' },
+    });
+  });
+
+  it("answers the setup's observatory test, and refuses one without a URL", async () => {
+    expect(
+      await handleRequest(context(memoryStorage()), {
+        type: 'testObservatory',
+        url: 'http://127.0.0.1:8080',
+      }),
+    ).toEqual({
+      ok: true,
+      value: { kind: 'none' },
+    });
+    expect(parseRequest({ type: 'testObservatory' })).toBeNull();
+    expect(parseRequest({ type: 'testObservatory', url: 42 })).toBeNull();
   });
 
   it('shows the stored results worst light, the failure as stale, and a start-up problem', async () => {

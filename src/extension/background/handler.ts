@@ -3,6 +3,7 @@
 import { errorText } from '../../core/error-text.ts';
 import type { CycleState } from '../shared/check-types.ts';
 import type {
+  ObservatoryProbe,
   Reply,
   Request,
   ResponseMap,
@@ -36,6 +37,7 @@ export interface HandlerContext {
   /** Popup open (`popup`: only when due) or the refresh button (`refresh`). */
   requestCheck(trigger: 'popup' | 'refresh'): Promise<void>;
   testConnection(settings: unknown, password: string | null): Promise<TestConnectionResult>;
+  testObservatory(url: string): Promise<ObservatoryProbe>;
 }
 
 export async function handleRequest(context: HandlerContext, request: Request): Promise<Reply<unknown>> {
@@ -84,6 +86,8 @@ async function answer(context: HandlerContext, request: Request): Promise<Respon
     }
     case 'testConnection':
       return context.testConnection(request.settings, request.password);
+    case 'testObservatory':
+      return context.testObservatory(request.url);
   }
 }
 

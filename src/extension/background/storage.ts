@@ -2,10 +2,10 @@
 // here: credentials.ts keeps them apart, in storage.session unless the user asked to be remembered.
 import type { S2sObservation, SoftwareVersion } from '../../core/observation.ts';
 import type { CheckFailure, ContactResult, CycleState } from '../shared/check-types.ts';
+import { worstKnownLight } from '../shared/known-light.ts';
 import type { Light } from '../shared/lights.ts';
 import { isContactResult, type PackedResults, packResults, unpackResults } from '../shared/packed-results.ts';
 import { type Settings, settingsFromStorage } from '../shared/settings.ts';
-import { overallLight } from './contact-paths.ts';
 
 /** The part of `storage.StorageArea` we use; `browser.storage.local` and `.session` satisfy it. */
 export interface StorageArea {
@@ -166,7 +166,7 @@ export async function writeCycle(area: StorageArea, cycle: CycleState): Promise<
 }
 
 function summarize(results: readonly ContactResult[]): ResultsSummary {
-  return { count: results.length, light: overallLight(results) };
+  return { count: results.length, light: worstKnownLight(results) };
 }
 
 /**

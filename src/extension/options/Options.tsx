@@ -5,8 +5,7 @@
 
 import type { TargetedSubmitEvent } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { errorText } from '../../core/error-text.ts';
-import { CREDENTIALS_TEXT } from '../shared/credentials-text.ts';
+import { type MessageKey, t } from '../shared/i18n.ts';
 import {
   type CredentialsState,
   request,
@@ -19,14 +18,22 @@ import {
   type SettingsError,
   type SettingsField,
 } from '../shared/settings.ts';
+import { describeConnectionTest } from './describe.ts';
+import { CheckboxField, TextField } from './fields.tsx';
 import { errorsByField, FIELD_ORDER, type FormValues, formFromSettings, validateForm } from './form.ts';
 import { dataCollectionFor, hostPatterns } from './host-access.ts';
 
-/** Asks the browser for host access; true when granted. Must be called inside the click. */
 /** Asks the browser for host access and, in Firefox, for the optional data collection, in one prompt. */
 export type RequestHostAccess = (wanted: { origins: string[]; dataCollection: string[] }) => Promise<boolean>;
 
-const CREDENTIAL_WORDS: Record<CredentialsState, string> = CREDENTIALS_TEXT;
+export const CREDENTIAL_WORDS: Record<CredentialsState, MessageKey> = {
+  none: 'credentials_none',
+  session: 'credentials_session',
+  'remember-pending': 'credentials_rememberPending',
+  remembered: 'credentials_remembered',
+  'session-plain-only': 'credentials_sessionPlainOnly',
+  'session-salt-changes': 'credentials_sessionSaltChanges',
+};
 
 type TestState = { kind: 'running' } | { kind: 'done'; result: TestConnectionResult } | null;
 
@@ -38,18 +45,17 @@ const FIELD_IDS: Record<SettingsField, string> = {
   checkIntervalMinutes: 'check-interval',
 };
 
-type Notice =
-  | { kind: 'saved' }
-  | { kind: 'failed'; message: string }
-  | { kind: 'invalid'; count: number }
-  | null;
+type Notice = { kind: 'saved' } | { kind: 'failed' } | { kind: 'invalid'; count: number } | null;
 
 export function Options({
   send,
   requestHostAccess = async () => true,
   optionalDataCollection = [],
+  setupDone = false,
 }: {
   send: SendMessage;
+  /** Just after the first-run setup: say that it is saved and the first check runs. */
+  setupDone?: boolean;
   requestHostAccess?: RequestHostAccess;
   /** The optional data collection the manifest declares (Firefox's), asked for when lookups need it. */
   optionalDataCollection?: readonly string[];
@@ -58,7 +64,7 @@ export function Options({
   const [credentials, setCredentials] = useState<CredentialsState>('none');
   const [access, setAccess] = useState<string | null>(null);
   const [test, setTest] = useState<TestState>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState(false);
   const [errors, setErrors] = useState<SettingsError[]>([]);
   const [notice, setNotice] = useState<Notice>(null);
   const [saving, setSaving] = useState(false);
@@ -67,7 +73,10 @@ export function Options({
   useEffect(() => {
     request(send, { type: 'getSettings' }).then(
       (settings) => setValues(formFromSettings(settings)),
-      (error: unknown) => setLoadError(errorText(error)),
+      (error: unknown) => {
+        console.error('Hoplight: could not load the settings', error);
+        setLoadError(true);
+      },
     );
     request(send, { type: 'getStatus' }).then(
       (status) => setCredentials(status.credentials),
@@ -83,9 +92,9 @@ export function Options({
   if (loadError) {
     return (
       <main>
-        <h1>Hoplight settings</h1>
+        <h1>{t('options_title')}</h1>
         <p role="alert" class="error">
-          Could not load the settings: {loadError}
+          {t('options_loadFailed')}
         </p>
       </main>
     );
@@ -93,8 +102,8 @@ export function Options({
   if (!values) {
     return (
       <main>
-        <h1>Hoplight settings</h1>
-        <p role="status">Loading…</p>
+        <h1>{t('options_title')}</h1>
+        <p role="status">{t('common_loading')}</p>
       </main>
     );
   }
@@ -140,7 +149,8 @@ export function Options({
         setNotice({ kind: 'invalid', count: Object.keys(errorsByField(result.errors)).length });
       }
     } catch (error) {
-      setNotice({ kind: 'failed', message: errorText(error) });
+      console.error('Hoplight: could not save the settings', error);
+      setNotice({ kind: 'failed' });
     } finally {
       setSaving(false);
     }
@@ -151,13 +161,11 @@ export function Options({
       origins: hostPatterns(settings),
       dataCollection: dataCollectionFor(settings, optionalDataCollection),
     }).then(
-      (ok) =>
-        setAccess(
-          ok
-            ? null
-            : 'Host access was not granted: the browser may block the connection to your server or the observatory.',
-        ),
-      (error: unknown) => setAccess(`Could not ask for host access: ${errorText(error)}`),
+      (ok) => setAccess(ok ? null : t('access_denied')),
+      (error: unknown) => {
+        console.error('Hoplight: could not ask for host access', error);
+        setAccess(t('access_failed'));
+      },
     );
   }
 
@@ -178,14 +186,8 @@ export function Options({
       });
       setTest({ kind: 'done', result });
     } catch (error) {
-      setTest({
-        kind: 'done',
-        result: {
-          ok: false,
-          kind: 'internal',
-          message: errorText(error),
-        },
-      });
+      console.error('Hoplight: the connection test did not answer', error);
+      setTest({ kind: 'done', result: { ok: false, kind: 'internal', message: t('failure_internal') } });
     }
   };
 
@@ -195,20 +197,25 @@ export function Options({
 
   return (
     <main>
-      <h1>Hoplight settings</h1>
+      <h1>{t('options_title')}</h1>
+      {setupDone && (
+        <p role="status" class="status-ok setup-done">
+          {t('setup_done')}
+        </p>
+      )}
       <form ref={form} onSubmit={onSubmit} noValidate>
-        <h2>Account</h2>
+        <h2>{t('options_account')}</h2>
         <TextField
           id="jid"
-          label="XMPP address"
-          hint="Your own address, for example alice@example.org. Hoplight signs in only to read your contact list."
+          label={t('field_jid')}
+          hint={t('field_jidHint')}
           value={values.jid}
           error={byField.jid}
           autoComplete="username"
           onInput={(v) => set('jid', v)}
         />
         <div class="field">
-          <label for="password">Password</label>
+          <label for="password">{t('field_password')}</label>
           <input
             type="password"
             id="password"
@@ -219,25 +226,25 @@ export function Options({
             onInput={(event) => set('password', event.currentTarget.value)}
           />
           <p id="password-hint" class="hint">
-            {CREDENTIAL_WORDS[credentials]} Leave empty to keep the stored one.
+            {t(CREDENTIAL_WORDS[credentials])} {t('field_passwordKeep')}
           </p>
         </div>
         <CheckboxField
           id="remember"
-          label="Remember me on this device (stores SCRAM keys, not the password, where the server allows)"
+          label={t('field_remember')}
           checked={values.remember}
           onChange={(v) => set('remember', v)}
         />
         {credentials !== 'none' && (
           <button type="button" class="secondary" onClick={forget}>
-            Forget the password
+            {t('options_forget')}
           </button>
         )}
 
         <fieldset>
-          <legend>Connection</legend>
+          <legend>{t('options_connection')}</legend>
           <fieldset class="choice">
-            <legend>Transport</legend>
+            <legend>{t('field_transport')}</legend>
             <input
               type="radio"
               id="transport-websocket"
@@ -245,7 +252,7 @@ export function Options({
               checked={values.transport === 'websocket'}
               onChange={() => set('transport', 'websocket')}
             />
-            <label for="transport-websocket">WebSocket</label>
+            <label for="transport-websocket">{t('field_websocket')}</label>
             <input
               type="radio"
               id="transport-bosh"
@@ -253,11 +260,11 @@ export function Options({
               checked={values.transport === 'bosh'}
               onChange={() => set('transport', 'bosh')}
             />
-            <label for="transport-bosh">BOSH</label>
+            <label for="transport-bosh">{t('field_bosh')}</label>
             {byField.transport && <p class="field-error">{byField.transport}</p>}
           </fieldset>
           <fieldset class="choice">
-            <legend>Server endpoint</legend>
+            <legend>{t('field_endpoint')}</legend>
             <input
               type="radio"
               id="endpoint-mode-auto"
@@ -265,7 +272,7 @@ export function Options({
               checked={values.endpointMode === 'auto'}
               onChange={() => set('endpointMode', 'auto')}
             />
-            <label for="endpoint-mode-auto">Discover automatically</label>
+            <label for="endpoint-mode-auto">{t('field_endpointAuto')}</label>
             <input
               type="radio"
               id="endpoint-mode-url"
@@ -273,16 +280,16 @@ export function Options({
               checked={values.endpointMode === 'url'}
               onChange={() => set('endpointMode', 'url')}
             />
-            <label for="endpoint-mode-url">Use this URL</label>
+            <label for="endpoint-mode-url">{t('field_endpointUrlChoice')}</label>
           </fieldset>
           {values.endpointMode === 'url' && (
             <TextField
               id="endpoint-url"
-              label="Connection URL"
+              label={t('field_endpointUrl')}
               hint={
                 values.transport === 'websocket'
-                  ? 'For example wss://example.org/xmpp-websocket'
-                  : 'For example https://example.org/http-bind'
+                  ? t('field_endpointHintWebsocket')
+                  : t('field_endpointHintBosh')
               }
               type="url"
               value={values.endpointUrl}
@@ -296,11 +303,11 @@ export function Options({
         </fieldset>
 
         <fieldset>
-          <legend>Observatory</legend>
+          <legend>{t('options_observatory')}</legend>
           <TextField
             id="observatory-url"
-            label="Observatory URL"
-            hint="Where Hoplight looks up the servers' grades."
+            label={t('field_observatoryUrl')}
+            hint={t('field_observatoryHint')}
             type="url"
             value={values.observatoryUrl}
             error={byField.observatoryUrl}
@@ -308,18 +315,18 @@ export function Options({
           />
           <CheckboxField
             id="privacy-mode"
-            label="Privacy mode: download the full list of grades instead of asking about each server"
+            label={t('field_privacyMode')}
             checked={values.privacyMode}
             onChange={(v) => set('privacyMode', v)}
           />
         </fieldset>
 
         <fieldset>
-          <legend>Checks</legend>
+          <legend>{t('options_checks')}</legend>
           <TextField
             id="check-interval"
-            label="Check every (minutes)"
-            hint={`From ${MIN_CHECK_INTERVAL_MINUTES} to ${MAX_CHECK_INTERVAL_MINUTES} minutes.`}
+            label={t('field_interval')}
+            hint={t('field_intervalHint', MIN_CHECK_INTERVAL_MINUTES, MAX_CHECK_INTERVAL_MINUTES)}
             type="number"
             inputMode="numeric"
             min={MIN_CHECK_INTERVAL_MINUTES}
@@ -330,7 +337,7 @@ export function Options({
           />
           <CheckboxField
             id="notifications"
-            label="Notify me when a contact turns red (unsafe)"
+            label={t('field_notifications')}
             checked={values.notifications}
             onChange={(v) => set('notifications', v)}
           />
@@ -338,99 +345,24 @@ export function Options({
 
         <div class="actions">
           <button type="submit" disabled={saving}>
-            {saving ? 'Saving…' : 'Save'}
+            {saving ? t('options_saving') : t('options_save')}
           </button>
           <button type="button" class="secondary" onClick={onTest} disabled={test?.kind === 'running'}>
-            Test connection
+            {t('options_testConnection')}
           </button>
         </div>
         <p aria-live="polite" class="test-result" id="test-result">
-          {test?.kind === 'running' && 'Testing the connection…'}
-          {test?.kind === 'done' && describeTest(test.result)}
+          {test?.kind === 'running' && t('options_testing')}
+          {test?.kind === 'done' && describeConnectionTest(test.result)}
         </p>
         {access && <p class="error">{access}</p>}
         <p role="status" aria-live="polite" class={notice?.kind === 'saved' ? 'status-ok' : 'error'}>
-          {notice?.kind === 'saved' && 'Settings saved.'}
-          {notice?.kind === 'failed' && `Could not save: ${notice.message}`}
+          {notice?.kind === 'saved' && t('options_saved')}
+          {notice?.kind === 'failed' && t('options_saveFailed')}
           {notice?.kind === 'invalid' &&
-            `Not saved: ${notice.count === 1 ? 'one field needs' : `${notice.count} fields need`} fixing.`}
+            (notice.count === 1 ? t('options_invalidOne') : t('options_invalidMany', notice.count))}
         </p>
       </form>
     </main>
   );
-}
-
-interface TextFieldProps {
-  id: string;
-  label: string;
-  hint?: string;
-  value: string;
-  error?: string | undefined;
-  type?: 'text' | 'url' | 'number';
-  autoComplete?: string;
-  inputMode?: 'numeric';
-  min?: number;
-  max?: number;
-  onInput: (value: string) => void;
-}
-
-function TextField({ id, label, hint, error, type = 'text', onInput, ...rest }: TextFieldProps) {
-  const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ');
-  const common = {
-    id,
-    name: id,
-    'aria-invalid': error ? ('true' as const) : ('false' as const),
-    'aria-describedby': described || undefined,
-    onInput: (event: { currentTarget: HTMLInputElement }) => onInput(event.currentTarget.value),
-    ...rest,
-  };
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      {/* One element per type: Preact types each input type's allowed ARIA roles separately. */}
-      {type === 'number' && <input type="number" {...common} />}
-      {type === 'url' && <input type="url" {...common} />}
-      {type === 'text' && <input type="text" {...common} />}
-      {hint && (
-        <p id={`${id}-hint`} class="hint">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={`${id}-error`} class="field-error">
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
-
-function CheckboxField(props: {
-  id: string;
-  label: string;
-  checked: boolean;
-  onChange: (v: boolean) => void;
-}) {
-  return (
-    <div class="field choice">
-      <input
-        type="checkbox"
-        id={props.id}
-        name={props.id}
-        checked={props.checked}
-        onChange={(event) => props.onChange(event.currentTarget.checked)}
-      />
-      <label for={props.id}>{props.label}</label>
-    </div>
-  );
-}
-
-function describeTest(result: TestConnectionResult): string {
-  if (!result.ok) return `Test failed: ${result.message}`;
-  const own = result.transportSecure ? 'encrypted' : 'NOT encrypted';
-  const observatory =
-    result.observatoryDomains !== null
-      ? `The observatory answered (${result.observatoryDomains} domains graded).`
-      : `But the observatory did not answer: ${result.observatoryError}`;
-  return `Connected as ${result.boundJid} at ${result.endpoint} (${own}, ${result.mechanism}); ${result.contacts} contacts. ${observatory}`;
 }

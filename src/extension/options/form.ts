@@ -1,5 +1,7 @@
 // The options form's values as the inputs hold them (strings and booleans) and their conversion to
 // and from Settings. Validation itself is shared/settings.ts, the same the background applies.
+
+import { t } from '../shared/i18n.ts';
 import {
   checkJid,
   type Settings,
@@ -63,7 +65,7 @@ export function validateForm(values: FormValues): SettingsValidation {
   const empty = checkJid('');
   const missing: SettingsError = {
     field: 'jid',
-    message: empty.ok ? 'Enter your XMPP address.' : empty.message,
+    message: empty.ok ? t('jid_empty') : empty.message,
   };
   return { ok: false, errors: [missing, ...(result.ok ? [] : result.errors)] };
 }

@@ -1,13 +1,16 @@
 import { render } from 'preact';
 import browser, { type Permissions } from 'webextension-polyfill';
+import { t, uiLanguage } from '../shared/i18n.ts';
 import { sendToBackground } from '../shared/page-messaging.ts';
+import { App } from './App.tsx';
 import { declaredDataCollection } from './host-access.ts';
-import { Options } from './Options.tsx';
 
 const root = document.getElementById('app');
 if (!root) throw new Error('options.html lacks its #app element.');
+document.documentElement.lang = uiLanguage();
+document.title = t('options_title');
 render(
-  <Options
+  <App
     send={sendToBackground}
     // Straight to request (no `contains` first): an await before it would end the user gesture.
     requestHostAccess={({ origins, dataCollection }) =>

@@ -3,7 +3,9 @@
 
 import { useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import type { ContactResult } from '../shared/check-types.ts';
-import { LIGHT_WORDS, type Light } from '../shared/lights.ts';
+import { t } from '../shared/i18n.ts';
+import { lightLabel } from '../shared/light-words.ts';
+import type { Light } from '../shared/lights.ts';
 import type { SendMessage } from '../shared/messages.ts';
 import { phraseText } from '../shared/phrase-text.ts';
 import { describeLastCheck } from './last-check.ts';
@@ -15,7 +17,7 @@ import {
   detailsIdFor,
   failureView,
   filterResults,
-  HOP_LABELS,
+  hopLabel,
   type LightFilter,
   progressText,
 } from './view-model.ts';
@@ -28,18 +30,6 @@ export interface PopupProps {
   pollMs?: number;
   /** The observatory's base URL from the settings, for each reason's link to a domain's report. */
   observatoryUrl?: string | null;
-}
-
-/** The light words in the browser's language, looked up once: a thousand rows show them four times each. */
-let lightTexts: Record<Light, string> | null = null;
-function lightText(light: Light): string {
-  lightTexts ??= {
-    green: phraseText(LIGHT_WORDS.green),
-    yellow: phraseText(LIGHT_WORDS.yellow),
-    red: phraseText(LIGHT_WORDS.red),
-    grey: phraseText(LIGHT_WORDS.grey),
-  };
-  return lightTexts[light];
 }
 
 const FILTER_ORDER: readonly Light[] = ['red', 'grey', 'yellow', 'green'];
@@ -59,17 +49,17 @@ export function Popup({
     <main>
       <header class="brand">
         <img src={`icons/${status?.light ?? 'grey'}.svg`} alt="" />
-        <h1>Hoplight</h1>
+        <h1>{t('extensionName')}</h1>
         {status?.configured && (
           <button type="button" class="secondary refresh" onClick={refresh} disabled={running}>
-            {running ? 'Checking…' : 'Check now'}
+            {running ? t('popup_checking') : t('popup_checkNow')}
           </button>
         )}
       </header>
-      {state.kind === 'loading' && <p role="status">Loading…</p>}
+      {state.kind === 'loading' && <p role="status">{t('common_loading')}</p>}
       {state.kind === 'failed' && (
         <p role="alert" class="error">
-          Could not reach the extension's background: {state.message}
+          {t('popup_backgroundUnreachable')}
         </p>
       )}
       {status && (
@@ -106,11 +96,11 @@ function StatusView({
             {status.problem}
           </p>
         )}
-        <h2>Not configured</h2>
-        <p>Set up your XMPP account to see how well each contact's path is protected.</p>
+        <h2>{t('popup_notConfiguredTitle')}</h2>
+        <p>{t('popup_notConfiguredText')}</p>
         <div class="actions">
           <button type="button" onClick={openOptions}>
-            Open settings
+            {t('popup_openSetup')}
           </button>
         </div>
       </>
@@ -125,25 +115,26 @@ function StatusView({
         </p>
       )}
       <p class="account">
-        Account: <strong>{status.account}</strong>
+        {t('popup_account')} <strong>{status.account}</strong>
       </p>
       <p class="last-check">
-        Last check:{' '}
+        {t('popup_lastCheck')}{' '}
         {status.lastCheck ? (
           <time dateTime={status.lastCheck}>{describeLastCheck(status.lastCheck, now)}</time>
         ) : (
-          'never'
+          t('time_never')
         )}
-        {status.stale && <span class="stale"> (stale: the last attempt failed)</span>}
+        {status.stale && <span class="stale"> {t('popup_stale')}</span>}
       </p>
       <p role="status" class="progress">
         {status.cycle.state === 'running' ? progressText(status.cycle.progress) : ''}
       </p>
-      {status.cycle.state === 'interrupted' && !failure && (
-        <p class="notice">The last check was interrupted; it runs again now.</p>
-      )}
+      {status.cycle.state === 'interrupted' && !failure && <p class="notice">{t('popup_interrupted')}</p>}
       {failure && (
-        <div role="alert" class={`failure failure-${status.failure?.kind}`}>
+        <div
+          role={failure.banner ? 'status' : 'alert'}
+          class={`failure failure-${status.failure?.kind}${failure.banner ? ' banner' : ''}`}
+        >
           <h2>{failure.title}</h2>
           <p>{failure.detail}</p>
           <button
@@ -151,14 +142,14 @@ function StatusView({
             class="secondary"
             onClick={failure.action === 'settings' ? openOptions : retry}
           >
-            {failure.action === 'settings' ? 'Open settings' : 'Try again'}
+            {failure.action === 'settings' ? t('popup_openSettings') : t('popup_tryAgain')}
           </button>
         </div>
       )}
       <Results status={status} observatoryUrl={observatoryUrl} />
       <div class="actions">
         <button type="button" class="secondary" onClick={openOptions}>
-          Settings
+          {t('popup_settings')}
         </button>
       </div>
     </>
@@ -177,38 +168,38 @@ function Results({ status, observatoryUrl }: { status: Status; observatoryUrl: s
   });
   if (results.length === 0) {
     return status.lastCheck ? (
-      <p class="muted empty">Your contact list is empty: there is nobody to check.</p>
+      <p class="muted empty">{t('popup_emptyRoster')}</p>
     ) : (
-      <p class="muted">No results yet. They appear here after the first check.</p>
+      <p class="muted">{t('popup_noResults')}</p>
     );
   }
   return (
     <section aria-labelledby="results-heading">
-      <h2 id="results-heading">Contacts</h2>
+      <h2 id="results-heading">{t('popup_contacts')}</h2>
       <div class="filters">
         <label>
-          <span class="visually-hidden">Search contacts</span>
+          <span class="visually-hidden">{t('popup_search')}</span>
           <input
             type="search"
-            placeholder="Search contacts"
+            placeholder={t('popup_search')}
             value={query}
             onInput={(e) => setQuery(e.currentTarget.value)}
           />
         </label>
         <label>
-          <span class="visually-hidden">Show contacts with the light</span>
+          <span class="visually-hidden">{t('popup_filterByLight')}</span>
           <select value={light} onChange={(e) => setLight(e.currentTarget.value as LightFilter)}>
-            <option value="all">All ({results.length})</option>
+            <option value="all">{t('popup_filterAll', results.length)}</option>
             {FILTER_ORDER.map((l) => (
               <option key={l} value={l}>
-                {lightText(l)} ({counts[l]})
+                {t('popup_filterLight', lightLabel(l), counts[l])}
               </option>
             ))}
           </select>
         </label>
       </div>
       {shown.length === 0 ? (
-        <p class="muted">No contact matches.</p>
+        <p class="muted">{t('popup_noMatch')}</p>
       ) : (
         <ul class="results">
           {shown.map((result) => (
@@ -236,13 +227,13 @@ function ResultRow({ result, observatoryUrl }: { result: ContactResult; observat
           <span class="name">{result.name ?? result.jid}</span>
           {result.name !== null && <span class="jid">{result.jid}</span>}
         </span>
-        <strong class="path-label">{lightText(result.light)}</strong>
+        <strong class="path-label">{lightLabel(result.light)}</strong>
       </button>
       {/* Plain elements, not components: a thousand rows of four chips each add up. */}
-      <ul class="hops" aria-label="Hops">
+      <ul class="hops" aria-label={t('popup_hops')}>
         {result.hops.map((hop) => (
           <li key={hop.name} class={`hop lit lit-${hop.light}`} title={reasonTitle(hop.reasons[0])}>
-            {`${HOP_LABELS[hop.name]}: ${lightText(hop.light)}`}
+            {t('popup_hopLight', hopLabel(hop.name), lightLabel(hop.light))}
           </li>
         ))}
         <li class={`hop e2e lit lit-${result.e2e.light}`} title={reasonTitle(result.e2e.reasons[0])}>
@@ -266,8 +257,8 @@ function Details({ result, observatoryUrl }: { result: ContactResult; observator
           {result.scans
             .map(({ domain, scannedAt }) =>
               scannedAt === null
-                ? `${domain}: not scanned`
-                : `${domain}: scanned ${describeLastCheck(scannedAt, now)}`,
+                ? t('popup_notScanned', domain)
+                : t('popup_scanned', domain, describeLastCheck(scannedAt, now)),
             )
             .join(' · ')}
         </p>
@@ -275,9 +266,7 @@ function Details({ result, observatoryUrl }: { result: ContactResult; observator
       {result.hops.length === 0 && <Reasons reasons={result.reasons} observatoryUrl={observatoryUrl} />}
       {result.hops.map((hop) => (
         <div key={hop.name} class="hop-details">
-          <h3>
-            {HOP_LABELS[hop.name]}: {lightText(hop.light)}
-          </h3>
+          <h3>{t('popup_hopLight', hopLabel(hop.name), lightLabel(hop.light))}</h3>
           <Reasons reasons={hop.reasons} observatoryUrl={observatoryUrl} />
         </div>
       ))}

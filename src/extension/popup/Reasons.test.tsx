@@ -59,7 +59,7 @@ describe('phraseLookup', () => {
       key === 'path_light_green' ? '' : german(key, typeof subs === 'string' ? [subs] : (subs ?? []));
     const lookup = phraseLookup(getMessage);
     expect(renderPhrase(phrase('path_todo_omemo'), lookup)).toBe(
-      'Bitte deinen Kontakt, in seiner Chat-App die OMEMO-Verschlüsselung einzuschalten.',
+      'Bitten Sie Ihren Kontakt, in seiner Chat-App die OMEMO-Verschlüsselung einzuschalten.',
     );
     expect(renderPhrase(phrase('path_scan_too_old', 'a.test', phrase('path_age_days', '9')), lookup)).toBe(
       'Die letzte Prüfung von a.test ist 9 Tage alt: zu alt, um sich darauf zu verlassen.',

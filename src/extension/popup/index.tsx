@@ -1,11 +1,14 @@
 import { render } from 'preact';
 import browser from 'webextension-polyfill';
+import { t, uiLanguage } from '../shared/i18n.ts';
 import { request } from '../shared/messages.ts';
 import { sendToBackground } from '../shared/page-messaging.ts';
 import { Popup } from './Popup.tsx';
 
 const root = document.getElementById('app');
 if (!root) throw new Error('popup.html lacks its #app element.');
+document.documentElement.lang = uiLanguage();
+document.title = t('extensionName');
 function show(observatoryUrl: string | null): void {
   if (!root) return;
   render(

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { E2E_LABELS } from '../../core/path.ts';
 import type { ContactResult } from '../shared/check-types.ts';
-import { countByLight, detailsIdFor, failureView, filterResults, progressText } from './view-model.ts';
+import {
+  countByLight,
+  detailsIdFor,
+  failureView,
+  filterResults,
+  hopLabel,
+  progressText,
+} from './view-model.ts';
 
 const row = (jid: string, name: string | null, light: ContactResult['light']): ContactResult => ({
   jid,
@@ -50,14 +57,25 @@ describe('failureView', () => {
       title: 'Wrong password',
       detail: 'refused',
       action: 'settings',
+      banner: false,
     });
     expect(failureView({ kind: 'server-unreachable', message: 'down', at })).toMatchObject({
       title: 'Server unreachable',
       action: 'retry',
     });
-    expect(failureView({ kind: 'observatory-unreachable', message: 'down', at }).title).toBe(
-      'Observatory unreachable',
-    );
+    // No observatory: a banner above the listed contacts, pointing to where another one is set.
+    expect(failureView({ kind: 'observatory-unreachable', message: 'down', at })).toMatchObject({
+      title: 'No observatory answered',
+      action: 'settings',
+      banner: true,
+    });
+  });
+});
+
+describe('labels', () => {
+  it('names the hops', () => {
+    expect(hopLabel('c2s-local')).toBe('You → your server');
+    expect(hopLabel('s2s')).toBe('Server → server');
   });
 });
 

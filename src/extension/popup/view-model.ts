@@ -1,6 +1,7 @@
 // Words and choices for the popup, kept out of the components so they are tested with plain values.
 import type { HopName } from '../../core/path.ts';
-import type { CheckFailure, CheckPhase, ContactResult } from '../shared/check-types.ts';
+import type { CheckFailure, CheckPhase, ContactResult, FailureKind } from '../shared/check-types.ts';
+import { type MessageKey, t } from '../shared/i18n.ts';
 import type { Light } from '../shared/lights.ts';
 
 export type LightFilter = Light | 'all';
@@ -33,52 +34,71 @@ export function detailsIdFor(jid: string): string {
   return `details-${encodeURIComponent(jid)}`;
 }
 
-export const HOP_LABELS: Record<HopName, string> = {
-  'c2s-local': 'You → your server',
-  s2s: 'Server → server',
-  'c2s-remote': 'Their server → them',
+const HOP_KEYS: Record<HopName, MessageKey> = {
+  'c2s-local': 'hop_c2sLocal',
+  s2s: 'hop_s2s',
+  'c2s-remote': 'hop_c2sRemote',
 };
+
+export function hopLabel(hop: HopName): string {
+  return t(HOP_KEYS[hop]);
+}
 
 export function progressText(progress: CheckPhase): string {
   switch (progress.phase) {
     case 'starting':
-      return 'Starting the check…';
+      return t('progress_starting');
     case 'discovery':
-      return 'Finding your server’s connection address…';
+      return t('progress_discovery');
     case 'login':
-      return 'Signing in to your server…';
+      return t('progress_login');
     case 'roster':
-      return 'Reading your contact list…';
+      return t('progress_roster');
     case 'omemo':
-      return `Looking for OMEMO devices (${progress.done} of ${progress.total})…`;
+      return t('progress_omemo', progress.done, progress.total);
     case 'grades':
-      return 'Looking up the servers’ grades…';
+      return t('progress_grades');
     case 'saving':
-      return 'Computing each contact’s path…';
+      return t('progress_saving');
   }
 }
 
 export interface FailureView {
   title: string;
+  /** What happened and what to do, in plain words (background/failure.ts wrote it). */
   detail: string;
   /** What helps: the settings (password, URL) or simply trying again. */
   action: 'settings' | 'retry';
+  /** Without an observatory the contacts are still listed: a banner, not an error. */
+  banner: boolean;
 }
 
-const TITLES: Record<CheckFailure['kind'], string> = {
-  'no-password': 'Password needed',
-  'wrong-password': 'Wrong password',
-  'server-unreachable': 'Server unreachable',
-  timeout: 'Server too slow',
-  protocol: 'Server error',
-  insecure: 'Connection not secure',
-  'invalid-settings': 'Settings incomplete',
-  'observatory-unreachable': 'Observatory unreachable',
-  interrupted: 'Check interrupted',
-  internal: 'Check failed',
+const TITLES: Record<FailureKind, MessageKey> = {
+  'no-password': 'failureTitle_noPassword',
+  'wrong-password': 'failureTitle_wrongPassword',
+  'server-unreachable': 'failureTitle_serverUnreachable',
+  timeout: 'failureTitle_timeout',
+  protocol: 'failureTitle_protocol',
+  insecure: 'failureTitle_insecure',
+  'invalid-settings': 'failureTitle_invalidSettings',
+  'observatory-unreachable': 'failureTitle_observatoryUnreachable',
+  interrupted: 'failureTitle_interrupted',
+  internal: 'failureTitle_internal',
 };
 
+const SETTINGS_KINDS: readonly FailureKind[] = [
+  'no-password',
+  'wrong-password',
+  'insecure',
+  'invalid-settings',
+  'observatory-unreachable',
+];
+
 export function failureView(failure: CheckFailure): FailureView {
-  const settings = ['no-password', 'wrong-password', 'insecure', 'invalid-settings'].includes(failure.kind);
-  return { title: TITLES[failure.kind], detail: failure.message, action: settings ? 'settings' : 'retry' };
+  return {
+    title: t(TITLES[failure.kind]),
+    detail: failure.message,
+    action: SETTINGS_KINDS.includes(failure.kind) ? 'settings' : 'retry',
+    banner: failure.kind === 'observatory-unreachable',
+  };
 }

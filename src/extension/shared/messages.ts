@@ -37,7 +37,7 @@ export interface Status {
  * Where the account's secret is: nowhere; this browser session only; this session while "remember me"
  * waits for the next login to store SCRAM keys; remembered (SCRAM keys on this device); or this
  * session only because the server cannot be remembered (PLAIN only, or a new salt at every login).
- * The English sentences are in credentials-text.ts.
+ * The options page words each state from `_locales` (credentials_*).
  */
 export type CredentialsState =
   | 'none'
@@ -75,6 +75,12 @@ export type TestConnectionResult =
     }
   | { ok: false; kind: FailureKind; message: string };
 
+/** Who answered at an observatory URL (the setup's test button). */
+export type ObservatoryProbe =
+  | { kind: 'hoplight'; apiVersion: string; domains: number }
+  | { kind: 'other'; httpStatus: number }
+  | { kind: 'none' };
+
 /** `popup`: only when the results are older than a few minutes or a run was interrupted. */
 export type CheckTrigger = 'popup' | 'refresh';
 
@@ -86,7 +92,8 @@ export type Request =
   | { type: 'saveCredentials'; password: string; remember: boolean }
   | { type: 'forgetCredentials' }
   | { type: 'runCheck'; trigger: CheckTrigger }
-  | { type: 'testConnection'; settings: unknown; password: string | null };
+  | { type: 'testConnection'; settings: unknown; password: string | null }
+  | { type: 'testObservatory'; url: string };
 export type RequestType = Request['type'];
 
 /** What the background answers to each request type. */
@@ -99,6 +106,7 @@ export interface ResponseMap {
   forgetCredentials: CredentialsState;
   runCheck: Status;
   testConnection: TestConnectionResult;
+  testObservatory: ObservatoryProbe;
 }
 
 /** Every answer is wrapped, so a failure in the background reaches the page as a message, not a hang. */
@@ -113,6 +121,7 @@ const REQUEST_TYPES: readonly RequestType[] = [
   'forgetCredentials',
   'runCheck',
   'testConnection',
+  'testObservatory',
 ];
 
 /** The request a message carries, or null when it is not one of ours (the background then stays silent). */
@@ -133,6 +142,8 @@ export function parseRequest(message: unknown): Request | null {
     case 'testConnection':
       if (!('settings' in m) || (m.password !== null && typeof m.password !== 'string')) return null;
       return { type, settings: m.settings, password: m.password };
+    case 'testObservatory':
+      return typeof m.url === 'string' ? { type, url: m.url } : null;
     default:
       return { type };
   }

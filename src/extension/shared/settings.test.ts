@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   checkJid,
   DEFAULT_SETTINGS,
+  defaultPrivacyMode,
   isConfigured,
+  isLoopbackUrl,
   type Settings,
   settingsFromStorage,
   urlProblem,
@@ -55,19 +57,38 @@ describe('checkJid', () => {
   });
 });
 
+describe('the observatory and the privacy choice', () => {
+  it('defaults to the observatory `npm start` serves on this machine', () => {
+    expect(DEFAULT_SETTINGS.observatoryUrl).toBe('http://127.0.0.1:8080');
+    expect(validateSettings({ ...DEFAULT_SETTINGS, jid: 'alice@example.org' }).ok).toBe(true);
+  });
+  it.each([
+    ['http://127.0.0.1:8080', true],
+    ['http://127.3.2.1/', true],
+    ['http://localhost:8080/', true],
+    ['http://[::1]:8080/', true],
+    ['https://observatory.example.org/', false],
+    ['http://127.0.0.1.example.org/', false],
+    ['http://10.0.0.1:8080/', false],
+    ['not a url', false],
+  ])('%s is on this machine: %s', (url, own) => {
+    expect(isLoopbackUrl(url)).toBe(own);
+    // Lookups preselected for one's own observatory; for any other, no choice is made for the user.
+    expect(defaultPrivacyMode(url)).toBe(own ? false : null);
+  });
+});
+
 describe('urlProblem', () => {
   it('accepts the listed schemes only', () => {
-    expect(urlProblem('wss://example.org/ws', ['wss', 'ws'], 'connection URL')).toBeNull();
-    expect(urlProblem('https://example.org/ws', ['wss', 'ws'], 'connection URL')).toBe(
+    expect(urlProblem('wss://example.org/ws', ['wss', 'ws'], 'connection')).toBeNull();
+    expect(urlProblem('https://example.org/ws', ['wss', 'ws'], 'connection')).toBe(
       'The connection URL must start with wss:// or ws://.',
     );
   });
   it('explains an empty, malformed or credential-carrying URL', () => {
-    expect(urlProblem('', ['https'], 'observatory URL')).toBe('Enter the observatory URL.');
-    expect(urlProblem('not a url', ['https'], 'observatory URL')).toBe(
-      'The observatory URL is not a valid URL.',
-    );
-    expect(urlProblem('https://u:p@example.org/', ['https'], 'observatory URL')).toContain(
+    expect(urlProblem('', ['https'], 'observatory')).toBe('Enter the observatory URL.');
+    expect(urlProblem('not a url', ['https'], 'observatory')).toBe('The observatory URL is not a valid URL.');
+    expect(urlProblem('https://u:p@example.org/', ['https'], 'observatory')).toContain(
       'user name or password',
     );
   });
@@ -130,7 +151,7 @@ describe('validateSettings', () => {
   it.each([null, undefined, 'settings', 42, [], [valid]])('refuses %j without throwing', (input) => {
     expect(validateSettings(input)).toEqual({
       ok: false,
-      errors: [{ field: 'jid', message: 'The settings are not an object.' }],
+      errors: [{ field: 'jid', message: 'The settings are damaged. Set them again.' }],
     });
   });
 

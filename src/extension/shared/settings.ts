@@ -2,6 +2,7 @@
 // stores them in storage.local, never storage.sync) and the options page (which validates as you type).
 // No credentials here: passwords and SCRAM keys are a separate store with their own rules (DESIGN §5).
 import { parseJid } from '../../core/domain.ts';
+import { t } from './i18n.ts';
 
 export type Transport = 'websocket' | 'bosh';
 
@@ -34,8 +35,8 @@ export type SettingsValidation = { ok: true; settings: Settings } | { ok: false;
 export const MIN_CHECK_INTERVAL_MINUTES = 5;
 export const MAX_CHECK_INTERVAL_MINUTES = 24 * 60;
 
-/** Placeholder until the project runs a public observatory; `.example` never resolves (RFC 2606). */
-export const DEFAULT_OBSERVATORY_URL = 'https://observatory.hoplight.example/';
+/** What `npm start` serves in the Hoplight folder: the user's own observatory. */
+export const DEFAULT_OBSERVATORY_URL = 'http://127.0.0.1:8080';
 
 export const DEFAULT_SETTINGS: Settings = {
   jid: '',
@@ -60,34 +61,59 @@ export type JidCheck = { ok: true; bare: string } | { ok: false; message: string
  */
 export function checkJid(jid: string): JidCheck {
   const problem = (message: string): JidCheck => ({ ok: false, message });
-  if (jid.trim() === '') return problem('Enter your XMPP address, for example alice@example.org.');
-  if (jid !== jid.trim()) return problem('Remove the spaces before or after the address.');
-  if (jid.includes('/')) return problem('Enter the address without a resource (the part after "/").');
+  if (jid.trim() === '') return problem(t('jid_empty'));
+  if (jid !== jid.trim()) return problem(t('jid_spaces'));
+  if (jid.includes('/')) return problem(t('jid_resource'));
   const at = jid.indexOf('@');
-  if (at === -1) return problem('The address needs a user name and a server, like alice@example.org.');
-  if (at === 0) return problem('The part before "@" (your user name) is empty.');
-  if (at === jid.length - 1) return problem('The part after "@" (your server) is empty.');
+  if (at === -1) return problem(t('jid_noAt'));
+  if (at === 0) return problem(t('jid_noLocal'));
+  if (at === jid.length - 1) return problem(t('jid_noDomain'));
   const parsed = parseJid(jid);
-  if (!parsed.ok) return problem(parsed.error);
+  // The parser's reason names the rule broken ("single label", "empty label"): kept after our sentence.
+  if (!parsed.ok) return problem(t('jid_invalid', jid, parsed.error));
   return { ok: true, bare: parsed.jid.bare };
 }
 
+/** Which URL a message is about, in the user's words. */
+export type UrlUse = 'connection' | 'observatory';
+
 /** Why a URL is not acceptable for this use, or null. `schemes` lists the accepted ones without ':'. */
-export function urlProblem(value: string, schemes: readonly string[], what: string): string | null {
-  if (value.trim() === '') return `Enter the ${what}.`;
+export function urlProblem(value: string, schemes: readonly string[], use: UrlUse): string | null {
+  const c = use === 'connection';
+  if (value.trim() === '') return c ? t('url_emptyConnection') : t('url_emptyObservatory');
   let url: URL;
   try {
     url = new URL(value.trim());
   } catch {
-    return `The ${what} is not a valid URL.`;
+    return c ? t('url_invalidConnection') : t('url_invalidObservatory');
   }
   const scheme = url.protocol.slice(0, -1);
   if (!schemes.includes(scheme)) {
-    return `The ${what} must start with ${schemes.map((s) => `${s}://`).join(' or ')}.`;
+    const list = schemes.map((s) => `${s}://`).join(` ${t('common_or')} `);
+    return c ? t('url_schemeConnection', list) : t('url_schemeObservatory', list);
   }
   if (url.username !== '' || url.password !== '')
-    return `The ${what} must not contain a user name or password.`;
+    return c ? t('url_credentialsConnection') : t('url_credentialsObservatory');
   return null;
+}
+
+/** The observatory runs on this machine (`npm start`): the user's own, which may learn their contacts' servers. */
+export function isLoopbackUrl(value: string): boolean {
+  let host: string;
+  try {
+    host = new URL(value.trim()).hostname;
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/**
+ * The privacy choice the setup preselects: lookups for the user's own (loopback) observatory; none
+ * for any other, where the user chooses explicitly. `true` is privacy mode (download the list only).
+ */
+export function defaultPrivacyMode(observatoryUrl: string): boolean | null {
+  return isLoopbackUrl(observatoryUrl) ? false : null;
 }
 
 const ENDPOINT_SCHEMES: Record<Transport, readonly string[]> = {
@@ -101,7 +127,7 @@ const ENDPOINT_SCHEMES: Record<Transport, readonly string[]> = {
  */
 export function validateSettings(input: unknown): SettingsValidation {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { ok: false, errors: [{ field: 'jid', message: 'The settings are not an object.' }] };
+    return { ok: false, errors: [{ field: 'jid', message: t('settings_notObject') }] };
   }
   const raw = input as Record<string, unknown>;
   const errors: SettingsError[] = [];
@@ -116,7 +142,7 @@ export function validateSettings(input: unknown): SettingsValidation {
 
   const transport = raw.transport;
   if (transport !== 'websocket' && transport !== 'bosh') {
-    errors.push({ field: 'transport', message: 'Choose WebSocket or BOSH as the transport.' });
+    errors.push({ field: 'transport', message: t('settings_transport') });
   }
 
   let endpoint: Endpoint = { mode: 'auto' };
@@ -124,15 +150,15 @@ export function validateSettings(input: unknown): SettingsValidation {
   if (typeof rawEndpoint === 'object' && rawEndpoint !== null && rawEndpoint.mode === 'url') {
     const url = typeof rawEndpoint.url === 'string' ? rawEndpoint.url.trim() : '';
     const schemes = ENDPOINT_SCHEMES[transport === 'bosh' ? 'bosh' : 'websocket'];
-    const problem = urlProblem(url, schemes, 'connection URL');
+    const problem = urlProblem(url, schemes, 'connection');
     if (problem) errors.push({ field: 'endpointUrl', message: problem });
     endpoint = { mode: 'url', url };
   } else if (!(typeof rawEndpoint === 'object' && rawEndpoint !== null && rawEndpoint.mode === 'auto')) {
-    errors.push({ field: 'endpointUrl', message: 'Choose automatic discovery or give a connection URL.' });
+    errors.push({ field: 'endpointUrl', message: t('settings_endpoint') });
   }
 
   const observatoryUrl = typeof raw.observatoryUrl === 'string' ? raw.observatoryUrl.trim() : '';
-  const observatoryProblem = urlProblem(observatoryUrl, ['https', 'http'], 'observatory URL');
+  const observatoryProblem = urlProblem(observatoryUrl, ['https', 'http'], 'observatory');
   if (observatoryProblem) errors.push({ field: 'observatoryUrl', message: observatoryProblem });
 
   const interval = raw.checkIntervalMinutes;
@@ -144,7 +170,7 @@ export function validateSettings(input: unknown): SettingsValidation {
   ) {
     errors.push({
       field: 'checkIntervalMinutes',
-      message: `Check every ${MIN_CHECK_INTERVAL_MINUTES} to ${MAX_CHECK_INTERVAL_MINUTES} minutes (a whole number).`,
+      message: t('settings_interval', MIN_CHECK_INTERVAL_MINUTES, MAX_CHECK_INTERVAL_MINUTES),
     });
   }
 
