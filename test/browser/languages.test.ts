@@ -19,7 +19,7 @@ const WORDS = {
     setup: 'Configurer Hoplight',
     checkNow: 'Vérifier maintenant',
     contacts: 'Contacts',
-    unsafe: 'Non sûr',
+    unsafe: 'Non sécurisé',
   },
 } as const;
 /** English words of the pages that must not be left in another language's pages. */
