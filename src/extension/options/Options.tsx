@@ -18,6 +18,7 @@ import {
   type SettingsError,
   type SettingsField,
 } from '../shared/settings.ts';
+import { AccountFields, ConnectionFields } from './account-fields.tsx';
 import { describeConnectionTest } from './describe.ts';
 import { CheckboxField, TextField } from './fields.tsx';
 import { errorsByField, FIELD_ORDER, type FormValues, formFromSettings, validateForm } from './form.ts';
@@ -205,35 +206,11 @@ export function Options({
       )}
       <form ref={form} onSubmit={onSubmit} noValidate>
         <h2>{t('options_account')}</h2>
-        <TextField
-          id="jid"
-          label={t('field_jid')}
-          hint={t('field_jidHint')}
-          value={values.jid}
-          error={byField.jid}
-          autoComplete="username"
-          onInput={(v) => set('jid', v)}
-        />
-        <div class="field">
-          <label for="password">{t('field_password')}</label>
-          <input
-            type="password"
-            id="password"
-            name="password"
-            autoComplete="current-password"
-            value={values.password}
-            aria-describedby="password-hint"
-            onInput={(event) => set('password', event.currentTarget.value)}
-          />
-          <p id="password-hint" class="hint">
-            {t(CREDENTIAL_WORDS[credentials])} {t('field_passwordKeep')}
-          </p>
-        </div>
-        <CheckboxField
-          id="remember"
-          label={t('field_remember')}
-          checked={values.remember}
-          onChange={(v) => set('remember', v)}
+        <AccountFields
+          values={values}
+          errors={byField}
+          set={set}
+          passwordHint={`${t(CREDENTIAL_WORDS[credentials])} ${t('field_passwordKeep')}`}
         />
         {credentials !== 'none' && (
           <button type="button" class="secondary" onClick={forget}>
@@ -243,63 +220,7 @@ export function Options({
 
         <fieldset>
           <legend>{t('options_connection')}</legend>
-          <fieldset class="choice">
-            <legend>{t('field_transport')}</legend>
-            <input
-              type="radio"
-              id="transport-websocket"
-              name="transport"
-              checked={values.transport === 'websocket'}
-              onChange={() => set('transport', 'websocket')}
-            />
-            <label for="transport-websocket">{t('field_websocket')}</label>
-            <input
-              type="radio"
-              id="transport-bosh"
-              name="transport"
-              checked={values.transport === 'bosh'}
-              onChange={() => set('transport', 'bosh')}
-            />
-            <label for="transport-bosh">{t('field_bosh')}</label>
-            {byField.transport && <p class="field-error">{byField.transport}</p>}
-          </fieldset>
-          <fieldset class="choice">
-            <legend>{t('field_endpoint')}</legend>
-            <input
-              type="radio"
-              id="endpoint-mode-auto"
-              name="endpoint-mode"
-              checked={values.endpointMode === 'auto'}
-              onChange={() => set('endpointMode', 'auto')}
-            />
-            <label for="endpoint-mode-auto">{t('field_endpointAuto')}</label>
-            <input
-              type="radio"
-              id="endpoint-mode-url"
-              name="endpoint-mode"
-              checked={values.endpointMode === 'url'}
-              onChange={() => set('endpointMode', 'url')}
-            />
-            <label for="endpoint-mode-url">{t('field_endpointUrlChoice')}</label>
-          </fieldset>
-          {values.endpointMode === 'url' && (
-            <TextField
-              id="endpoint-url"
-              label={t('field_endpointUrl')}
-              hint={
-                values.transport === 'websocket'
-                  ? t('field_endpointHintWebsocket')
-                  : t('field_endpointHintBosh')
-              }
-              type="url"
-              value={values.endpointUrl}
-              error={byField.endpointUrl}
-              onInput={(v) => set('endpointUrl', v)}
-            />
-          )}
-          {values.endpointMode !== 'url' && byField.endpointUrl && (
-            <p class="field-error">{byField.endpointUrl}</p>
-          )}
+          <ConnectionFields values={values} errors={byField} set={set} />
         </fieldset>
 
         <fieldset>

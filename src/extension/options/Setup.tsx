@@ -11,8 +11,9 @@ import {
   isLoopbackUrl,
   type SettingsError,
 } from '../shared/settings.ts';
+import { AccountFields, ConnectionFields } from './account-fields.tsx';
 import { describeConnectionTest, describeObservatoryProbe } from './describe.ts';
-import { CheckboxField, RadioField, TextField } from './fields.tsx';
+import { RadioGroup, TextField } from './fields.tsx';
 import { errorsByField, type FormValues, formFromSettings, validateForm } from './form.ts';
 import { dataCollectionFor, hostPatterns } from './host-access.ts';
 import type { RequestHostAccess } from './Options.tsx';
@@ -189,82 +190,8 @@ export function Setup({
       {step === 'account' && (
         <form onSubmit={next} noValidate>
           <p>{t('setup_accountIntro')}</p>
-          <TextField
-            id="jid"
-            label={t('field_jid')}
-            hint={t('field_jidHint')}
-            value={values.jid}
-            error={byField.jid}
-            autoComplete="username"
-            onInput={(v) => set('jid', v)}
-          />
-          <TextField
-            id="password"
-            type="password"
-            label={t('field_password')}
-            hint={t('setup_passwordHint')}
-            value={values.password}
-            autoComplete="current-password"
-            onInput={(v) => set('password', v)}
-          />
-          <CheckboxField
-            id="remember"
-            label={t('field_remember')}
-            checked={values.remember}
-            onChange={(v) => set('remember', v)}
-          />
-          <fieldset class="choice">
-            <legend>{t('field_transport')}</legend>
-            <RadioField
-              id="transport-websocket"
-              name="transport"
-              label={t('field_websocket')}
-              checked={values.transport === 'websocket'}
-              onChange={() => set('transport', 'websocket')}
-            />
-            <RadioField
-              id="transport-bosh"
-              name="transport"
-              label={t('field_bosh')}
-              checked={values.transport === 'bosh'}
-              onChange={() => set('transport', 'bosh')}
-            />
-          </fieldset>
-          <fieldset class="choice">
-            <legend>{t('field_endpoint')}</legend>
-            <RadioField
-              id="endpoint-mode-auto"
-              name="endpoint-mode"
-              label={t('field_endpointAuto')}
-              checked={values.endpointMode === 'auto'}
-              onChange={() => set('endpointMode', 'auto')}
-            />
-            <RadioField
-              id="endpoint-mode-url"
-              name="endpoint-mode"
-              label={t('field_endpointUrlChoice')}
-              checked={values.endpointMode === 'url'}
-              onChange={() => set('endpointMode', 'url')}
-            />
-          </fieldset>
-          {values.endpointMode === 'url' && (
-            <TextField
-              id="endpoint-url"
-              label={t('field_endpointUrl')}
-              hint={
-                values.transport === 'websocket'
-                  ? t('field_endpointHintWebsocket')
-                  : t('field_endpointHintBosh')
-              }
-              type="url"
-              value={values.endpointUrl}
-              error={byField.endpointUrl}
-              onInput={(v) => set('endpointUrl', v)}
-            />
-          )}
-          {values.endpointMode !== 'url' && byField.endpointUrl && (
-            <p class="field-error">{byField.endpointUrl}</p>
-          )}
+          <AccountFields values={values} errors={byField} set={set} passwordHint={t('setup_passwordHint')} />
+          <ConnectionFields values={values} errors={byField} set={set} />
           <div class="actions">
             <button type="button" class="secondary" onClick={onTestConnection}>
               {t('options_testConnection')}
@@ -306,33 +233,21 @@ export function Setup({
 
       {step === 'privacy' && (
         <form onSubmit={save} noValidate>
-          <fieldset class="choice" aria-describedby={privacyError ? 'privacy-error' : undefined}>
-            <legend>{t('setup_privacyQuestion')}</legend>
-            <RadioField
-              id="privacy-lookups"
-              name="privacy"
-              label={t('setup_privacyLookups')}
-              hint={t('setup_privacyLookupsHint')}
-              checked={privacy === 'lookups'}
-              onChange={() => {
-                setPrivacy('lookups');
-                setPrivacyTouched(true);
-                setPrivacyError(false);
-              }}
-            />
-            <RadioField
-              id="privacy-download"
-              name="privacy"
-              label={t('setup_privacyDownload')}
-              hint={t('setup_privacyDownloadHint')}
-              checked={privacy === 'download'}
-              onChange={() => {
-                setPrivacy('download');
-                setPrivacyTouched(true);
-                setPrivacyError(false);
-              }}
-            />
-          </fieldset>
+          <RadioGroup
+            name="privacy"
+            legend={t('setup_privacyQuestion')}
+            value={privacy}
+            choices={[
+              { value: 'lookups', label: t('setup_privacyLookups'), hint: t('setup_privacyLookupsHint') },
+              { value: 'download', label: t('setup_privacyDownload'), hint: t('setup_privacyDownloadHint') },
+            ]}
+            describedBy={privacyError ? 'privacy-error' : undefined}
+            onChange={(v) => {
+              setPrivacy(v);
+              setPrivacyTouched(true);
+              setPrivacyError(false);
+            }}
+          />
           <p class="hint">
             {isLoopbackUrl(values.observatoryUrl) ? t('setup_privacyOwn') : t('setup_privacyOther')}
           </p>

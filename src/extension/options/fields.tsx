@@ -1,5 +1,6 @@
 // The form fields the settings and the setup share: a label for every control, the hint and the error
 // tied to it with aria-describedby, so a screen reader reads them with the field.
+import type { ComponentChildren } from 'preact';
 
 export interface TextFieldProps {
   id: string;
@@ -73,7 +74,7 @@ export function RadioField(props: {
   label: string;
   checked: boolean;
   onChange: () => void;
-  hint?: string;
+  hint?: string | undefined;
 }) {
   return (
     <div class="field choice">
@@ -92,5 +93,40 @@ export function RadioField(props: {
         </p>
       )}
     </div>
+  );
+}
+
+export interface RadioChoice<V extends string> {
+  value: V;
+  label: string;
+  hint?: string;
+}
+
+/** One choice among a few: each radio's id is `name-value`; children follow the radios (an error). */
+export function RadioGroup<V extends string>(props: {
+  name: string;
+  legend: string;
+  value: V | null;
+  choices: readonly RadioChoice<V>[];
+  onChange: (value: V) => void;
+  describedBy?: string | undefined;
+  children?: ComponentChildren;
+}) {
+  return (
+    <fieldset class="choice" aria-describedby={props.describedBy}>
+      <legend>{props.legend}</legend>
+      {props.choices.map((choice) => (
+        <RadioField
+          key={choice.value}
+          id={`${props.name}-${choice.value}`}
+          name={props.name}
+          label={choice.label}
+          hint={choice.hint}
+          checked={props.value === choice.value}
+          onChange={() => props.onChange(choice.value)}
+        />
+      ))}
+      {props.children}
+    </fieldset>
   );
 }
