@@ -395,7 +395,13 @@ export const DOMAINS: readonly DomainSpec[] = [
     tlsa: null,
     posh: null,
     users: [{ localpart: 'zoe', password: 'zoe-ejabberd2-pw' }],
-    roster: { zoe: [{ jid: 'eve@ejabberd.test', name: 'Eve', groups: [] }] },
+    // A contact on the same server and one on a Prosody domain (a real s2s hop in the browser e2e).
+    roster: {
+      zoe: [
+        { jid: 'eve@ejabberd.test', name: 'Eve', groups: [] },
+        { jid: 'bob@good.test', name: 'Bob', groups: ['Friends'] },
+      ],
+    },
     traits: [
       'server:ejabberd',
       'cert:ca-signed',

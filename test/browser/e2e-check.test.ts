@@ -2,7 +2,10 @@
 // to the lab as alice@good.test (over WebSocket, then BOSH, both over TLS), reads her roster and OMEMO
 // lists, looks grades up in a real observatory that scanned the lab, and the popup shows each contact's
 // light with its reasons. Then the failures: the background stopped mid-check, a wrong password, a dead
-// server, a dead observatory. Every case runs in both browsers, written once against ExtensionDriver.
+// server, a dead observatory. Last, in the same browser, an ejabberd user of each password storage: the
+// check over BOSH as eve@ejabberd.test (SCRAM storage) and over WebSocket as zoe@ejabberd2.test (plain
+// storage, whose new salt at every login "remember me" must explain, not blame on the user). Every case
+// runs in both browsers, written once against ExtensionDriver.
 import { mkdir, readFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Page } from 'puppeteer-core';
@@ -44,8 +47,16 @@ interface StatusReply {
   };
 }
 
+/** The credentials state in a getStatus reply: what the options page words. */
+interface StatusCredentials {
+  value: { credentials: string };
+}
+
 const WSS = 'wss://good.test:5281/xmpp-websocket';
 const BOSH = 'https://good.test:5281/http-bind';
+/** The lab's two ejabberd domains (one node): graded too, so their users' lights are real. */
+const EJABBERD_DOMAINS = ['ejabberd.test', 'ejabberd2.test'];
+const GRADED = [...LAB_DOMAINS, ...EJABBERD_DOMAINS];
 
 function status(page: Page): Promise<StatusReply> {
   return statusWithResults(page) as Promise<StatusReply>;
@@ -53,6 +64,8 @@ function status(page: Page): Promise<StatusReply> {
 
 let observatory: TestObservatory;
 let lab: LabState;
+/** The extension's English texts, as the options page shows them. */
+let english: Record<string, { message: string }>;
 /** A TCP server that accepts and never answers: a check against it stays in "login". */
 let silent: Server;
 const silentSockets = new Set<Socket>();
@@ -62,8 +75,11 @@ beforeAll(async () => {
   await build();
   await mkdir(SCREENSHOTS, { recursive: true });
   lab = JSON.parse(await readFile(process.env.HOPLIGHT_LAB_STATE as string, 'utf8')) as LabState;
+  english = JSON.parse(
+    await readFile(new URL('../../src/extension/_locales/en/messages.json', import.meta.url), 'utf8'),
+  ) as typeof english;
   observatory = await startTestObservatory();
-  await observatory.scan(LAB_DOMAINS);
+  await observatory.scan(GRADED);
   silent = createServer((socket) => {
     silentSockets.add(socket);
     socket.on('close', () => silentSockets.delete(socket));
@@ -84,8 +100,14 @@ describe.each(BROWSER_NAMES)('the check cycle end to end in %s', (browserName) =
   beforeAll(async () => {
     ext = await launchDriver(browserName, {
       timeoutMs: 90_000,
-      hosts: { 'good.test': lab.domains['good.test']?.address as string },
-      trustedCertificates: [await readFile(lab.domains['good.test']?.certFile as string, 'utf8')],
+      hosts: Object.fromEntries(
+        ['good.test', ...EJABBERD_DOMAINS].map((d) => [d, lab.domains[d]?.address as string]),
+      ),
+      trustedCertificates: await Promise.all(
+        [...new Set(['good.test', ...EJABBERD_DOMAINS].map((d) => lab.domains[d]?.certFile as string))].map(
+          (file) => readFile(file, 'utf8'),
+        ),
+      ),
       // Firefox unloads an idle event page after 30 s; 2 s here, so every check outlives the timer and
       // shows that a running check keeps the background alive.
       backgroundIdleMs: 2_000,
@@ -218,7 +240,9 @@ describe.each(BROWSER_NAMES)('the check cycle end to end in %s', (browserName) =
     await clickButton(options, 'Test observatory');
     await expect
       .poll(() => text(options, '#probe-result'), { timeout: 30_000 })
-      .toBe(`A Hoplight observatory answered at ${observatory.url} (API version 1, 8 domains graded).`);
+      .toBe(
+        `A Hoplight observatory answered at ${observatory.url} (API version 1, ${GRADED.length} domains graded).`,
+      );
     await options.screenshot({ path: shot('e2e-setup-observatory'), fullPage: true });
     expect(await seriousViolations(options)).toEqual([]);
     expect((await withApi(options, (api) => api.storage.local.get(null), null)).settings).toBeUndefined();
@@ -276,7 +300,7 @@ describe.each(BROWSER_NAMES)('the check cycle end to end in %s', (browserName) =
     expect(JSON.stringify(local)).not.toContain(PASSWORD);
     // The snapshot is in the Cache API with its ETag; storage.local keeps only a few facts about it.
     expect(local.snapshot).toBeUndefined();
-    expect(local.snapshotFacts).toMatchObject({ domainCount: LAB_DOMAINS.length });
+    expect(local.snapshotFacts).toMatchObject({ domainCount: GRADED.length });
     const cached = await popup.evaluate(async () => {
       const cache = await caches.open('hoplight-snapshot');
       const requests = await cache.keys();
@@ -284,14 +308,14 @@ describe.each(BROWSER_NAMES)('the check cycle end to end in %s', (browserName) =
       return {
         urls: requests.map((r) => r.url),
         etag: response?.headers.get('etag') ?? null,
-        // The body is a list of summaries (never an object keyed by a stranger's domain names).
-        domains: (((await response?.json()) ?? []) as { domain: string }[]).map((s) => s.domain).sort(),
+        // A list of summaries (never an object keyed by domain: snapshot-store.ts).
+        domains: (((await response?.json()) ?? []) as { domain: string }[]).map((d) => d.domain).sort(),
       };
     });
     expect(cached).toEqual({
       urls: [`${observatory.url}/api/v1/snapshot`],
       etag: expect.stringMatching(/^(W\/)?".+"$/),
-      domains: [...LAB_DOMAINS].sort(),
+      domains: [...GRADED].sort(),
     });
     expect(await withApi(popup, (api) => api.storage.sync.get(null), null)).toEqual({});
     expect(JSON.stringify(await withApi(popup, (api) => api.storage.session.get(null), null))).toContain(
@@ -550,5 +574,193 @@ describe.each(BROWSER_NAMES)('the check cycle end to end in %s', (browserName) =
     );
     expect(ext.consoleErrors()).toEqual([]);
     await popup.close();
+  });
+
+  // ejabberd users, last: switching the account drops alice's results, which the tests above read.
+  /** A lab user's password, from lab.json. */
+  function labPassword(jid: string): string {
+    const domain = jid.split('@')[1] as string;
+    const found = lab.domains[domain]?.users.find((u) => u.jid === jid)?.password;
+    if (!found) throw new Error(`no ${jid} in the lab`);
+    return found;
+  }
+
+  /** The account's own settings, typed into the options page as a user does, and saved. */
+  async function setAccount(values: {
+    jid: string;
+    transport: 'WebSocket' | 'BOSH';
+    url: string;
+    remember: boolean;
+  }): Promise<void> {
+    const options = await ext.openPage('options.html');
+    await expect.poll(() => hasLabel(options, 'XMPP address')).toBe(true);
+    await fill(options, 'XMPP address', values.jid);
+    await fill(options, 'Password', labPassword(values.jid));
+    if (values.remember) await check(options, /Remember me/);
+    await check(options, values.transport);
+    await check(options, 'Use this URL');
+    await fill(options, 'Connection URL', values.url);
+    await fill(options, 'Observatory URL', observatory.url);
+    await save(options);
+    await options.close();
+  }
+
+  /** What a finished check left, in a form whose mismatch says what went wrong. */
+  async function outcome(page: Page) {
+    const value = (await status(page)).value;
+    return {
+      state: value.cycle.state,
+      failure: value.failure,
+      problem: value.problem,
+      contacts: value.results.map((r) => r.jid).sort(),
+    };
+  }
+
+  /** Waits for a check other than `previous` to end with `contacts` and no failure. */
+  async function checkedWith(page: Page, previous: string | null, contacts: string[]) {
+    await expect
+      .poll(
+        async () => ({ ...(await outcome(page)), fresh: (await status(page)).value.lastCheck !== previous }),
+        {
+          timeout: 60_000,
+          interval: 250,
+        },
+      )
+      .toEqual({ state: 'idle', failure: null, problem: null, contacts: [...contacts].sort(), fresh: true });
+    return (await status(page)).value;
+  }
+
+  /** A light's word and the words of each hop, as the popup shows them; the OMEMO line is not judged here. */
+  type Row = { light: string; hops: string[] };
+  const YOURS = 'You → your server: Protected';
+  const THEIRS = 'Their server → them: Protected';
+
+  /**
+   * Every contact of the account is a row with its light and hops, and no failure or stale banner is
+   * shown. ejabberd's s2s to good.test is a real hop (yellow: the reason says why); two domains of the
+   * one ejabberd node have none.
+   */
+  async function expectEjabberdRows(
+    popup: Page,
+    userDomain: string,
+    rows: Record<string, Row>,
+    screenshot: string,
+  ): Promise<void> {
+    await ext.reload(popup);
+    const row = (jid: string) => `li.row[data-jid="${jid}"]`;
+    await expect.poll(() => count(popup, 'li.row')).toBe(Object.keys(rows).length);
+    for (const [jid, expected] of Object.entries(rows)) {
+      expect({
+        light: await text(popup, `${row(jid)} .path-label`),
+        hops: await texts(popup, `${row(jid)} .hops > li`),
+      }).toEqual({
+        light: expected.light,
+        hops: [...expected.hops, expect.stringMatching(/^OMEMO: (available|not set up|unknown)$/)],
+      });
+    }
+    // The yellow s2s hop, in plain words: ejabberd (with dialback) does not verify the certificate of
+    // the servers it sends to (lab/README.md, measured there).
+    const good = Object.keys(rows).find((jid) => jid.endsWith('@good.test')) as string;
+    await popup.click(`${row(good)} .row-head`);
+    await expect
+      .poll(() => text(popup, `${row(good)} .details`))
+      .toContain(
+        `${userDomain} does not check who it delivers to: whoever controls DNS could pose as good.test.`,
+      );
+    expect(await text(popup, `${row(good)} .details`)).toContain(
+      'Its software (ejabberd) does not verify the certificate of the servers it sends to.',
+    );
+    expect(await count(popup, '[role="alert"]')).toBe(0);
+    expect(await count(popup, '.stale')).toBe(0);
+    await popup.setViewport({ width: 360, height: 700 });
+    await popup.screenshot({ path: shot(screenshot), fullPage: true });
+    expect(await seriousViolations(popup)).toEqual([]);
+  }
+
+  it('checks as eve@ejabberd.test (SCRAM storage) over BOSH: her contacts and their lights, keys remembered', async () => {
+    const eve = 'eve@ejabberd.test';
+    const contacts = ['alice@good.test'];
+    await setAccount({
+      jid: eve,
+      transport: 'BOSH',
+      url: lab.domains['ejabberd.test']?.boshSecureUrl as string,
+      remember: true,
+    });
+    const popup = await ext.openPage('popup.html');
+    const before = (await status(popup)).value.lastCheck;
+    // As above: headless Chromium leaves Save's host-access prompt unanswered, the user checks.
+    if (!ext.answersPermissionPrompts) await clickButton(popup, 'Check now');
+    await checkedWith(popup, before, contacts);
+    await expectEjabberdRows(
+      popup,
+      'ejabberd.test',
+      { 'alice@good.test': { light: 'Weakened', hops: [YOURS, 'Server → server: Weakened', THEIRS] } },
+      'e2e-popup-ejabberd-bosh',
+    );
+    // SCRAM storage: the server's salt stays, so the key made from the password is remembered.
+    const remembered = (await withApi(popup, (api) => api.storage.local.get(null), null))
+      .rememberedCredentials as { jid: string; keys?: { mechanism: string }; password?: string };
+    expect(remembered).toMatchObject({ jid: eve, keys: { mechanism: 'SCRAM-SHA-1' } });
+    expect(remembered.password).toBeUndefined();
+    await popup.close();
+  });
+
+  it('checks as zoe@ejabberd2.test (plain storage) over WebSocket: "remember me" is explained as the server’s new salt, never a wrong password', async () => {
+    const zoe = 'zoe@ejabberd2.test';
+    const contacts = ['bob@good.test', 'eve@ejabberd.test'];
+    await setAccount({
+      jid: zoe,
+      transport: 'WebSocket',
+      url: lab.domains['ejabberd2.test']?.websocketSecureUrl as string,
+      remember: true,
+    });
+    const popup = await ext.openPage('popup.html');
+    const before = (await status(popup)).value.lastCheck;
+    if (!ext.answersPermissionPrompts) await clickButton(popup, 'Check now');
+    const first = await checkedWith(popup, before, contacts);
+    // One login cannot tell: its key is stored. (Save's own check and "Check now" may both have run
+    // by now in Chromium, whose prompt sometimes answers; then the second has already seen the new salt.)
+    const credentials = ((await sendMessage(popup, { type: 'getStatus' })) as StatusCredentials).value
+      .credentials;
+    expect(['remembered', 'session-salt-changes']).toContain(credentials);
+    if (credentials === 'remembered') {
+      expect(
+        (await withApi(popup, (api) => api.storage.local.get(null), null)).rememberedCredentials,
+      ).toMatchObject({ jid: zoe, keys: { mechanism: 'SCRAM-SHA-512' } });
+    }
+
+    // Another check logs in with the session's password and meets another salt; it still succeeds.
+    await ext.reload(popup);
+    await clickButton(popup, 'Check now');
+    await checkedWith(popup, first.lastCheck, contacts);
+    expect(((await sendMessage(popup, { type: 'getStatus' })) as StatusCredentials).value.credentials).toBe(
+      'session-salt-changes',
+    );
+    await expectEjabberdRows(
+      popup,
+      'ejabberd2.test',
+      {
+        'bob@good.test': { light: 'Weakened', hops: [YOURS, 'Server → server: Weakened', THEIRS] },
+        'eve@ejabberd.test': { light: 'Protected', hops: [YOURS, THEIRS] },
+      },
+      'e2e-popup-ejabberd-websocket',
+    );
+    const local = await withApi(popup, (api) => api.storage.local.get(null), null);
+    expect(local.rememberedCredentials).toBeUndefined();
+    expect(JSON.stringify(local)).not.toContain(labPassword(zoe));
+    expect(JSON.stringify(await withApi(popup, (api) => api.storage.session.get(null), null))).toContain(
+      labPassword(zoe),
+    );
+    await popup.close();
+
+    const options = await ext.openPage('options.html');
+    const saltChanges = english.credentials_sessionSaltChanges?.message as string;
+    expect(saltChanges).toMatch(/changes the salt .* at every login/);
+    await expect.poll(() => text(options, '#password-hint')).toContain(saltChanges);
+    const page = (await text(options, 'main')) ?? '';
+    expect(page).not.toMatch(/wrong|refused|incorrect|password (has )?changed|changed (your|the) password/i);
+    await options.screenshot({ path: shot('e2e-options-salt-changes'), fullPage: true });
+    expect(await seriousViolations(options)).toEqual([]);
+    await options.close();
   });
 });

@@ -179,8 +179,15 @@ export async function fill(page: Page, label: string, value: string): Promise<vo
 
 /** Checks a checkbox or radio button by its label (a click, so the page sees a user's change). */
 export async function check(page: Page, label: string | RegExp): Promise<void> {
-  const input = await byLabel(page, label);
-  if (!(await input.evaluate((el) => (el as HTMLInputElement).checked))) await input.click();
+  const checked = (input: ElementHandle<Element>) => input.evaluate((el) => (el as HTMLInputElement).checked);
+  // Clicked at the control's place a moment ago: a hint that grows above it as the page's answer arrives
+  // moves it, and the click lands beside it. Look again until the control is checked.
+  await eventually(async () => {
+    const input = await findByLabel(page, label);
+    if (await checked(input)) return;
+    await input.click();
+    if (!(await checked(input))) throw new Error(`Clicking ${String(label)} did not check it.`);
+  });
 }
 
 /** The value of the control labelled `label`. */
