@@ -29,6 +29,8 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/setup/lab.ts'],
+          // The extension's code under test words its failures through `t()`: in English, as a user sees them.
+          setupFiles: ['test/setup/i18n.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,

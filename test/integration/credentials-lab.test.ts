@@ -214,6 +214,6 @@ describe('remember me against real servers', () => {
     }
     // The writes did include the keys and the results: the search looked at real data.
     expect(localWrites.some((w) => w.includes('clientKey'))).toBe(true);
-    expect(localWrites.some((w) => w.includes('"results"'))).toBe(true);
+    expect(localWrites.some((w) => w.includes('"packedResults"'))).toBe(true);
   });
 });
