@@ -14,6 +14,7 @@ import {
   sightingFromTestssl,
 } from '../../bench/support/tls-agreement.ts';
 import { readLabState, STATE_FILE } from '../../lab/state.ts';
+import { DOMAINS, serverOf } from '../../lab/topology.ts';
 import type { DomainReport, TargetReport } from '../../src/core/report.ts';
 import { labScanOptions } from '../../src/observatory/commands/lab-options.ts';
 import { scanDomain } from '../../src/observatory/scan/scan-domain.ts';
@@ -25,7 +26,26 @@ const statePath = process.env.HOPLIGHT_LAB_STATE ?? STATE_FILE;
 const state = readLabState(statePath);
 if (state === null)
   throw new Error(`no lab state at ${statePath}: the integration setup should have started the lab`);
-const endpoints = labTlsEndpoints(state);
+const endpoints = distinctTlsConfigurations(labTlsEndpoints(state));
+
+/**
+ * One endpoint per TLS configuration the lab sets up (server software, key type, protocol and cipher
+ * settings, DH group, service, STARTTLS or direct): endpoints that differ only in their certificate's
+ * name, validity or issuer, DANE or POSH offer the same versions and suites, and each testssl run
+ * costs 10–40 s of a 2-core CI machine.
+ */
+function distinctTlsConfigurations(all: readonly LabTlsEndpoint[]): LabTlsEndpoint[] {
+  const specs = new Map(DOMAINS.map((d) => [d.domain, d]));
+  const seen = new Set<string>();
+  return all.filter((e) => {
+    const spec = specs.get(e.domain);
+    if (spec === undefined) return true;
+    const key = JSON.stringify([serverOf(spec), spec.keyType, spec.tls, spec.dhBits, e.service, e.directTls]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
 
 // testssl is CPU-bound (6–18 s per endpoint here); more than three at once on two cores only queues.
 const testsslSlot = createLimiter(3);
