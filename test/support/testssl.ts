@@ -69,21 +69,7 @@ export interface TestsslTarget {
 export async function runTestssl(target: TestsslTarget): Promise<{ findings: TestsslFinding[]; ms: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'hoplight-testssl-'));
   const jsonFile = join(dir, 'out.json');
-  // `--nodns none`: the targets are address literals, and a lookup testssl makes on its own waits out
-  // the resolver's timeouts where there is none (a network namespace), until the run's 180 s are gone.
-  const args = [
-    '--warnings',
-    'batch',
-    '--color',
-    '0',
-    '--quiet',
-    '--nodns',
-    'none',
-    '-p',
-    '-E',
-    '--jsonfile',
-    jsonFile,
-  ];
+  const args = ['--warnings', 'batch', '--color', '0', '--quiet', '-p', '-E', '--jsonfile', jsonFile];
   if (target.starttls) args.push('--starttls', target.starttls);
   if (target.xmppHost) args.push('--xmpphost', target.xmppHost);
   args.push(`${target.host}:${target.port}`);
