@@ -75,7 +75,7 @@ export async function runTestssl(target: TestsslTarget): Promise<{ findings: Tes
   args.push(`${target.host}:${target.port}`);
   const started = performance.now();
   try {
-    await run('testssl', args, { timeout: 180_000, maxBuffer: 16 * 1024 * 1024 });
+    await run('testssl', args, { timeout: 300_000, maxBuffer: 16 * 1024 * 1024 });
   } catch (err) {
     // testssl exits non-zero for some findings; the JSON file is what counts.
     const code = (err as { code?: unknown }).code;
