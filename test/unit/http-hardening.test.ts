@@ -260,6 +260,50 @@ describe('snapshot downloads per client', () => {
   });
 });
 
+describe('snapshot bodies per client per hour', () => {
+  it('counts bodies only: past the cap a client gets 429 with when to come back, revalidations and others still pass', async () => {
+    const args = await resolveServiceArgs('serve', ['--snapshot-bodies-per-hour', '2']);
+    expect(args.snapshotBodiesPerHour).toBe(2);
+    let now = Date.parse('2026-12-01T12:00:00Z');
+    const { url } = await serve({
+      trustProxy: true,
+      snapshotBodiesPerHour: args.snapshotBodiesPerHour,
+      now: () => new Date(now),
+    });
+    const get = async (client: string, etag?: string) => {
+      // One connection per request: a kept-alive one that turns idle just after app.close() has made its
+      // single pass over idle connections keeps the server open until its keep-alive timeout.
+      const headers: Record<string, string> = {
+        'x-forwarded-for': client,
+        'accept-encoding': 'identity',
+        connection: 'close',
+      };
+      if (etag !== undefined) headers['if-none-match'] = etag;
+      const response = await fetch(`${url}/api/v1/snapshot`, { headers });
+      return { status: response.status, headers: response.headers, body: await response.text() };
+    };
+    const first = await get('198.51.100.20');
+    expect(first.status).toBe(200);
+    expect((await get('198.51.100.20')).status).toBe(200);
+    const third = await get('198.51.100.20');
+    expect(third.status).toBe(429);
+    expect(JSON.parse(third.body)).toMatchObject({ error: 'too_many_snapshots' });
+    expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(3000);
+    expect(third.headers.get('etag')).toBeNull();
+    // A revalidation costs nothing and is never refused; another client has its own hour.
+    expect((await get('198.51.100.20', String(first.headers.get('etag')))).status).toBe(304);
+    expect((await get('198.51.100.21')).status).toBe(200);
+    now += 3_600_000;
+    expect((await get('198.51.100.20')).status).toBe(200);
+  });
+
+  it('refuses a --snapshot-bodies-per-hour that would let nothing through', async () => {
+    await expect(resolveServiceArgs('serve', ['--snapshot-bodies-per-hour', '0'])).rejects.toThrow(
+      /snapshot downloads per client per hour/,
+    );
+  });
+});
+
 describe('behind a reverse proxy', () => {
   it('--trust-proxy (or TRUST_PROXY) gives each forwarded client its own rate-limit bucket', async () => {
     const args = await resolveServiceArgs('serve', ['--trust-proxy', '127.0.0.1']);

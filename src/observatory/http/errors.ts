@@ -11,7 +11,11 @@ export class ApiError extends Error {
   readonly retryAfterMs: number | null;
 
   constructor(statusCode: number, code: string, message: string, retryAfterMs: number | null = null) {
+    // An answer, not a bug: no stack to capture (under abuse every 429 is one of these).
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = stackTraceLimit;
     this.statusCode = statusCode;
     this.code = code;
     this.retryAfterMs = retryAfterMs;

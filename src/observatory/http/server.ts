@@ -17,6 +17,7 @@ import type { Store } from '../store/store.ts';
 import { webRoutes } from '../web/routes.ts';
 import { InFlightPerClient } from './client-in-flight.ts';
 import { clientKey } from './client-key.ts';
+import { CountPerClientWindow } from './client-window.ts';
 import type { HttpContext } from './context.ts';
 import { ApiError, handleClientError, handleError } from './errors.ts';
 import { isExtensionOrigin } from './extension-origin.ts';
@@ -57,6 +58,8 @@ export interface BuildServerOptions {
    * stalled every other client, and the rate limit counts each minute-long download only once.
    */
   snapshotDownloadsPerClient?: number;
+  /** Snapshot bodies (not 304s) one client may have per hour (default 60). */
+  snapshotBodiesPerHour?: number;
   /** Serve the pages for people too (default true). */
   pages?: boolean;
   /** The clock, for tests of freshness and cooldown. */
@@ -119,7 +122,12 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
       ),
   });
   await app.register(compress, { global: true, threshold: 1024 });
-  limitSnapshotDownloads(app, new InFlightPerClient(opts.snapshotDownloadsPerClient ?? 2));
+  limitSnapshotDownloads(
+    app,
+    new InFlightPerClient(opts.snapshotDownloadsPerClient ?? 2),
+    new CountPerClientWindow(opts.snapshotBodiesPerHour ?? DEFAULT_SNAPSHOT_BODIES_PER_HOUR, 3_600_000),
+    ctx.now,
+  );
 
   apiRoutes(app, ctx);
   if (opts.pages ?? true) await webRoutes(app, ctx);
@@ -127,29 +135,51 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
 }
 
 /**
- * Counts a snapshot response against its client only when it carries a body (revalidations that end
- * in 304 cost nothing), from when it is sent until its connection is done with it.
+ * An extension revalidates the snapshot about once an hour and downloads a body only when it changed;
+ * 60 an hour leaves room for many people behind one address.
  */
-function limitSnapshotDownloads(app: FastifyInstance, downloads: InFlightPerClient): void {
+export const DEFAULT_SNAPSHOT_BODIES_PER_HOUR = 60;
+
+/**
+ * Counts a snapshot response against its client only when it carries a body (revalidations that end
+ * in 304 cost nothing): at most `downloads.max` at once, from when it is sent until its connection is
+ * done with it, and at most `perHour.max` an hour (a full body is 100+ MB without gzip).
+ */
+function limitSnapshotDownloads(
+  app: FastifyInstance,
+  downloads: InFlightPerClient,
+  perHour: CountPerClientWindow,
+  now: () => Date,
+): void {
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.routeOptions.url !== '/api/v1/snapshot' || reply.statusCode !== 200) return payload;
     const client = clientKey(request.ip);
-    if (!downloads.tryEnter(client)) {
-      const error = new ApiError(
-        429,
-        'too_many_downloads',
-        `This client is already downloading the snapshot ${downloads.max} times at once; ask again when a download has finished.`,
-        1_000,
-      );
+    const refuse = (code: string, message: string, retryAfterMs: number) => {
       void reply
         .code(429)
         .type('application/json; charset=utf-8')
-        .header('retry-after', '1')
+        .header('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))))
         .removeHeader('etag')
         .removeHeader('content-encoding');
       // A body already on its way (a compressing stream) is dropped, not left to fill memory.
       if (payload instanceof Readable) payload.destroy();
-      return JSON.stringify({ error: error.code, message: error.message });
+      return JSON.stringify({ error: code, message });
+    };
+    if (!downloads.tryEnter(client)) {
+      return refuse(
+        'too_many_downloads',
+        `This client is already downloading the snapshot ${downloads.max} times at once; ask again when a download has finished.`,
+        1_000,
+      );
+    }
+    const window = perHour.tryTake(client, now().getTime());
+    if (!window.ok) {
+      downloads.leave(client);
+      return refuse(
+        'too_many_snapshots',
+        `This client has downloaded the snapshot ${perHour.max} times this hour; revalidate with If-None-Match (a 304 costs nothing) or ask again later.`,
+        window.retryAfterMs,
+      );
     }
     reply.raw.once('close', () => downloads.leave(client));
     return payload;
