@@ -13,25 +13,14 @@ import {
 } from './path.ts';
 import type { Reason } from './reason.ts';
 import type { DomainSummary, ServiceSummary } from './summary.ts';
-import { domainSummary } from './testing/fixtures.ts';
+import { domainSummary, FIXTURE_NOW, pathInput } from './testing/fixtures.ts';
 
-/** One day after the fixtures' scans. */
-const NOW = new Date('2026-11-25T12:00:00.000Z');
+const NOW = FIXTURE_NOW;
 
 type Services = { c2s?: Partial<ServiceSummary>; s2s?: Partial<ServiceSummary> };
 
 function path(overrides: Partial<PathInput> = {}): PathResult {
-  return computePath({
-    userDomain: 'good.test',
-    contactDomain: 'other.test',
-    user: domainSummary('good.test'),
-    contact: domainSummary('other.test'),
-    transportSecure: true,
-    sameDomain: false,
-    omemo: true,
-    now: NOW,
-    ...overrides,
-  });
+  return computePath(pathInput(overrides));
 }
 
 /** A reason in English as one line: the plain sentence, then the detail in brackets. */

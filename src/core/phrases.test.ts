@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BOUNCE_WORDS, LIGHT_WORDS, seeReport } from './light-words.ts';
 import type { S2sObservation, S2sOutcome } from './observation.ts';
-import { computePath, E2E_LABELS, type PathInput, type PathResult } from './path.ts';
+import { computePath, E2E_LABELS, type PathResult } from './path.ts';
 import {
   type Catalogue,
   catalogueLookup,
@@ -19,7 +19,7 @@ import en from './phrases/en.json' with { type: 'json' };
 import fr from './phrases/fr.json' with { type: 'json' };
 import type { Reason } from './reason.ts';
 import type { ServiceSummary } from './summary.ts';
-import { domainSummary } from './testing/fixtures.ts';
+import { domainSummary, pathInput } from './testing/fixtures.ts';
 
 const CATALOGUES: Record<string, Catalogue> = { en, de, fr };
 const NOW = new Date('2026-11-25T12:00:00.000Z');
@@ -88,16 +88,7 @@ function observation(outcome: S2sOutcome, identity = 'server'): S2sObservation {
 
 /** A broad sweep of paths: each variant on either side and both c2s, every outcome, every e2e state. */
 function paths(): PathResult[] {
-  const base: PathInput = {
-    userDomain: 'good.test',
-    contactDomain: 'other.test',
-    user: domainSummary('good.test'),
-    contact: domainSummary('other.test'),
-    transportSecure: true,
-    sameDomain: false,
-    omemo: true,
-    now: NOW,
-  };
+  const base = pathInput({ now: NOW });
   const out: PathResult[] = [];
   for (const v of VARIANTS) {
     for (const outcome of OUTCOMES) {

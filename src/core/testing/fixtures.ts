@@ -1,5 +1,7 @@
 // Small builders of plain report values for the core's unit tests: each test states only the facts
 // it is about, on top of a modern, well-configured baseline.
+
+import type { PathInput } from '../path.ts';
 import type {
   CertificateInfo,
   CertificateResult,
@@ -329,5 +331,23 @@ export function domainSummary(
     rubricVersion: 1,
     services: { c2s: serviceSummary(services.c2s), s2s: serviceSummary(services.s2s) },
     s2sEndpoints: [`${domain}:5269`],
+  };
+}
+
+/** One day after the fixtures' scans. */
+export const FIXTURE_NOW = new Date('2026-11-25T12:00:00.000Z');
+
+/** A path from good.test to other.test, both as the fixtures scanned them, over a secure transport, with OMEMO. */
+export function pathInput(overrides: Partial<PathInput> = {}): PathInput {
+  return {
+    userDomain: 'good.test',
+    contactDomain: 'other.test',
+    user: domainSummary('good.test'),
+    contact: domainSummary('other.test'),
+    transportSecure: true,
+    sameDomain: false,
+    omemo: true,
+    now: FIXTURE_NOW,
+    ...overrides,
   };
 }
