@@ -96,7 +96,10 @@ async function ejabberdctl(...args: string[]): Promise<string> {
 describe('SCRAM mechanisms, against each lab server', () => {
   it('each server offers what we expect; the strongest is chosen by default', async () => {
     // Prosody lists its mechanisms in hash-table order: the set is what it offers.
-    expect((await offered('good.test', url('good.test', 'boshUrl'))).sort()).toEqual(['PLAIN', 'SCRAM-SHA-1']);
+    expect((await offered('good.test', url('good.test', 'boshUrl'))).sort()).toEqual([
+      'PLAIN',
+      'SCRAM-SHA-1',
+    ]);
     expect(await offered('ejabberd.test', url('ejabberd.test', 'boshUrl'))).toEqual(
       expect.arrayContaining(['PLAIN', 'SCRAM-SHA-1']),
     );
