@@ -4,6 +4,7 @@ import {
   FALLBACK_ROW_HEIGHT,
   revealRow,
   rowAt,
+  rowForKey,
   rowHeights,
   rowOffsets,
   sameRange,
@@ -125,5 +126,21 @@ describe('sameRange', () => {
   it('compares both ends', () => {
     expect(sameRange({ start: 1, end: 5 }, { start: 1, end: 5 })).toBe(true);
     expect(sameRange({ start: 1, end: 5 }, { start: 1, end: 6 })).toBe(false);
+  });
+});
+
+describe('rowForKey', () => {
+  it('moves by one row with the arrows and to either end with Home and End', () => {
+    expect(rowForKey('ArrowDown', 4, 10)).toBe(5);
+    expect(rowForKey('ArrowUp', 4, 10)).toBe(3);
+    expect(rowForKey('Home', 4, 10)).toBe(0);
+    expect(rowForKey('End', 4, 10)).toBe(9);
+  });
+
+  it('goes nowhere past either end, nor for other keys', () => {
+    expect(rowForKey('ArrowDown', 9, 10)).toBeNull();
+    expect(rowForKey('ArrowUp', 0, 10)).toBeNull();
+    expect(rowForKey('Enter', 4, 10)).toBeNull();
+    expect(rowForKey('Tab', 4, 10)).toBeNull();
   });
 });

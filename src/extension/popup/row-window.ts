@@ -95,3 +95,18 @@ export function revealRow(offsets: Float64Array, view: ListView, index: number):
 export function sameRange(a: RowRange, b: RowRange): boolean {
   return a.start === b.start && a.end === b.end;
 }
+
+/** The row a key moves the focus to from row `index` of `size`: arrows by one, Home and End to the ends. */
+export function rowForKey(key: string, index: number, size: number): number | null {
+  const target =
+    key === 'ArrowDown'
+      ? index + 1
+      : key === 'ArrowUp'
+        ? index - 1
+        : key === 'Home'
+          ? 0
+          : key === 'End'
+            ? size - 1
+            : null;
+  return target === null || target < 0 || target >= size ? null : target;
+}
