@@ -43,9 +43,10 @@ export function useRowWindow(keys: readonly string[]): RowWindow {
   const range = windowRange(offsets, view, OVERSCAN_PX);
   const latest = useRef({ offsets, range, indexOf });
   latest.current = { offsets, range, indexOf };
-  // Rows above the viewport that turned out taller or shorter than estimated move what is seen; the
-  // page is scrolled by as much once they are rendered (the browser's own anchoring is off: popup.css).
-  const pendingShift = useRef(0);
+  // A row in view before the window moves, and where it was: rows that come into the window above it
+  // at their real height, not the estimate whose room they take, would move it; the page is scrolled
+  // back by as much (the browser's own scroll anchoring is off: popup.css).
+  const anchor = useRef<{ key: string | null; top: number } | null>(null);
 
   const readView = useCallback((): ListView | null => {
     const list = listRef.current;
@@ -54,8 +55,16 @@ export function useRowWindow(keys: readonly string[]): RowWindow {
 
   const update = useCallback(() => {
     const next = readView();
-    if (next && !sameRange(windowRange(latest.current.offsets, next, OVERSCAN_PX), latest.current.range))
-      setView(next);
+    if (!next || sameRange(windowRange(latest.current.offsets, next, OVERSCAN_PX), latest.current.range))
+      return;
+    for (const row of listRef.current?.children ?? []) {
+      const box = row.getBoundingClientRect();
+      if (box.bottom > 0) {
+        anchor.current = { key: row.getAttribute('data-jid'), top: box.top };
+        break;
+      }
+    }
+    setView(next);
   }, [readView]);
 
   useEffect(() => {
@@ -71,47 +80,45 @@ export function useRowWindow(keys: readonly string[]): RowWindow {
   const observed = useRef(new Set<Element>());
   // The heights as last measured, ahead of the state while a render is pending (two reports in a row).
   const measuredNow = useRef(measured);
-  const onResize = useCallback(
-    (entries: ResizeObserverEntry[]) => {
-      const seen = readView();
-      const { offsets, indexOf } = latest.current;
-      let after: Map<string, number> | null = null;
-      for (const entry of entries) {
-        const key = entry.target.getAttribute('data-jid');
-        const height = entry.borderBoxSize?.[0]?.blockSize ?? entry.target.getBoundingClientRect().height;
-        // A row just taken out of the DOM measures 0: keep what it measured while it was shown.
-        const index = key === null ? undefined : indexOf.get(key);
-        if (key === null || index === undefined || !(height > 0)) continue;
-        const known = (after ?? measuredNow.current).get(key);
-        const was = known ?? (offsets[index + 1] as number) - (offsets[index] as number);
-        if (known !== undefined && Math.abs(was - height) < 0.5) continue;
-        if (seen && (offsets[index + 1] as number) <= seen.top) pendingShift.current += height - was;
-        after ??= new Map(measuredNow.current);
-        after.set(key, height);
-      }
-      if (after) {
-        measuredNow.current = after;
-        setMeasured(after);
-      }
-    },
-    [readView],
-  );
+  const onResize = useCallback((entries: ResizeObserverEntry[]) => {
+    const { offsets, indexOf } = latest.current;
+    let after: Map<string, number> | null = null;
+    for (const entry of entries) {
+      const key = entry.target.getAttribute('data-jid');
+      const height = entry.borderBoxSize?.[0]?.blockSize ?? entry.target.getBoundingClientRect().height;
+      // A row just taken out of the DOM measures 0: keep what it measured while it was shown.
+      const index = key === null ? undefined : indexOf.get(key);
+      if (key === null || index === undefined || !(height > 0)) continue;
+      const known = (after ?? measuredNow.current).get(key);
+      const was = known ?? (offsets[index + 1] as number) - (offsets[index] as number);
+      if (known !== undefined && Math.abs(was - height) < 0.5) continue;
+      after ??= new Map(measuredNow.current);
+      after.set(key, height);
+    }
+    if (after) {
+      measuredNow.current = after;
+      setMeasured(after);
+    }
+  }, []);
   useEffect(() => () => observer.current?.disconnect(), []);
 
-  // After every render: measure the rows now in the DOM, keep what is seen in place, and check that the
+  // After every render: keep what is seen in place, measure the rows now in the DOM, and check that the
   // window still covers the viewport (the rows' heights or what sits above the list may have changed).
   useLayoutEffect(() => {
     const list = listRef.current;
+    const held = anchor.current;
+    anchor.current = null;
+    if (list && held) {
+      const row = [...list.children].find((r) => r.getAttribute('data-jid') === held.key);
+      const moved = row ? row.getBoundingClientRect().top - held.top : 0;
+      if (Math.abs(moved) >= 0.5) window.scrollBy({ top: moved, behavior: 'instant' });
+    }
     if (list) {
       observer.current ??= new ResizeObserver(onResize);
       const rows = new Set<Element>(list.children);
       for (const row of observed.current) if (!rows.has(row)) observer.current.unobserve(row);
       for (const row of rows) if (!observed.current.has(row)) observer.current.observe(row);
       observed.current = rows;
-    }
-    if (pendingShift.current !== 0) {
-      window.scrollBy({ top: pendingShift.current, behavior: 'instant' });
-      pendingShift.current = 0;
     }
     update();
   });
