@@ -89,6 +89,17 @@ describe('windowRange', () => {
     expect(windowRange(offsets, { top: 1_000, height: 600 }, 0)).toEqual({ start: 1, end: 13 });
   });
 
+  it('holds at least the rows asked for, below the view or above it at the end of the list', () => {
+    expect(windowRange(even(10_000), { top: 1_000, height: 100 }, 0, 10)).toEqual({ start: 20, end: 30 });
+    expect(windowRange(even(10_000), { top: 499_900, height: 100 }, 0, 10)).toEqual({
+      start: 9_990,
+      end: 10_000,
+    });
+    expect(windowRange(even(9), { top: 0, height: 100 }, 0, 24)).toEqual({ start: 0, end: 9 });
+    // A window already larger is not cut down to it.
+    expect(windowRange(even(10_000), { top: 0, height: 600 }, 0, 5)).toEqual({ start: 0, end: 12 });
+  });
+
   it('renders at least one row when the view has no height yet', () => {
     expect(windowRange(even(100), { top: 0, height: 0 }, 0)).toEqual({ start: 0, end: 1 });
   });

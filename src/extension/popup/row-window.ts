@@ -62,10 +62,11 @@ export function rowAt(offsets: Float64Array, y: number): number {
 }
 
 /**
- * The rows that overlap the view widened by `overscan` px above and below. A view past the list's end
- * (the list shrank under a filter) still gives its last rows, never an empty window of a non-empty list.
+ * The rows that overlap the view widened by `overscan` px above and below, and at least `minRows` of
+ * them (more below, or above at the list's end), so a short list is rendered whole whatever its rows'
+ * heights. A view past the list's end (the list shrank under a filter) still gives its last rows.
  */
-export function windowRange(offsets: Float64Array, view: ListView, overscan: number): RowRange {
+export function windowRange(offsets: Float64Array, view: ListView, overscan: number, minRows = 1): RowRange {
   const rows = offsets.length - 1;
   if (rows <= 0) return { start: 0, end: 0 };
   const total = offsets[rows] as number;
@@ -75,8 +76,9 @@ export function windowRange(offsets: Float64Array, view: ListView, overscan: num
   const start = rowAt(offsets, top);
   // The first row that starts at or below `bottom` is not needed.
   const last = rowAt(offsets, bottom);
-  const end = (offsets[last] as number) < bottom ? last + 1 : last;
-  return { start, end: Math.max(start + 1, Math.min(rows, end)) };
+  const end = Math.max(start + minRows, (offsets[last] as number) < bottom ? last + 1 : last);
+  const bounded = Math.min(rows, Math.max(start + 1, end));
+  return { start: Math.max(0, Math.min(start, bounded - minRows)), end: bounded };
 }
 
 /**

@@ -17,6 +17,8 @@ import {
 
 /** Rendered beyond each edge of the viewport, px: the row that Tab or an arrow reaches next is there. */
 const OVERSCAN_PX = 400;
+/** Rows rendered at the least: a short list (a few contacts, or a narrow search) is rendered whole. */
+const MIN_ROWS = 24;
 /** The view before the list is laid out: a Chrome popup's greatest height, so the first paint is full. */
 const FIRST_VIEW: ListView = { top: 0, height: 600 };
 
@@ -40,7 +42,7 @@ export function useRowWindow(keys: readonly string[]): RowWindow {
     () => rowOffsets(rowHeights(keys, measured, estimateRowHeight(measured.values()))),
     [keys, measured],
   );
-  const range = windowRange(offsets, view, OVERSCAN_PX);
+  const range = windowRange(offsets, view, OVERSCAN_PX, MIN_ROWS);
   const latest = useRef({ offsets, range, indexOf });
   latest.current = { offsets, range, indexOf };
   // A row in view before the window moves, and where it was: rows that come into the window above it
@@ -55,7 +57,10 @@ export function useRowWindow(keys: readonly string[]): RowWindow {
 
   const update = useCallback(() => {
     const next = readView();
-    if (!next || sameRange(windowRange(latest.current.offsets, next, OVERSCAN_PX), latest.current.range))
+    if (
+      !next ||
+      sameRange(windowRange(latest.current.offsets, next, OVERSCAN_PX, MIN_ROWS), latest.current.range)
+    )
       return;
     for (const row of listRef.current?.children ?? []) {
       const box = row.getBoundingClientRect();
