@@ -1,26 +1,17 @@
-// The popup: the last results at once (worst first, searchable, filterable, each row expanding to its
-// reasons), the progress of a running check, a refresh button, and a clear state for every failure.
+// The popup: the last results at once (worst first, searchable, filterable over every contact, each row
+// expanding to its reasons; only the rows near the viewport rendered: ResultList.tsx), the progress of
+// a running check, a refresh button, and a clear state for every failure.
 
 import { useLayoutEffect, useMemo, useState } from 'preact/hooks';
-import type { ContactResult } from '../shared/check-types.ts';
 import { t } from '../shared/i18n.ts';
 import { lightLabel } from '../shared/light-words.ts';
 import type { Light } from '../shared/lights.ts';
 import type { SendMessage } from '../shared/messages.ts';
-import { phraseText } from '../shared/phrase-text.ts';
 import { describeLastCheck } from './last-check.ts';
-import { Reasons, reasonTitle } from './Reasons.tsx';
+import { ResultList } from './ResultList.tsx';
 import { markRowsInDom } from './render-timing.ts';
 import { type PopupStatus as Status, useResultsFeed } from './results-feed.ts';
-import {
-  countByLight,
-  detailsIdFor,
-  failureView,
-  filterResults,
-  hopLabel,
-  type LightFilter,
-  progressText,
-} from './view-model.ts';
+import { countByLight, failureView, filterResults, type LightFilter, progressText } from './view-model.ts';
 
 export interface PopupProps {
   send: SendMessage;
@@ -201,79 +192,8 @@ function Results({ status, observatoryUrl }: { status: Status; observatoryUrl: s
       {shown.length === 0 ? (
         <p class="muted">{t('popup_noMatch')}</p>
       ) : (
-        <ul class="results">
-          {shown.map((result) => (
-            <ResultRow key={result.jid} result={result} observatoryUrl={observatoryUrl} />
-          ))}
-        </ul>
+        <ResultList results={shown} observatoryUrl={observatoryUrl} />
       )}
     </section>
-  );
-}
-
-function ResultRow({ result, observatoryUrl }: { result: ContactResult; observatoryUrl: string | null }) {
-  const [open, setOpen] = useState(false);
-  const detailsId = detailsIdFor(result.jid);
-  return (
-    <li class={`row light-${result.light}`} data-jid={result.jid}>
-      <button
-        type="button"
-        class={`row-head lit lit-${result.light}`}
-        aria-expanded={open}
-        aria-controls={detailsId}
-        onClick={() => setOpen(!open)}
-      >
-        <span class="contact">
-          <span class="name">{result.name ?? result.jid}</span>
-          {result.name !== null && <span class="jid">{result.jid}</span>}
-        </span>
-        <strong class="path-label">{lightLabel(result.light)}</strong>
-      </button>
-      {/* Plain elements, not components: a thousand rows of four chips each add up. */}
-      <ul class="hops" aria-label={t('popup_hops')}>
-        {result.hops.map((hop) => (
-          <li key={hop.name} class={`hop lit lit-${hop.light}`} title={reasonTitle(hop.reasons[0])}>
-            {t('popup_hopLight', hopLabel(hop.name), lightLabel(hop.light))}
-          </li>
-        ))}
-        <li class={`hop e2e lit lit-${result.e2e.light}`} title={reasonTitle(result.e2e.reasons[0])}>
-          {phraseText(result.e2e.label)}
-        </li>
-      </ul>
-      {/* The container always exists so aria-controls names an element; its content only when open. */}
-      <div id={detailsId} class="details" hidden={!open}>
-        {open && <Details result={result} observatoryUrl={observatoryUrl} />}
-      </div>
-    </li>
-  );
-}
-
-function Details({ result, observatoryUrl }: { result: ContactResult; observatoryUrl: string | null }) {
-  const now = new Date();
-  return (
-    <>
-      {result.scans && result.scans.length > 0 && (
-        <p class="scans">
-          {result.scans
-            .map(({ domain, scannedAt }) =>
-              scannedAt === null
-                ? t('popup_notScanned', domain)
-                : t('popup_scanned', domain, describeLastCheck(scannedAt, now)),
-            )
-            .join(' · ')}
-        </p>
-      )}
-      {result.hops.length === 0 && <Reasons reasons={result.reasons} observatoryUrl={observatoryUrl} />}
-      {result.hops.map((hop) => (
-        <div key={hop.name} class="hop-details">
-          <h3>{t('popup_hopLight', hopLabel(hop.name), lightLabel(hop.light))}</h3>
-          <Reasons reasons={hop.reasons} observatoryUrl={observatoryUrl} />
-        </div>
-      ))}
-      <div class="hop-details">
-        <h3>{phraseText(result.e2e.label)}</h3>
-        <Reasons reasons={result.e2e.reasons} observatoryUrl={observatoryUrl} />
-      </div>
-    </>
   );
 }
