@@ -22,6 +22,8 @@ import { ensureLab, STATE_FILE } from '../lab/lab.ts';
 import { accountStore, prosodyEncode, prosodyFiles, rosterStore } from '../lab/prosody.ts';
 import { STATE_DIR as LAB_STATE_DIR, type LabState } from '../lab/state.ts';
 import { errorText } from '../src/core/error-text.ts';
+import { readOmemoCache, readStoredRoster } from '../src/extension/background/check-memory-store.ts';
+import type { StorageArea } from '../src/extension/background/storage.ts';
 import { observeDomains } from '../src/extension/background/xmpp/observe.ts';
 import {
   OBSERVE_BUDGET_MS,
@@ -35,6 +37,7 @@ import { build } from '../test/browser/build-once.ts';
 import { type ExtensionBrowser, launchExtension } from '../test/support/browser.ts';
 import { startTestObservatory } from '../test/support/observatory-for-tests.ts';
 import { nodeProfile } from './support/check-in-node.ts';
+import { filledOmemoEntries } from './support/fresh-omemo-cache.ts';
 import { DEAD, HOME, type ObserveNetwork, PASSWORD, startObserveNetwork } from './support/observe-network.ts';
 import { applyShaper, EJABBERD_DEFAULT_C2S } from './support/shaper.ts';
 import { startStanzaRelay } from './support/stanza-relay.ts';
@@ -46,7 +49,13 @@ const CONTACT_DOMAINS = ['good.test', 'other.test', 'weak.test', 'dane.sec.test'
 declare const chrome: {
   runtime: { sendMessage(message: unknown): Promise<unknown> };
   action: { getBadgeText(details: object): Promise<string> };
-  storage: { local: { getBytesInUse(keys: null): Promise<number> } };
+  storage: {
+    local: {
+      getBytesInUse(keys: null): Promise<number>;
+      get(keys: string[]): Promise<Record<string, unknown>>;
+      set(items: Record<string, unknown>): Promise<void>;
+    };
+  };
 };
 
 /**
@@ -139,6 +148,15 @@ const TARGET = {
   storageBytes: 3 * 1024 * 1024,
 };
 
+/** Fills the profile's OMEMO cache for every roster contact (fresh-omemo-cache.ts); returns how many were added. */
+async function fillOmemoCache(local: StorageArea, account: string): Promise<number> {
+  const roster = await readStoredRoster(local, account);
+  const asked = await readOmemoCache(local, account);
+  const entries = filledOmemoEntries(roster?.items.map((i) => i.jid) ?? [], asked, Date.now());
+  await local.set({ omemoCache: { account, entries } });
+  return entries.length - asked.size;
+}
+
 /** The check in Node against a network of the bench's own, cold then warm, per roster size. */
 async function networkFigures(
   server: 'prosody' | 'ejabberd',
@@ -164,6 +182,10 @@ async function networkFigures(
       await net.closeS2s();
       const cold = await profile.check(relay);
       const coldStorage = profile.storageBytes();
+      const filled = await fillOmemoCache(profile.local, `bench${contacts}@${net.home}`);
+      console.log(
+        `[${server}] ${contacts} contacts: ${filled} device lists the cold check left for later filled in (fresh-omemo-cache.ts)`,
+      );
       const warm = await profile.check(relay);
       const messages = await profile.fullStatusBytes();
       const legacy = await profile.legacyStorageBytes();
@@ -350,6 +372,28 @@ async function browserFigures(state: LabState, contacts: number, observatoryUrl:
     await untilIdle(send);
     const cold = await timedCheck(send);
     const heapAfter = await workerHeap(ext);
+    // Warm means every cache fresh: the device lists the cold check left for later are filled in.
+    const filled = await ext.worker.evaluate(
+      async ({ account }) => {
+        const stored = (await chrome.storage.local.get(['omemoCache', 'rosterCache'])) as {
+          omemoCache?: { entries: [string, 1 | 0 | null, number][] };
+          rosterCache?: { items: [string][] };
+        };
+        const asked = stored.omemoCache?.entries ?? [];
+        const byJid = new Map(asked.map((e) => [e[0], e]));
+        const byDomain = new Map(asked.map((e) => [e[0].slice(e[0].indexOf('@') + 1), e[1]]));
+        const now = Date.now();
+        const entries = (stored.rosterCache?.items ?? []).map(([jid]) => {
+          return byJid.get(jid) ?? [jid, byDomain.get(jid.slice(jid.indexOf('@') + 1)) ?? null, now];
+        });
+        await chrome.storage.local.set({ omemoCache: { account, entries } });
+        return entries.length - asked.length;
+      },
+      { account: `${user}@good.test` },
+    );
+    console.log(
+      `[chromium] ${contacts} contacts: ${filled} device lists the cold check left for later filled in`,
+    );
     const warm = await timedCheck(send);
     const badge = await ext.worker.evaluate(() => chrome.action.getBadgeText({}));
     // The snapshot lives in the Cache API; storage.local holds settings, results and a few facts.
