@@ -27,8 +27,8 @@ Serve and worker options (and the scan options above, for the scans they run):
   --db FILE              SQLite file (default ./data/hoplight.sqlite); DATABASE_URL selects PostgreSQL (also regrade)
   --workers N            scans at once in this process (serve on SQLite: 4; serve on PostgreSQL: 0)
   --rate-limit N         serve: API requests per client per minute (default 300)
-  --snapshot-bodies-per-hour N  serve: snapshot downloads per client per hour; revalidations (304) are
-                         not counted (default 60)
+  --snapshot-mb-per-hour N  serve: megabytes of snapshot bodies per client per hour; revalidations
+                         (304) are not counted (default 1024)
   --rescan-per-hour N    rescan known domains whose report is old, at most N per hour per process that
                          runs scan workers, through the same queue and limits (default 60; 0: off)
   --rescan-after HOURS   a report this old is due for a rescan (default 144: a day before it turns stale)

@@ -260,14 +260,15 @@ describe('snapshot downloads per client', () => {
   });
 });
 
-describe('snapshot bodies per client per hour', () => {
+describe('snapshot bytes per client per hour', () => {
   it('counts bodies only: past the cap a client gets 429 with when to come back, revalidations and others still pass', async () => {
-    const args = await resolveServiceArgs('serve', ['--snapshot-bodies-per-hour', '2']);
-    expect(args.snapshotBodiesPerHour).toBe(2);
+    const args = await resolveServiceArgs('serve', ['--snapshot-mb-per-hour', '1']);
+    expect(args.snapshotBytesPerHour).toBe(1048576);
     let now = Date.parse('2026-12-01T12:00:00Z');
     const { url } = await serve({
       trustProxy: true,
-      snapshotBodiesPerHour: args.snapshotBodiesPerHour,
+      // The empty store's full snapshot is a few dozen bytes: a second body starts under 40 B, a third not.
+      snapshotBytesPerHour: 40,
       now: () => new Date(now),
     });
     const get = async (client: string, etag?: string) => {
@@ -284,6 +285,8 @@ describe('snapshot bodies per client per hour', () => {
     };
     const first = await get('198.51.100.20');
     expect(first.status).toBe(200);
+    expect(Buffer.byteLength(first.body)).toBeGreaterThanOrEqual(20);
+    expect(Buffer.byteLength(first.body)).toBeLessThan(40);
     expect((await get('198.51.100.20')).status).toBe(200);
     const third = await get('198.51.100.20');
     expect(third.status).toBe(429);
@@ -297,9 +300,9 @@ describe('snapshot bodies per client per hour', () => {
     expect((await get('198.51.100.20')).status).toBe(200);
   });
 
-  it('refuses a --snapshot-bodies-per-hour that would let nothing through', async () => {
-    await expect(resolveServiceArgs('serve', ['--snapshot-bodies-per-hour', '0'])).rejects.toThrow(
-      /snapshot downloads per client per hour/,
+  it('refuses a --snapshot-mb-per-hour that would let nothing through', async () => {
+    await expect(resolveServiceArgs('serve', ['--snapshot-mb-per-hour', '0'])).rejects.toThrow(
+      /megabytes of snapshots per client per hour/,
     );
   });
 });

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { errorText } from '../../core/error-text.ts';
 import { backfillDomainFacts } from '../domain-facts-backfill.ts';
-import { buildServer, DEFAULT_SNAPSHOT_BODIES_PER_HOUR } from '../http/server.ts';
+import { buildServer, DEFAULT_SNAPSHOT_BYTES_PER_HOUR } from '../http/server.ts';
 import { parseTrustProxy, type TrustProxy } from '../http/trust-proxy.ts';
 import { createQueue } from '../queue/create-queue.ts';
 import { DEFAULT_SCAN_LIMITS } from '../queue/request-scan.ts';
@@ -49,8 +49,8 @@ export interface ServiceArgs {
   workers: number;
   /** API requests per client (IP) per minute. */
   rateLimit: number;
-  /** Snapshot bodies (not 304s) per client per hour. */
-  snapshotBodiesPerHour: number;
+  /** Snapshot body bytes (not 304s) per client per hour. */
+  snapshotBytesPerHour: number;
   /** Scheduled rescans of known domains, in processes with scan workers. */
   rescan: { perHour: number; olderThanMs: number };
   /** Proxies whose X-Forwarded-For names the client (`--trust-proxy`, TRUST_PROXY). */
@@ -70,7 +70,7 @@ function parseServiceArgs(mode: 'serve' | 'worker', argv: string[]) {
         db: { type: 'string' },
         workers: { type: 'string' },
         'rate-limit': { type: 'string' },
-        'snapshot-bodies-per-hour': { type: 'string' },
+        'snapshot-mb-per-hour': { type: 'string' },
         'rescan-per-hour': { type: 'string' },
         'rescan-after': { type: 'string' },
         'trust-proxy': { type: 'string' },
@@ -100,12 +100,12 @@ export async function resolveServiceArgs(mode: 'serve' | 'worker', argv: string[
       `--rate-limit wants requests per minute (1 or more), got "${values['rate-limit']}".`,
     );
   }
-  const snapshotBodiesPerHour = Number(
-    values['snapshot-bodies-per-hour'] ?? DEFAULT_SNAPSHOT_BODIES_PER_HOUR,
+  const snapshotMbPerHour = Number(
+    values['snapshot-mb-per-hour'] ?? DEFAULT_SNAPSHOT_BYTES_PER_HOUR / 1048576,
   );
-  if (!Number.isInteger(snapshotBodiesPerHour) || snapshotBodiesPerHour < 1) {
+  if (!Number.isInteger(snapshotMbPerHour) || snapshotMbPerHour < 1) {
     throw new UsageError(
-      `--snapshot-bodies-per-hour wants snapshot downloads per client per hour (1 or more), got "${values['snapshot-bodies-per-hour']}".`,
+      `--snapshot-mb-per-hour wants megabytes of snapshots per client per hour (1 or more), got "${values['snapshot-mb-per-hour']}".`,
     );
   }
   const perHour = Number(values['rescan-per-hour'] ?? DEFAULT_RESCAN_PER_HOUR);
@@ -142,7 +142,7 @@ export async function resolveServiceArgs(mode: 'serve' | 'worker', argv: string[
     databaseUrl,
     workers,
     rateLimit,
-    snapshotBodiesPerHour,
+    snapshotBytesPerHour: snapshotMbPerHour * 1048576,
     rescan: { perHour, olderThanMs: afterHours * 3_600_000 },
     scan: await buildScanOptions(values),
   };
@@ -184,7 +184,7 @@ export async function startService(args: ServiceArgs): Promise<RunningService> {
         store,
         queue,
         rateLimit: { max: args.rateLimit, timeWindowMs: 60_000 },
-        snapshotBodiesPerHour: args.snapshotBodiesPerHour,
+        snapshotBytesPerHour: args.snapshotBytesPerHour,
         trustProxy: args.trustProxy,
       });
       url = await app.listen({ port: args.port, host: args.host });

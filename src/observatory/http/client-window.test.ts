@@ -13,6 +13,13 @@ describe('CountPerClientWindow', () => {
     expect(bodies.tryTake('a', 3_601_000)).toEqual({ ok: true });
   });
 
+  it('counts amounts: a take is allowed while under the cap, and may end past it', () => {
+    const bytes = new CountPerClientWindow(1_000, 60_000);
+    expect(bytes.tryTake('a', 0, 600)).toEqual({ ok: true });
+    expect(bytes.tryTake('a', 1, 600)).toEqual({ ok: true });
+    expect(bytes.tryTake('a', 2, 1)).toEqual({ ok: false, retryAfterMs: 59_998 });
+  });
+
   it('forgets the windows of clients gone quiet', () => {
     const bodies = new CountPerClientWindow(1, 1_000);
     for (let i = 0; i < 100; i++) bodies.tryTake(`client-${i}`, 0);

@@ -1,12 +1,13 @@
-// How many of one kind of response each client got in the current window (an hour, say), with a cap:
+// How much of one kind of response each client got in the current window (an hour, say), with a cap:
 // for responses whose cost is their size, not their count (a full snapshot body is 100+ MB without
-// gzip; the request rate limit lets one client take hundreds of them a minute). Pure: the caller gives the time.
+// gzip, the compact one 1 MB with it; the request rate limit lets one client take hundreds a minute).
+// Counted in any unit (bytes here). Pure: the caller gives the time.
 export type WindowAnswer = { ok: true } | { ok: false; retryAfterMs: number };
 
 export class CountPerClientWindow {
   readonly max: number;
   readonly windowMs: number;
-  /** Per client: when its window began and how many it took in it. */
+  /** Per client: when its window began and how much it took in it. */
   readonly #windows = new Map<string, { start: number; count: number }>();
   #nextSweep = 0;
 
@@ -18,8 +19,11 @@ export class CountPerClientWindow {
     this.windowMs = windowMs;
   }
 
-  /** Counts one for `client` at `nowMs`, or says how long until its window lets it take another. */
-  tryTake(client: string, nowMs: number): WindowAnswer {
+  /**
+   * Counts `amount` for `client` at `nowMs` while it is under the cap (the last take may go past it:
+   * a body is sent whole or not at all), or says how long until its window lets it take more.
+   */
+  tryTake(client: string, nowMs: number, amount = 1): WindowAnswer {
     this.#sweep(nowMs);
     let window = this.#windows.get(client);
     if (window === undefined || nowMs - window.start >= this.windowMs) {
@@ -27,7 +31,7 @@ export class CountPerClientWindow {
       this.#windows.set(client, window);
     }
     if (window.count >= this.max) return { ok: false, retryAfterMs: window.start + this.windowMs - nowMs };
-    window.count++;
+    window.count += Math.max(0, amount);
     return { ok: true };
   }
 
