@@ -32,5 +32,7 @@ describe('CountPerClientWindow', () => {
     expect(() => new CountPerClientWindow(0, 1_000)).toThrow(RangeError);
     expect(() => new CountPerClientWindow(1.5, 1_000)).toThrow(RangeError);
     expect(() => new CountPerClientWindow(1, 0)).toThrow(RangeError);
+    expect(() => new CountPerClientWindow(1, 1_000).tryTake('a', 0, Number.NaN)).toThrow(RangeError);
+    expect(() => new CountPerClientWindow(1, 1_000).tryTake('a', 0, -1)).toThrow(RangeError);
   });
 });

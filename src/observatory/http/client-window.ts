@@ -24,6 +24,9 @@ export class CountPerClientWindow {
    * a body is sent whole or not at all), or says how long until its window lets it take more.
    */
   tryTake(client: string, nowMs: number, amount = 1): WindowAnswer {
+    // NaN would make every later comparison false: a cap that never refuses.
+    if (!(Number.isFinite(amount) && amount >= 0))
+      throw new RangeError(`the amount must be a finite number ≥ 0, got ${amount}`);
     this.#sweep(nowMs);
     let window = this.#windows.get(client);
     if (window === undefined || nowMs - window.start >= this.windowMs) {
@@ -31,7 +34,7 @@ export class CountPerClientWindow {
       this.#windows.set(client, window);
     }
     if (window.count >= this.max) return { ok: false, retryAfterMs: window.start + this.windowMs - nowMs };
-    window.count += Math.max(0, amount);
+    window.count += amount;
     return { ok: true };
   }
 

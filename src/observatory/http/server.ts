@@ -173,7 +173,12 @@ function limitSnapshotDownloads(
         1_000,
       );
     }
-    const bytes = Buffer.isBuffer(payload) ? payload.length : Number(reply.getHeader('content-length') ?? 0);
+    const declared = Number(reply.getHeader('content-length') ?? 0);
+    const bytes = Buffer.isBuffer(payload)
+      ? payload.length
+      : Number.isFinite(declared) && declared >= 0
+        ? declared
+        : 0;
     const window = perHour.tryTake(client, now().getTime(), bytes);
     if (!window.ok) {
       downloads.leave(client);
