@@ -31,6 +31,7 @@ import {
   texts,
   withApi,
 } from '../support/extension-driver.ts';
+import { freedPort } from '../support/freed-port.ts';
 import { startTestObservatory, type TestObservatory } from '../support/observatory-for-tests.ts';
 import { login, trustLabCertificates } from '../support/xmpp.ts';
 import { build, SCREENSHOTS } from './build-once.ts';
@@ -510,10 +511,7 @@ describe.each(BROWSER_NAMES)('the check cycle end to end in %s', (browserName) =
   }
 
   it('lists every contact when no observatory answers, under a banner saying how to start one', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const deadUrl = `http://127.0.0.1:${(closed.address() as { port: number }).port}/`;
-    await new Promise((resolve) => closed.close(resolve));
+    const deadUrl = `http://127.0.0.1:${await freedPort()}/`;
     await withSettings({ observatoryUrl: deadUrl }, async (popup) => {
       await clickButton(popup, 'Check now');
       const done = await settled(popup);

@@ -6,8 +6,8 @@ import { parse } from 'ltx';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type LabState, readLabState } from '../../lab/state.ts';
 import { type BoshError, BoshSocket } from '../../src/extension/background/xmpp/bosh.ts';
-import { CheckError } from '../../src/extension/background/xmpp/errors.ts';
 import { checkAccount } from '../../src/extension/background/xmpp/session.ts';
+import { checkFailure } from '../support/check-failure.ts';
 
 function labState(): LabState {
   const state = readLabState(process.env.HOPLIGHT_LAB_STATE);
@@ -87,15 +87,6 @@ async function loopbackServer(handler: Parameters<typeof createServer>[1]): Prom
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/http-bind`;
 }
 
-async function failure(promise: Promise<unknown>): Promise<CheckError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CheckError);
-  return error as CheckError;
-}
-
 describe('BOSH session against Prosody', () => {
   it('creates a session, restarts after SASL, reads the roster and terminates cleanly', async () => {
     const recorder = recordingFetch();
@@ -173,7 +164,7 @@ describe('BOSH session against Prosody', () => {
   });
 
   it('a wrong stream `to` gives the server’s terminate condition as a protocol error', async () => {
-    const error = await failure(
+    const error = await checkFailure(
       checkAccount({
         jid: 'alice@nowhere.test',
         password: 'x',
@@ -192,7 +183,7 @@ describe('BOSH session against Prosody', () => {
     const recorder = recordingFetch({
       rewrite: (body, index) => (index === 1 ? body.replace(/ sid='[^']+'/, " sid='no-such-session'") : body),
     });
-    const error = await failure(
+    const error = await checkFailure(
       checkAccount({
         jid: 'alice@good.test',
         password: alicePassword,
@@ -208,7 +199,7 @@ describe('BOSH session against Prosody', () => {
   });
 
   it('an HTTP error status is unreachable, with the status in the message', async () => {
-    const error = await failure(
+    const error = await checkFailure(
       checkAccount({
         jid: 'alice@good.test',
         password: alicePassword,
@@ -226,7 +217,7 @@ describe('BOSH failures from servers of our own', () => {
   it('a closed port is unreachable', async () => {
     const url = await loopbackServer(() => {});
     await new Promise((resolve) => servers.pop()?.close(resolve));
-    const error = await failure(
+    const error = await checkFailure(
       checkAccount({ jid: 'a@b.test', password: 'p', endpoint: url, transport: 'bosh', timeoutMs: 5_000 }),
     );
     expect(error.kind).toBe('unreachable');
@@ -249,7 +240,7 @@ describe('BOSH failures from servers of our own', () => {
     expect(errors[0]?.message).toMatch(/no BOSH response within 1 s/);
     await expect.poll(() => closed.length).toBe(1);
 
-    const error = await failure(
+    const error = await checkFailure(
       checkAccount({ jid: 'a@b.test', password: 'p', endpoint: url, transport: 'bosh', timeoutMs: 500 }),
     );
     expect(error.kind).toBe('timeout');
@@ -257,7 +248,7 @@ describe('BOSH failures from servers of our own', () => {
 
   it('garbage instead of <body/> is a protocol error', async () => {
     const url = await loopbackServer((_req, res) => res.end('<html>hello</html>'));
-    const error = await failure(
+    const error = await checkFailure(
       checkAccount({ jid: 'a@b.test', password: 'p', endpoint: url, transport: 'bosh', timeoutMs: 5_000 }),
     );
     expect(error.kind).toBe('protocol');
@@ -268,7 +259,7 @@ describe('BOSH failures from servers of our own', () => {
     const url = await loopbackServer((_req, res) =>
       res.end("<body xmlns='http://jabber.org/protocol/httpbind'/>"),
     );
-    const error = await failure(
+    const error = await checkFailure(
       checkAccount({ jid: 'a@b.test', password: 'p', endpoint: url, transport: 'bosh', timeoutMs: 5_000 }),
     );
     expect(error.kind).toBe('protocol');

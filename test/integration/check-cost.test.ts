@@ -3,7 +3,6 @@
 // (the WebSocket frames sent), shows roster versioning (an unchanged roster costs one IQ with an empty
 // answer; a push during the check is applied) and the OMEMO answers each server really gives.
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { xml } from '@xmpp/client';
@@ -16,7 +15,8 @@ import type { OmemoRefreshPolicy } from '../../src/extension/background/omemo-ca
 import { memorySnapshotStore } from '../../src/extension/background/snapshot-store.ts';
 import { type AccountCheck, checkAccount } from '../../src/extension/background/xmpp/session.ts';
 import { DEFAULT_SETTINGS } from '../../src/extension/shared/settings.ts';
-import { login, trustLabCertificates, type XmppSession } from '../support/xmpp.ts';
+import { freedPort } from '../support/freed-port.ts';
+import { login, sendIq, trustLabCertificates, type XmppSession } from '../support/xmpp.ts';
 
 const run = promisify(execFile);
 let state: LabState;
@@ -72,14 +72,6 @@ async function register(domain: string, user: string, password: string): Promise
     await run('prosodyctl', ['--config', config, 'register', user, domain, password], { timeout: 30_000 });
   }
   return `${user}@${domain}`;
-}
-
-async function iq(session: XmppSession, type: 'get' | 'set', child: unknown): Promise<Element> {
-  const id = `t-${Math.random().toString(36).slice(2)}`;
-  await session.send(xml('iq', { type, id }, child as never) as unknown as Element);
-  const answer = await session.waitFor((el) => el.name === 'iq' && el.attrs.id === id, `answer to ${id}`);
-  if (answer.attrs.type !== 'result') throw new Error(`IQ ${id} failed: ${answer.toString()}`);
-  return answer;
 }
 
 /** A device list with the node's default access model (presence on both servers). */
@@ -180,8 +172,8 @@ describe.each(CASES)('the check’s cost on $server ($domain)', { timeout: 120_0
     // Available, so that the subscription requests reach them.
     for (const jid of [a, b, s] as string[]) peers.push(await login(state, jid, { password }));
     const [peerA, peerB, peerS] = peers as [XmppSession, XmppSession, XmppSession];
-    await iq(peerA, 'set', publishDevices(c.node));
-    await iq(peerS, 'set', publishDevices(c.node));
+    await sendIq(peerA, 'set', publishDevices(c.node));
+    await sendIq(peerS, 'set', publishDevices(c.node));
     await subscribe(session, peerA);
     await subscribe(session, peerB);
     await session.setRosterItem({ jid: peerS.jid });
@@ -334,10 +326,7 @@ describe.each(CASES)('the check’s cost on $server ($domain)', { timeout: 120_0
   });
 
   it('the check cycle stores roster and OMEMO answers for the next cycle, per account', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as { port: number };
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await freedPort();
     const local = memoryStorage({
       settings: {
         ...DEFAULT_SETTINGS,

@@ -8,9 +8,9 @@ import { parse } from 'ltx';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type LabState, readLabState } from '../../lab/state.ts';
 import { discoverEndpoints } from '../../src/extension/background/xmpp/discovery.ts';
-import { CheckError } from '../../src/extension/background/xmpp/errors.ts';
 import type { SaslMechanism } from '../../src/extension/background/xmpp/sasl.ts';
 import { type CheckAccountOptions, checkAccount } from '../../src/extension/background/xmpp/session.ts';
+import { checkFailure } from '../support/check-failure.ts';
 import { type LabFetch, labFetch } from '../support/lab-fetch.ts';
 import { login as labLogin } from '../support/xmpp.ts';
 
@@ -59,15 +59,6 @@ function login(
     bosh: { fetch: lab.fetch },
     ...extra,
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<CheckError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CheckError);
-  return error as CheckError;
 }
 
 /** The SASL mechanisms a server offers for `domain`, read from a BOSH session creation answer. */
@@ -147,7 +138,7 @@ describe('SCRAM mechanisms, against each lab server', () => {
     if (!keys) throw new Error('no keys');
     const again = await login(EVE, url('ejabberd.test', 'boshUrl'), { scramKeys: keys });
     expect(again.mechanism).toBe('SCRAM-SHA-1');
-    const wrong = await failure(
+    const wrong = await checkFailure(
       login(EVE, url('ejabberd.test', 'boshUrl'), { scramKeys: { ...keys, mechanism: 'SCRAM-SHA-256' } }),
     );
     expect(wrong.kind).toBe('key-unusable');
@@ -172,7 +163,7 @@ describe('SCRAM mechanisms, against each lab server', () => {
     expect(second.scramKeys?.salt).not.toBe(first.scramKeys?.salt);
     const keys = second.scramKeys;
     if (!keys) throw new Error('no keys');
-    const error = await failure(login(ZOE, url('ejabberd2.test', 'boshUrl'), { scramKeys: keys }));
+    const error = await checkFailure(login(ZOE, url('ejabberd2.test', 'boshUrl'), { scramKeys: keys }));
     expect(error.kind).toBe('key-unusable');
     expect(error.message).toMatch(/sent another salt/);
     expect(error.message).not.toMatch(/password (has )?changed|wrong password|refused the/i);
@@ -206,7 +197,7 @@ describe('BOSH against ejabberd 23.01', () => {
     try {
       for (const endpoint of [url('ejabberd.test', 'boshUrl'), url('ejabberd.test', 'boshSecureUrl')]) {
         const started = performance.now();
-        const error = await failure(login(EVE, endpoint, { password: 'not-the-password' }));
+        const error = await checkFailure(login(EVE, endpoint, { password: 'not-the-password' }));
         const ms = performance.now() - started;
         expect(error.kind).toBe('wrong-password');
         expect(ms).toBeLessThan(1000);

@@ -17,6 +17,7 @@ import { readCheckResults, readFailure, readObserved } from '../../src/extension
 import { type AskIq, observeDomains } from '../../src/extension/background/xmpp/observe.ts';
 import { checkAccount } from '../../src/extension/background/xmpp/session.ts';
 import { DEFAULT_SETTINGS } from '../../src/extension/shared/settings.ts';
+import { freedPort } from '../support/freed-port.ts';
 import { login, trustLabCertificates, type XmppSession } from '../support/xmpp.ts';
 
 let state: LabState;
@@ -174,10 +175,7 @@ describe('the check cycle without a reachable observatory', () => {
   it('lists every contact with what was observed and the local hop, and stores the failure beside them', async () => {
     const jid = await registerObserver('good.test');
     // A port that was free a moment ago: the observatory is down.
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as { port: number };
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await freedPort();
     const local = memoryStorage({
       settings: {
         ...DEFAULT_SETTINGS,

@@ -1,16 +1,16 @@
 // The extension's account check against the lab's real Prosody: WebSocket and BOSH logins, roster,
 // OMEMO device lists, stored SCRAM keys, typed failures, and proof that the check stays silent.
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import { xml } from '@xmpp/client';
 import { build } from 'esbuild';
 import type { Element } from 'ltx';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LabState, readLabState } from '../../lab/state.ts';
-import { CheckError } from '../../src/extension/background/xmpp/errors.ts';
 import { type CheckProgress, checkAccount } from '../../src/extension/background/xmpp/session.ts';
-import { login, type XmppSession } from '../support/xmpp.ts';
+import { checkFailure } from '../support/check-failure.ts';
+import { freedPort } from '../support/freed-port.ts';
+import { login, sendIq, type XmppSession } from '../support/xmpp.ts';
 
 function labState(): LabState {
   const state = readLabState(process.env.HOPLIGHT_LAB_STATE);
@@ -32,24 +32,6 @@ beforeAll(() => {
   boshUrl = good.boshUrl;
   alicePassword = good.users.find((u) => u.jid === ALICE)?.password ?? '';
 });
-
-async function failure(promise: Promise<unknown>): Promise<CheckError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CheckError);
-  return error as CheckError;
-}
-
-/** Sends an IQ from a test session and waits for its result (or error). */
-async function iq(session: XmppSession, type: 'get' | 'set', child: unknown): Promise<Element> {
-  const id = `t-${Math.random().toString(36).slice(2)}`;
-  await session.send(xml('iq', { type, id }, child as never) as unknown as Element);
-  const answer = await session.waitFor((el) => el.name === 'iq' && el.attrs.id === id, `answer to ${id}`);
-  if (answer.attrs.type !== 'result') throw new Error(`IQ ${id} failed: ${answer.toString()}`);
-  return answer;
-}
 
 const PUBSUB = 'http://jabber.org/protocol/pubsub';
 
@@ -84,7 +66,7 @@ describe('account check over WebSocket', () => {
     // as clients publish them, so alice may read them without a presence subscription.
     bob = await login(state, 'bob@good.test', { transport: 'websocket', available: false });
     carol = await login(state, 'carol@good.test', { transport: 'websocket', available: false });
-    await iq(
+    await sendIq(
       bob,
       'set',
       publishOpen(
@@ -92,7 +74,7 @@ describe('account check over WebSocket', () => {
         xml('list', { xmlns: 'eu.siacs.conversations.axolotl' }, xml('device', { id: '4711' })),
       ),
     );
-    await iq(
+    await sendIq(
       carol,
       'set',
       publishOpen(V2, xml('devices', { xmlns: 'urn:xmpp:omemo:2' }, xml('device', { id: '42' }))),
@@ -101,8 +83,8 @@ describe('account check over WebSocket', () => {
 
   afterAll(async () => {
     const remove = (node: string) => xml('pubsub', { xmlns: `${PUBSUB}#owner` }, xml('delete', { node }));
-    await iq(bob, 'set', remove(LEGACY)).catch(() => {});
-    await iq(carol, 'set', remove(V2)).catch(() => {});
+    await sendIq(bob, 'set', remove(LEGACY)).catch(() => {});
+    await sendIq(carol, 'set', remove(V2)).catch(() => {});
     await bob.close();
     await carol.close();
   });
@@ -154,7 +136,7 @@ describe('account check over WebSocket', () => {
 
     // Keys that do not match the account are refused like a wrong password.
     const forged = { ...result.scramKeys!, clientKey: btoa('x'.repeat(20)) };
-    const error = await failure(
+    const error = await checkFailure(
       checkAccount({
         jid: ALICE,
         scramKeys: forged,
@@ -167,7 +149,7 @@ describe('account check over WebSocket', () => {
 
     // Keys for another salt cannot work at all: refused as soon as the server names its salt.
     const stale = { ...result.scramKeys!, salt: btoa('another salt') };
-    const staleError = await failure(
+    const staleError = await checkFailure(
       checkAccount({
         jid: ALICE,
         scramKeys: stale,
@@ -184,7 +166,7 @@ describe('account check over WebSocket', () => {
       ['websocket', websocketUrl],
       ['bosh', boshUrl],
     ] as const) {
-      const error = await failure(
+      const error = await checkFailure(
         checkAccount({ jid: ALICE, password: 'not-the-password', endpoint, transport, timeoutMs: 15_000 }),
       );
       expect(error.kind).toBe('wrong-password');
@@ -194,11 +176,8 @@ describe('account check over WebSocket', () => {
   });
 
   it('a dead port is unreachable', async () => {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    await new Promise((resolve) => server.close(resolve));
-    const error = await failure(
+    const port = await freedPort();
+    const error = await checkFailure(
       checkAccount({
         jid: ALICE,
         password: alicePassword,
@@ -214,7 +193,7 @@ describe('account check over WebSocket', () => {
   it('an abort during the check gives aborted, and the session still closes', async () => {
     const controller = new AbortController();
     const progress: CheckProgress[] = [];
-    const error = await failure(
+    const error = await checkFailure(
       checkAccount({
         jid: ALICE,
         password: alicePassword,

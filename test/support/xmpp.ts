@@ -251,3 +251,12 @@ export async function login(state: LabState, jid: string, options: LoginOptions 
   if (options.available !== false) await raw.send(xml('presence') as unknown as Element);
   return session;
 }
+
+/** Sends an IQ from a test session and waits for its result; an error answer throws. */
+export async function sendIq(session: XmppSession, type: 'get' | 'set', child: unknown): Promise<Element> {
+  const id = `t-${Math.random().toString(36).slice(2)}`;
+  await session.send(xml('iq', { type, id }, child as never) as unknown as Element);
+  const answer = await session.waitFor((el) => el.name === 'iq' && el.attrs.id === id, `answer to ${id}`);
+  if (answer.attrs.type !== 'result') throw new Error(`IQ ${id} failed: ${answer.toString()}`);
+  return answer;
+}
