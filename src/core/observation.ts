@@ -15,17 +15,20 @@
  * - `timeout`: no answer within the observer's budget: unknown.
  * - `error`: any other answer that tells nothing about the link: unknown.
  */
-export type S2sOutcome =
-  | 'ok'
-  | 'no-such-domain'
-  | 'unreachable'
-  | 'refused-encryption'
-  | 'refused-certificate'
-  | 'refused-policy'
-  | 'failed'
-  | 'not-allowed'
-  | 'timeout'
-  | 'error';
+export const S2S_OUTCOMES = [
+  'ok',
+  'no-such-domain',
+  'unreachable',
+  'refused-encryption',
+  'refused-certificate',
+  'refused-policy',
+  'failed',
+  'not-allowed',
+  'timeout',
+  'error',
+] as const;
+
+export type S2sOutcome = (typeof S2S_OUTCOMES)[number];
 
 /** Outcomes that say messages do not get through now. */
 export const S2S_FAILURES: readonly S2sOutcome[] = [

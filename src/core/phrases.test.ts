@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BOUNCE_WORDS, LIGHT_WORDS, seeReport } from './light-words.ts';
-import type { S2sObservation, S2sOutcome } from './observation.ts';
+import { S2S_OUTCOMES, type S2sObservation, type S2sOutcome } from './observation.ts';
 import { computePath, E2E_LABELS, type PathResult } from './path.ts';
 import {
   type Catalogue,
@@ -60,18 +60,7 @@ const VARIANTS: Partial<ServiceSummary>[] = [
   { software: { name: 'ejabberd', version: '23.01' } },
 ];
 
-const OUTCOMES: (S2sOutcome | null)[] = [
-  null,
-  'ok',
-  'no-such-domain',
-  'unreachable',
-  'refused-encryption',
-  'refused-certificate',
-  'refused-policy',
-  'failed',
-  'not-allowed',
-  'timeout',
-];
+const OUTCOMES: (S2sOutcome | null)[] = [null, ...S2S_OUTCOMES];
 
 function observation(outcome: S2sOutcome, identity = 'server'): S2sObservation {
   return {
