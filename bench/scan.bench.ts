@@ -1,5 +1,5 @@
 // The scanner against testssl.sh on every TLS endpoint of the lab: our scan of one endpoint (stream
-// probe + TLS prober, median of 3) beside one `testssl -p -E` run, their ratio, our handshake count
+// probe beside the TLS prober, median of 3) beside one `testssl -p -E` run, their ratio, our handshake count
 // and whether both saw the same versions and suites; then scanDomain per lab domain (median of 3).
 // Targets: ≥ 20× faster than testssl with the same findings; a whole domain < 2 s on loopback.
 // Then the same at a real-world round trip (default 50 ms) through delay relays of our own
@@ -63,7 +63,7 @@ function median(values: number[]): number {
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-/** What scanDomain does for one TLS target: the stream probe, then the TLS prober over fresh connections. */
+/** What scanDomain does for one TLS target: the stream probe and, beside it, the TLS prober over fresh connections. */
 async function scanEndpoint(endpoint: LabTlsEndpoint, options: ScanOptions) {
   const target = {
     host: endpoint.domain,
@@ -71,12 +71,15 @@ async function scanEndpoint(endpoint: LabTlsEndpoint, options: ScanOptions) {
     address: endpoint.address,
     directTls: endpoint.directTls,
   };
-  await probeStream(target, endpoint.domain, endpoint.service, { timeoutMs: options.timeoutMs });
-  return probeTls(endpointConnector(endpoint, options.timeoutMs), {
-    serverName: endpoint.domain,
-    timeoutMs: options.timeoutMs,
-    concurrency: options.perHostConcurrency,
-  });
+  const [, tls] = await Promise.all([
+    probeStream(target, endpoint.domain, endpoint.service, { timeoutMs: options.timeoutMs }),
+    probeTls(endpointConnector(endpoint, options.timeoutMs), {
+      serverName: endpoint.domain,
+      timeoutMs: options.timeoutMs,
+      concurrency: options.perHostConcurrency,
+    }),
+  ]);
+  return tls;
 }
 
 async function timed<T>(task: () => Promise<T>): Promise<{ value: T; ms: number }> {

@@ -131,6 +131,31 @@ describe('probeTls against a scripted server', () => {
     expect(ordered.serverPreference).toBe(true);
   });
 
+  it('finds forty suites of a client-order server with about one handshake each, and the order of one with its own', async () => {
+    // Every TLS 1.2 suite OpenSSL can run with an RSA certificate or none, forty of them.
+    const suites = [
+      0xc02f, 0xc030, 0xcca8, 0xc027, 0xc028, 0xc013, 0xc014, 0x009e, 0x009f, 0xccaa, 0x0067, 0x006b, 0x0033,
+      0x0039, 0x009c, 0x009d, 0x003c, 0x003d, 0x002f, 0x0035, 0xc09c, 0xc09d, 0xc0a0, 0xc0a1, 0xc09e, 0xc09f,
+      0xc0a2, 0xc0a3, 0x0041, 0x0084, 0x0045, 0x0088, 0x00ba, 0x00c0, 0x00be, 0x00c4, 0xc050, 0xc051, 0xc060,
+      0xc061,
+    ];
+    const r = await responder({ versions: ['TLSv1.2'], suites, preference: 'client' });
+    const result = await probe(r, { concurrency: 8 });
+    expect(codes(result, 'TLSv1.2')).toEqual([...suites].sort((a, b) => a - b));
+    expect(result.serverPreference).toBe(false);
+    // One pick per handshake, plus a refusal to end each chain the forks made, the versions and groups.
+    expect(result.handshakes).toBeLessThan(suites.length + 25);
+    const ordered = await probe(await responder({ versions: ['TLSv1.2'], suites }), { concurrency: 8 });
+    expect(codes(ordered, 'TLSv1.2')).toEqual(suites);
+    expect(ordered.serverPreference).toBe(true);
+  });
+
+  it('finds the groups of a server without TLS 1.3, with nothing of 1.3 to wait for', async () => {
+    const groups = ['secp384r1', 'secp521r1', 'brainpoolP256r1', 'x25519', 'secp256r1'];
+    const result = await probe(await responder({ versions: ['TLSv1.2'], suites: [0xc02f, 0xc030], groups }));
+    expect([...result.groups].sort()).toEqual([...groups].sort());
+  });
+
   it('offers ALPN in every ClientHello when asked (direct TLS)', async () => {
     const r = await responder({ versions: ['TLSv1.2', 'TLSv1.3'], suites: [0x1301, 0xc02f] });
     await probe(r, { alpn: ['xmpp-client'] });

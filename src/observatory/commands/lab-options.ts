@@ -2,6 +2,7 @@
 // Read by the command layer: the scanner itself knows nothing of the lab.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_CONCURRENCY } from '../scan/tls/prober.ts';
 import type { ScanOptions } from '../scan/types.ts';
 
 const DEFAULT_STATE = fileURLToPath(new URL('../../../lab/.state/lab.json', import.meta.url));
@@ -22,6 +23,6 @@ export function labScanOptions(statePath = process.env.HOPLIGHT_LAB_STATE ?? DEF
     ...(state.signedZone ? { dnssecProbeName: state.signedZone.name } : {}),
     // Loopback answers in microseconds; a short budget keeps hostile-target tests fast.
     timeoutMs: 3000,
-    perHostConcurrency: 4,
+    perHostConcurrency: DEFAULT_CONCURRENCY,
   };
 }

@@ -9,6 +9,7 @@ import { errorText } from '../../core/error-text.ts';
 import type { DomainReport } from '../../core/report.ts';
 import { formatReport } from '../report-text.ts';
 import { ScanRefusedError, scanDomain } from '../scan/scan-domain.ts';
+import { DEFAULT_CONCURRENCY } from '../scan/tls/prober.ts';
 import type { Resolver, ScanOptions } from '../scan/types.ts';
 import { labScanOptions } from './lab-options.ts';
 
@@ -17,9 +18,8 @@ export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
   extraCa: [],
   allowPrivate: false,
   timeoutMs: 5000,
-  // Handshakes to one target at once: on a real network each costs three round trips (TCP, STARTTLS,
-  // hello), so the elimination's independent chains run side by side (the scan's socket caps still apply).
-  perHostConcurrency: 4,
+  // Handshakes to one target at once (the scan's socket caps still apply).
+  perHostConcurrency: DEFAULT_CONCURRENCY,
 };
 
 export class UsageError extends Error {}

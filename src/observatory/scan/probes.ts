@@ -18,6 +18,10 @@ export interface TargetContext {
   /** The address of the target this entry probes, already vetted. */
   address: string;
   options: ScanOptions;
+  /** Ends the probe early (a speculative one whose result is no longer wanted). */
+  signal?: AbortSignal;
+  /** The stream probe calls it once the target is known to offer TLS. */
+  onTlsOffered?: () => void;
 }
 
 /** A target's certificate probe also gets the chain its stream probe saw. */
@@ -50,6 +54,7 @@ export const streamProbe: Probe<TargetContext, StreamProbeResult> = {
       timeoutMs: ctx.options.timeoutMs,
       ...(ctx.target.service === 's2s' ? { from: S2S_PROBE_FROM } : {}),
       gate: ctx.options.gate,
+      onTlsOffered: ctx.onTlsOffered,
     }),
 };
 
@@ -58,7 +63,7 @@ export const tlsProbe: Probe<TargetContext, TlsResult> = {
   name: 'tls',
   run: (ctx) => {
     const target = streamTarget(ctx);
-    const streamOptions = { timeoutMs: ctx.options.timeoutMs, gate: ctx.options.gate };
+    const streamOptions = { timeoutMs: ctx.options.timeoutMs, gate: ctx.options.gate, signal: ctx.signal };
     const connect = target.directTls
       ? connectDirect(target, streamOptions)
       : connectStarttls(target, ctx.domain, ctx.target.service, streamOptions);
@@ -66,6 +71,7 @@ export const tlsProbe: Probe<TargetContext, TlsResult> = {
       serverName: ctx.domain,
       timeoutMs: ctx.options.timeoutMs,
       concurrency: ctx.options.perHostConcurrency,
+      signal: ctx.signal,
       // XEP-0368: behind an ALPN multiplexer on 443, anything else would measure the web server.
       ...(target.directTls ? { alpn: [ctx.target.service === 'c2s' ? 'xmpp-client' : 'xmpp-server'] } : {}),
     });

@@ -14,6 +14,7 @@ import {
   type ServiceReport,
   type TargetFailure,
   type TargetReport,
+  type TlsResult,
 } from '../../core/report.ts';
 import { RUBRIC_VERSION } from '../../core/rubric.ts';
 import { SCANNER_VERSION } from '../version.ts';
@@ -25,7 +26,7 @@ import { daneFindings, matchDane } from './dane.ts';
 import { discoverTargets } from './discovery.ts';
 import { DnsError, queryAddresses } from './dns.ts';
 import { matchPosh } from './posh.ts';
-import { type AttemptStatus, attempt } from './probe.ts';
+import { type Attempt, type AttemptStatus, attempt } from './probe.ts';
 import {
   certificateProbe,
   poshProbe,
@@ -259,8 +260,8 @@ interface ScannedTarget {
 }
 
 /**
- * Scans one target on one of its addresses: the stream probe, then the TLS and TLSA probes together,
- * then the certificate probe and the DANE match on the chain the stream saw.
+ * Scans one target on one of its addresses: the stream, TLS and TLSA probes together, then the
+ * certificate probe and the DANE match on the chain the stream saw.
  */
 async function scanTarget(
   domain: string,
@@ -295,8 +296,22 @@ async function scanTarget(
   if (address === null) return done({}, `${target.host} has no address`, { failure: 'no-address' });
   const ctx: TargetContext = { domain, target, address, options };
 
-  const streamAttempt = await attempt(streamProbe, ctx);
+  // The TLS prober starts as soon as the stream probe has seen TLS on offer instead of after it: on a
+  // real network that saves most of the stream's round trips. It is cancelled if the stream then fails.
+  const speculative = new AbortController();
+  let tlsPending: Promise<Attempt<TlsResult>> | null = null;
+  const startTls = () => {
+    tlsPending ??= attempt(tlsProbe, { ...ctx, signal: speculative.signal });
+    return tlsPending;
+  };
+  const tlsaPending = attempt(tlsaProbe, ctx);
+  const stopSpeculation = async () => {
+    speculative.abort(new Error('the stream probe ended the TLS probe'));
+    await Promise.all([tlsPending, tlsaPending]);
+  };
+  const streamAttempt = await attempt(streamProbe, { ...ctx, onTlsOffered: startTls });
   if (streamAttempt.status !== 'ok') {
+    await stopSpeculation();
     return done({}, streamAttempt.error, { failure: ATTEMPT_FAILURE[streamAttempt.status] });
   }
   const probe = streamAttempt.result;
@@ -307,12 +322,15 @@ async function scanTarget(
     ),
   );
   const tlsAvailable = target.directTls || probe.stream.starttls !== 'none';
-  if (!tlsAvailable) return done({ stream: probe.stream }, null);
+  if (!tlsAvailable) {
+    await stopSpeculation();
+    return done({ stream: probe.stream }, null);
+  }
   if (probe.stream.demandsClientCertificate)
     findings.push(clientCertificateDemanded(domain, target, where, probe.peerChain !== null));
   else if (probe.tlsError) findings.push(tlsFailed(domain, where, probe.tlsError));
 
-  const [tlsAttempt, tlsaAttempt] = await Promise.all([attempt(tlsProbe, ctx), attempt(tlsaProbe, ctx)]);
+  const [tlsAttempt, tlsaAttempt] = await Promise.all([startTls(), tlsaPending]);
   if (tlsAttempt.status !== 'ok') findings.push(tlsFailed(domain, where, tlsAttempt.error));
   if (tlsaAttempt.status !== 'ok') findings.push(tlsaFailed(domain, where, tlsaAttempt.error));
   const tlsa = tlsaAttempt.status === 'ok' ? tlsaAttempt.result : null;

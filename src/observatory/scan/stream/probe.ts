@@ -50,7 +50,10 @@ export async function probeStream(
   target: StreamTarget & { directTls?: boolean },
   domain: string,
   service: ServiceKind,
-  opts: StreamProbeOptions,
+  opts: StreamProbeOptions & {
+    /** Called once TLS is known to be on offer: STARTTLS in the features, or a direct-TLS port that connects. */
+    onTlsOffered?: () => void;
+  },
 ): Promise<StreamProbeResult> {
   const limits = opts.limits ?? DEFAULT_SESSION_LIMITS;
   const stream: StreamResult = {
@@ -67,7 +70,8 @@ export async function probeStream(
   let tls: TLSSocket | undefined;
   try {
     let raw: Duplex = socket;
-    if (!target.directTls) {
+    if (target.directTls) opts.onTlsOffered?.();
+    else {
       const session = new XmppSession(socket, limits);
       const before = await openStream(session, domain, service, opts);
       stream.header = before.header;
@@ -84,6 +88,7 @@ export async function probeStream(
       if (before.features.starttls === 'none') {
         return { stream, peerChain: null, negotiated: null, tlsError: null, afterTlsError: null };
       }
+      opts.onTlsOffered?.();
       try {
         await negotiateStarttls(session, opts);
       } catch (err) {

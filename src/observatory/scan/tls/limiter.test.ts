@@ -21,6 +21,22 @@ describe('createLimiter', () => {
     expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
 
+  it('lets higher priorities go first, equal ones in order', async () => {
+    const limit = createLimiter(1);
+    let release = () => {};
+    const first = limit(() => new Promise<void>((resolve) => (release = resolve)));
+    const order: string[] = [];
+    const queued = [
+      limit(async () => order.push('low'), 0),
+      limit(async () => order.push('high'), 2),
+      limit(async () => order.push('low2'), 0),
+      limit(async () => order.push('mid'), 1),
+    ];
+    release();
+    await Promise.all([first, ...queued]);
+    expect(order).toEqual(['high', 'mid', 'low', 'low2']);
+  });
+
   it('frees the slot of a failed task', async () => {
     const limit = createLimiter(1);
     await expect(limit(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');

@@ -25,7 +25,7 @@ export interface ProbeTlsOptions {
   /** Budget for one handshake (connect, write, read the first flight). */
   timeoutMs: number;
   signal?: AbortSignal;
-  /** Connections open at once (default 4). */
+  /** Connections open at once (default DEFAULT_CONCURRENCY). */
   concurrency?: number;
   /** Most bytes read in one handshake (default 128 KiB: room for a long certificate chain). */
   maxBytesPerHandshake?: number;
@@ -49,6 +49,14 @@ export class TlsProbeError extends Error {
   }
 }
 
+/**
+ * Handshakes to one target at once. On a real network each costs up to three round trips (TCP,
+ * STARTTLS, hello), so independent chains run side by side: at 50 ms a round trip, 8 takes the lab's
+ * weak.test (48 suites over four versions, about 80 handshakes) from 3.7 s (at 4) to about 1.7 s.
+ * sslyze opens 5 per server by default; each of ours lives for one ClientHello.
+ */
+export const DEFAULT_CONCURRENCY = 8;
+
 export const PROBE_VERSIONS: readonly ProbeVersion[] = ['SSLv3', 'TLSv1.0', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 
 const PROTOCOL_VERSION_ALERT = 70;
@@ -64,9 +72,22 @@ export function keyExchangeFor(code: number): 'dh' | 'ecdh' | null {
   return null;
 }
 
-// Suites OpenSSL knows go first, so that the first ClientHello of a batch carries what servers usually run.
+// What servers run goes first, so that the first ClientHello of a version usually gets a pick: forward-secret
+// AEAD suites, then the other forward-secret ones, then RSA key exchange, then whatever OpenSSL knows.
+function commonness(s: RegisteredSuite): number {
+  if (!s.opensslName) return 6;
+  if (s.anonymous || s.authentication === 'PSK' || s.export) return 5;
+  const ephemeral = s.keyExchange === 'ECDHE' || s.keyExchange === 'DHE';
+  if (ephemeral && s.aead) return s.keyExchange === 'ECDHE' ? 0 : 1;
+  if (ephemeral) return s.keyExchange === 'ECDHE' ? 2 : 3;
+  return s.keyExchange === 'RSA' ? 4 : 5;
+}
+
 function offerOrder(suites: RegisteredSuite[]): number[] {
-  return [...suites.filter((s) => s.opensslName), ...suites.filter((s) => !s.opensslName)].map((s) => s.code);
+  return suites
+    .map((s, i) => ({ s, i, rank: commonness(s) }))
+    .sort((a, b) => a.rank - b.rank || a.i - b.i)
+    .map(({ s }) => s.code);
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {
@@ -88,19 +109,36 @@ class ProbeSession {
   constructor(connect: Connector, opts: ProbeTlsOptions) {
     this.#connect = connect;
     this.#opts = opts;
-    this.#limit = createLimiter(opts.concurrency ?? 4);
+    this.#limit = createLimiter(opts.concurrency ?? DEFAULT_CONCURRENCY);
   }
 
-  hello(spec: Omit<ClientHelloSpec, 'serverName'>): Promise<HelloOutcome> {
-    return this.#limit(() => {
-      this.handshakes++;
-      const hello = buildClientHello({ ...spec, serverName: this.#opts.serverName, alpn: this.#opts.alpn });
-      return exchangeHello(this.#connect, hello, {
-        timeoutMs: this.#opts.timeoutMs,
-        maxBytes: this.#opts.maxBytesPerHandshake ?? 128 * 1024,
-        keyExchangeFor,
-        signal: this.#opts.signal,
-      });
+  /** One handshake; a waiting one of higher `priority` (a chain that keeps finding suites) goes first. */
+  async hello(spec: Omit<ClientHelloSpec, 'serverName'>, priority = 0): Promise<HelloOutcome> {
+    return (await this.helloWhenDue(() => spec, priority))!.outcome;
+  }
+
+  /**
+   * One handshake whose ClientHello is made when its slot comes up (what it offers may have changed
+   * while it waited); null, with no handshake, when `make` finds nothing left to offer.
+   */
+  async helloWhenDue<S extends Omit<ClientHelloSpec, 'serverName'>>(
+    make: () => S | null,
+    priority: number,
+  ): Promise<{ spec: S; outcome: HelloOutcome } | null> {
+    return this.#limit(async () => {
+      const spec = make();
+      return spec ? { spec, outcome: await this.#exchange(spec) } : null;
+    }, priority);
+  }
+
+  #exchange(spec: Omit<ClientHelloSpec, 'serverName'>): Promise<HelloOutcome> {
+    this.handshakes++;
+    const hello = buildClientHello({ ...spec, serverName: this.#opts.serverName, alpn: this.#opts.alpn });
+    return exchangeHello(this.#connect, hello, {
+      timeoutMs: this.#opts.timeoutMs,
+      maxBytes: this.#opts.maxBytesPerHandshake ?? 128 * 1024,
+      keyExchangeFor,
+      signal: this.#opts.signal,
     });
   }
 
@@ -115,8 +153,11 @@ interface VersionScan {
   picks: number[];
   /** The picks are in the server's order: one elimination chain found them all. */
   chained: boolean;
-  /** The first batch reversed got another suite: the server follows the client's order. Null: not tried. */
-  clientOrder: boolean | null;
+  /**
+   * Whose order the server follows, from the first batch offered reversed: another pick is the
+   * client's; the same pick, with two accepted suites in the batch, is the server's. Null: not known.
+   */
+  order: 'server' | 'client' | null;
   dhBits: number[];
   groups: number[];
 }
@@ -128,20 +169,31 @@ function groupsFor(version: ProbeVersion): number[] {
 /** Fewest candidates worth a parallel elimination chain of their own. */
 const MIN_PARTITION = 8;
 
-type Step = 'picked' | 'refused' | 'version-refused' | 'stop';
+/** Picks a chain's line makes before it forks (each fork costs one refusal more). */
+const FORK_AFTER = 2;
+
+type Offered = { step: 'picked'; suite: number } | { step: 'refused' | 'version-refused' | 'stop' };
 
 /** One ClientHello offering `offered`; records what the server picked. */
-async function offer(session: ProbeSession, scan: VersionScan, offered: readonly number[]): Promise<Step> {
+async function offer(
+  session: ProbeSession,
+  scan: VersionScan,
+  offered: readonly number[],
+  priority = 0,
+): Promise<Offered> {
   const { version } = scan;
-  const outcome = await session.hello({ version, suites: [...offered], groups: groupsFor(version) });
+  const outcome = await session.hello(
+    { version, suites: [...offered], groups: groupsFor(version) },
+    priority,
+  );
   if (outcome.kind === 'error') {
     session.fail(`${version} probe: ${outcome.message}`);
-    return 'stop';
+    return { step: 'stop' };
   }
   if (outcome.kind !== 'server-hello') {
     // Refused. protocol_version says the whole version is out; other refusals end this list only.
     const versionRefused = outcome.kind === 'alert' && outcome.alert.description === PROTOCOL_VERSION_ALERT;
-    return versionRefused ? 'version-refused' : 'refused';
+    return { step: versionRefused ? 'version-refused' : 'refused' };
   }
   const { hello, keyExchange } = outcome;
   const answered = versionName(hello.version);
@@ -152,54 +204,88 @@ async function offer(session: ProbeSession, scan: VersionScan, offered: readonly
         `${version} probe: server answered with version ${hex(hello.version)}, which was not offered`,
       );
     }
-    return 'stop';
+    return { step: 'stop' };
   }
   if (!offered.includes(hello.suite)) {
     session.fail(`${version} probe: server chose suite ${hex(hello.suite)}, which was not offered`);
-    return 'stop';
+    return { step: 'stop' };
   }
   if (hello.compressionMethod !== 0) {
     session.fail(`${version} probe: server chose compression method ${hello.compressionMethod}, not offered`);
-    return 'stop';
+    return { step: 'stop' };
   }
   if (!scan.picks.includes(hello.suite)) scan.picks.push(hello.suite);
   if (keyExchange?.kind === 'dh') scan.dhBits.push(keyExchange.primeBits);
   if (keyExchange?.kind === 'ecdh') scan.groups.push(keyExchange.group);
   if (hello.keyShareGroup !== null) scan.groups.push(hello.keyShareGroup);
-  return 'picked';
+  return { step: 'picked', suite: hello.suite };
 }
 
-/** Eliminates every accepted suite of `candidates`, one chain, in batches; false when the probe must stop. */
-async function eliminate(
+interface ChainOptions {
+  /** Asked after the first pick: true stops the chain, which returns what it has not settled. */
+  split?: Promise<boolean>;
+  /** Once its line has picked FORK_AFTER suites, hand half of what is left to a new chain at each pick. */
+  fork?: boolean;
+  /** Suites picked by this chain and the chains it descends from: its handshakes' priority. */
+  depth?: number;
+}
+
+type ChainEnd = { end: 'done' | 'stop' } | { end: 'split'; left: number[] };
+
+/**
+ * Eliminates the accepted suites of one list (at most a batch), one ClientHello at a time. A chain that
+ * keeps picking is likely the longest, so its handshakes go first and, with `fork`, it splits itself:
+ * each split costs one refusal more and takes about half the remaining round trips. Most servers have
+ * a few suites, found before the line forks; one with dozens ends up with as many chains as it needs.
+ */
+async function chain(
   session: ProbeSession,
   scan: VersionScan,
-  candidates: readonly number[],
-  batchSize: number,
-): Promise<boolean> {
-  for (const batch of chunk(candidates, batchSize)) {
-    const remaining = batch.filter((c) => !scan.picks.includes(c));
-    while (remaining.length > 0) {
-      const step = await offer(session, scan, remaining);
-      if (step === 'stop') return false;
-      if (step !== 'picked') break;
-      const picked = scan.picks.filter((c) => remaining.includes(c));
-      for (const c of picked) remaining.splice(remaining.indexOf(c), 1);
+  list: readonly number[],
+  opts: ChainOptions = {},
+): Promise<ChainEnd> {
+  let remaining = list.filter((c) => !scan.picks.includes(c));
+  let depth = opts.depth ?? 0;
+  let asked = false;
+  const forks: Promise<ChainEnd>[] = [];
+  let end: ChainEnd = { end: 'done' };
+  while (remaining.length > 0) {
+    const offered = await offer(session, scan, remaining, depth);
+    if (offered.step === 'stop') {
+      end = { end: 'stop' };
+      break;
+    }
+    if (offered.step !== 'picked') break;
+    depth++;
+    remaining = remaining.filter((c) => !scan.picks.includes(c));
+    if (opts.split && !asked) {
+      asked = true;
+      if (await opts.split) {
+        end = { end: 'split', left: remaining.filter((c) => !scan.picks.includes(c)) };
+        break;
+      }
+    }
+    if (opts.fork && depth >= FORK_AFTER && remaining.length >= 2 * MIN_PARTITION) {
+      const half = remaining.filter((_, i) => i % 2 === 1);
+      remaining = remaining.filter((_, i) => i % 2 === 0);
+      forks.push(chain(session, scan, half, { fork: true, depth }));
     }
   }
-  return true;
+  await Promise.all(forks);
+  return end;
 }
 
 /**
  * Offers every candidate suite of `version`, removing each one the server picks, until it refuses.
  * A server that follows the client's order (the same list reversed gets another suite) has its
- * remaining candidates eliminated in parallel chains, which on a real network saves most of the
- * wall time; a server with an order of its own gets one chain, which yields that order for free.
+ * remaining candidates eliminated by a chain that forks into parallel ones as it finds suites, which
+ * on a real network saves most of the wall time; a server with an order of its own gets one chain,
+ * which yields that order for free.
  */
 async function enumerateVersion(
   session: ProbeSession,
   version: ProbeVersion,
   batchSize: number,
-  chains: number,
   /** Work that needs only one accepted suite (TLS 1.3's groups): run beside the rest of the elimination. */
   besideFirstPick?: (scan: VersionScan) => Promise<void>,
 ): Promise<VersionScan> {
@@ -207,78 +293,97 @@ async function enumerateVersion(
     version,
     picks: [],
     chained: true,
-    clientOrder: null,
+    order: null,
     dhBits: [],
     groups: [],
   };
   const candidates = offerOrder(suitesForVersion(version));
   const batches = chunk(candidates, batchSize);
+  // TLS 1.2 and 1.3, which nearly every server has, are also offered reversed at once: the first round
+  // trip has slots to spare, and the answer (whose order the server follows) decides how to go on.
+  const reverseAtOnce = versionRank(version as TlsVersion) >= versionRank('TLSv1.2');
   // The first batch that the server takes a suite from; protocol_version before any pick: version out.
   let first = 0;
+  let reversed: Promise<Offered> | null = null;
+  let firstPick = -1;
   for (; first < batches.length; first++) {
-    const step = await offer(session, scan, batches[first]!);
-    if (step === 'picked') break;
-    if (step === 'stop' || step === 'version-refused') return scan;
+    const batch = batches[first]!;
+    reversed =
+      first === 0 && reverseAtOnce && batch.length >= 2 ? offer(session, scan, [...batch].reverse()) : null;
+    // Awaited below; marked handled now so an abort during the forward offer leaves no stray rejection.
+    reversed?.catch(() => {});
+    const offered = await offer(session, scan, batch);
+    if (offered.step === 'picked') {
+      firstPick = offered.suite;
+      break;
+    }
+    await reversed;
+    reversed = null;
+    if (offered.step === 'stop' || offered.step === 'version-refused') return scan;
   }
-  if (scan.picks.length === 0) return scan;
+  // Nothing picked, or only by a reversed offer whose forward twin was refused (not a server to go on with).
+  if (first === batches.length) return scan;
   const beside = besideFirstPick?.(scan);
   // Awaited below; marked handled now so a failing elimination cannot leave it an unhandled rejection.
   beside?.catch(() => {});
-  await eliminateRest(session, scan, candidates, batches, first, batchSize, chains);
+  await eliminateRest(session, scan, batches, first, firstPick, reversed);
   await beside;
   return scan;
 }
 
-/** The elimination after the first pick (from batch `first`): one chain, or parallel chains for a client-order server. */
+/**
+ * Priorities of the work beside the suites: a few handshakes each, so they take the slots the suites'
+ * chains leave. TLS 1.3's groups go before TLS 1.2's, which then mostly find them known already, and
+ * before compression (one handshake that nothing waits on).
+ */
+const GROUPS_13 = -1;
+const LEGACY_SIDE_WORK = -2;
+
+/**
+ * The elimination after the first pick (from batch `first`). The first batch reversed tells whose order
+ * the server follows (asked with the first pick, or now beside the first chain's next step); a chain
+ * for each later batch (usually one refusal) runs beside. A server with an order of its own keeps one
+ * chain over the first batch, which yields that order; for one that follows the client's, the chain
+ * hands what it has left to a forking chain as soon as the reversed offer has said so.
+ */
 async function eliminateRest(
   session: ProbeSession,
   scan: VersionScan,
-  candidates: readonly number[],
   batches: readonly number[][],
   first: number,
-  batchSize: number,
-  chains: number,
+  /** What the server took from the first batch (a reversed offer may have picked before it). */
+  firstPick: number,
+  reversed: Promise<Offered> | null,
 ): Promise<void> {
-  const rest = candidates
-    .slice(candidates.indexOf(batches[first]![0]!))
-    .filter((c) => !scan.picks.includes(c));
-  const parallel = Math.min(chains, Math.floor(rest.length / MIN_PARTITION));
-  const firstPick = scan.picks[0]!;
-  let clientOrder = false;
-  if (parallel > 1) {
-    // The same batch reversed: another pick means the server follows the client's order.
-    const reversed = [...batches[first]!].reverse();
-    const step = await offer(session, scan, reversed);
-    if (step === 'stop') return;
-    clientOrder = step === 'picked' && scan.picks.at(-1) !== firstPick;
-    // The same pick both ways tells a server order only when the batch holds two accepted suites.
-    if (clientOrder) scan.clientOrder = true;
-  }
-  if (!clientOrder) {
-    // The first batch's remainder is one chain, which yields the server's order; each later batch is a
-    // chain of its own beside it (usually one refusal), so they add no round trips to the version.
-    const firstBatch = new Set(batches[first]);
-    const later = chunk(
-      rest.filter((c) => !firstBatch.has(c)),
-      batchSize,
-    );
-    await Promise.all([
-      eliminate(
-        session,
-        scan,
-        rest.filter((c) => firstBatch.has(c)),
-        batchSize,
-      ),
-      ...later.map((batch) => eliminate(session, scan, batch, batchSize)),
-    ]);
-    // Picks from later batches were never offered beside the first batch's: their order is unknown.
-    scan.chained = scan.picks.every((c) => firstBatch.has(c));
-    return;
-  }
-  scan.chained = false;
-  const left = rest.filter((c) => !scan.picks.includes(c));
-  const parts = Array.from({ length: parallel }, (_, i) => left.filter((_, j) => j % parallel === i));
-  await Promise.all(parts.map((part) => eliminate(session, scan, part, batchSize)));
+  const firstBatch = batches[first]!;
+  const asked = reversed ?? (firstBatch.length >= 2 ? offer(session, scan, [...firstBatch].reverse()) : null);
+  let sameReversed = false;
+  const clientOrder: Promise<boolean> = asked
+    ? asked.then((o) => {
+        sameReversed = o.step === 'picked' && o.suite === firstPick;
+        return o.step === 'picked' && o.suite !== firstPick;
+      })
+    : Promise.resolve(false);
+  // A client-order server's remaining candidates: one chain that forks as it finds suites.
+  const forking = async (left: readonly number[]) => {
+    await chain(session, scan, left, { fork: true });
+  };
+  const later = batches.slice(first + 1).map((batch) => chain(session, scan, batch));
+  // Asked with the first pick: the answer is (about) in, so the chains start the right way at once.
+  const firstChain = reversed
+    ? clientOrder.then(async (client) => {
+        if (client) await forking(firstBatch.filter((c) => !scan.picks.includes(c)));
+        else await chain(session, scan, firstBatch, { depth: 1 });
+      })
+    : chain(session, scan, firstBatch, { split: clientOrder, depth: 1 }).then(async (result) => {
+        if (result.end === 'split') await forking(result.left);
+      });
+  const [client] = await Promise.all([clientOrder, firstChain, ...later]);
+  const inFirst = new Set(firstBatch);
+  const firstBatchPicks = scan.picks.filter((c) => inFirst.has(c)).length;
+  scan.order = client ? 'client' : sameReversed && firstBatchPicks >= 2 ? 'server' : null;
+  // Picks from later batches were never offered beside the first batch's: their order is unknown.
+  scan.chained = !client && scan.picks.every((c) => inFirst.has(c));
 }
 
 /** Offers the accepted suites in two opposite orders: the same pick twice means the server chooses. */
@@ -317,39 +422,85 @@ async function serverOrder(session: ProbeSession, scan: VersionScan): Promise<nu
   return [...order, ...remaining];
 }
 
-/** Parallel chains for the TLS 1.3 group elimination (common groups come first and are spread over them). */
-const GROUP_CHAINS = 3;
+/**
+ * Parallel chains for a group elimination (common groups come first and are spread over them): TLS 1.3's
+ * list is long (45 with the hybrids and FFDHE); TLS 1.2's mostly repeats what 1.3 has found.
+ */
+const GROUP_CHAINS_13 = 3;
+const GROUP_CHAINS_LEGACY = 2;
 
-/** TLS 1.3 groups beyond `known`, by elimination via HelloRetryRequest, in a few parallel chains. */
-async function enumerateGroups13(session: ProbeSession, tls13: VersionScan, known: number[]): Promise<void> {
-  if (tls13.picks.length === 0) return;
-  const candidates = ALL_GROUPS.filter((g) => !known.includes(g));
-  const chains = Array.from({ length: GROUP_CHAINS }, (_, i) =>
-    candidates.filter((_, j) => j % GROUP_CHAINS === i),
-  );
+/**
+ * Groups of `candidates` the server accepts, added to `known`, in `chains` parallel chains. `ask` offers
+ * a list and returns the group the server chose, or null when it chose none (which ends that chain).
+ * The report lists the groups of all versions together, so a group `known` from elsewhere (the other
+ * enumeration, running beside) need not be found again: each offer leaves out what is known by then.
+ */
+async function eliminateGroups(
+  candidates: readonly number[],
+  known: number[],
+  chains: number,
+  /** The first offers' priority; a chain that has found a group goes up one with each. */
+  priority: number,
+  /** Offers the list `current()` gives when the slot comes up; null when it was empty or nothing was chosen. */
+  ask: (current: () => number[], priority: number) => Promise<{ offered: number[]; group: number } | null>,
+  /** Called once every chain's first offer has been answered. */
+  onFirstRound?: () => void,
+): Promise<void> {
+  const parts = Array.from({ length: chains }, (_, i) => candidates.filter((_, j) => j % chains === i));
+  let firstRound = parts.length;
+  if (firstRound === 0) onFirstRound?.();
   await Promise.all(
-    chains.map(async (chain) => {
-      let remaining = chain;
-      while (remaining.length > 0) {
-        // No key share at all: a server accepting one of `remaining` must name it in a HelloRetryRequest.
-        const outcome = await session.hello({
-          version: 'TLSv1.3',
-          suites: tls13.picks,
-          groups: remaining,
-          keyShare: 'none',
-        });
-        if (outcome.kind !== 'server-hello') return;
-        const group = outcome.hello.keyShareGroup;
-        if (group === null || !remaining.includes(group)) {
-          session.fail(
-            `TLSv1.3 group probe: server selected ${group === null ? 'no group' : groupName(group)}, not offered`,
-          );
-          return;
-        }
-        if (!known.includes(group)) known.push(group);
-        remaining = remaining.filter((g) => g !== group);
+    parts.map(async (part) => {
+      let remaining = part;
+      let step = priority;
+      for (;;) {
+        const answer = await ask(() => {
+          remaining = remaining.filter((g) => !known.includes(g));
+          return remaining;
+        }, step++);
+        if (step === priority + 1 && --firstRound === 0) onFirstRound?.();
+        // A server that ignores the list would repeat itself forever: stop at the first group not offered.
+        if (answer === null || !answer.offered.includes(answer.group)) return;
+        if (!known.includes(answer.group)) known.push(answer.group);
       }
     }),
+  );
+}
+
+/** TLS 1.3 groups beyond `known`, by elimination via HelloRetryRequest. */
+async function enumerateGroups13(
+  session: ProbeSession,
+  tls13: VersionScan,
+  known: number[],
+  onFirstRound: () => void,
+): Promise<void> {
+  if (tls13.picks.length === 0) return onFirstRound();
+  const suites = [...tls13.picks];
+  await eliminateGroups(
+    ALL_GROUPS.filter((g) => !known.includes(g)),
+    known,
+    GROUP_CHAINS_13,
+    GROUPS_13,
+    async (current, priority) => {
+      // No key share at all: a server accepting one of `offered` must name it in a HelloRetryRequest.
+      const sent = await session.helloWhenDue(() => {
+        const groups = current();
+        return groups.length > 0
+          ? { version: 'TLSv1.3' as const, suites, groups, keyShare: 'none' as const }
+          : null;
+      }, priority);
+      if (sent === null || sent.outcome.kind !== 'server-hello') return null;
+      const offered = sent.spec.groups;
+      const group = sent.outcome.hello.keyShareGroup;
+      if (group === null || !offered.includes(group)) {
+        session.fail(
+          `TLSv1.3 group probe: server selected ${group === null ? 'no group' : groupName(group)}, not offered`,
+        );
+        return null;
+      }
+      return { offered, group };
+    },
+    onFirstRound,
   );
 }
 
@@ -366,19 +517,23 @@ async function enumerateLegacyGroups(
   legacy: VersionScan | undefined,
   known: number[],
 ): Promise<void> {
-  if (legacy) {
-    const suites = legacy.picks.filter((c) => keyExchangeFor(c) === 'ecdh');
-    let remaining = EC_GROUPS.filter((g) => !known.includes(g));
-    while (remaining.length > 0) {
-      const outcome = await session.hello({ version: legacy.version, suites, groups: remaining });
-      if (outcome.kind !== 'server-hello' || outcome.keyExchange?.kind !== 'ecdh') break;
-      const group = outcome.keyExchange.group;
-      // A server that ignores the list would repeat itself forever: stop at the first group not offered.
-      if (!remaining.includes(group)) break;
-      if (!known.includes(group)) known.push(group);
-      remaining = remaining.filter((g) => g !== group);
-    }
-  }
+  if (!legacy) return;
+  const suites = legacy.picks.filter((c) => keyExchangeFor(c) === 'ecdh');
+  await eliminateGroups(
+    EC_GROUPS.filter((g) => !known.includes(g)),
+    known,
+    GROUP_CHAINS_LEGACY,
+    LEGACY_SIDE_WORK,
+    async (current, priority) => {
+      const sent = await session.helloWhenDue(() => {
+        const groups = current();
+        return groups.length > 0 ? { version: legacy.version, suites, groups } : null;
+      }, priority);
+      return sent?.outcome.kind === 'server-hello' && sent.outcome.keyExchange?.kind === 'ecdh'
+        ? { offered: sent.spec.groups, group: sent.outcome.keyExchange.group }
+        : null;
+    },
+  );
 }
 
 /** The version compression is asked about: the best below 1.3 (TLS 1.3 has no compression). */
@@ -389,12 +544,15 @@ function compressionScan(scans: readonly VersionScan[]): VersionScan | undefined
 /** Offers DEFLATE before null at `legacy`'s version. */
 async function detectCompression(session: ProbeSession, legacy: VersionScan | undefined): Promise<boolean> {
   if (!legacy) return false;
-  const outcome = await session.hello({
-    version: legacy.version,
-    suites: legacy.picks,
-    groups: groupsFor(legacy.version),
-    compression: true,
-  });
+  const outcome = await session.hello(
+    {
+      version: legacy.version,
+      suites: legacy.picks,
+      groups: groupsFor(legacy.version),
+      compression: true,
+    },
+    LEGACY_SIDE_WORK,
+  );
   if (outcome.kind !== 'server-hello') {
     session.fail(`${legacy.version} compression probe: ${describeOutcome(outcome)}`);
     return false;
@@ -421,12 +579,21 @@ export async function probeTls(connect: Connector, opts: ProbeTlsOptions): Promi
   const session = new ProbeSession(connect, opts);
   const batchSize = opts.suitesPerHello ?? 128;
   const versions = PROBE_VERSIONS.filter((v) => (opts.versions ?? PROBE_VERSIONS).includes(v));
-  const chains = opts.concurrency ?? 4;
   // Each round trip on the longest chain of dependent handshakes is wall time on a real network, so
   // what can start early does: TLS 1.3's groups once one TLS 1.3 suite is known; compression and the
-  // legacy groups once TLS 1.2 (the highest legacy version) is done; server preference once TLS 1.3
-  // (the highest version) is. Each is used only if it asked the version the sequential rules pick.
+  // legacy groups once TLS 1.2 (the highest legacy version) has one (the groups also wait as below); server preference, where the
+  // reversed offers could not tell it, once TLS 1.3 (the highest version) is done. Each is used only
+  // if it asked the version the sequential rules pick.
   const known: number[] = [];
+  // TLS 1.2's groups mostly repeat TLS 1.3's: they are asked once 1.3's first group offers have been
+  // answered (or 1.3 is out), so that they offer only what 1.3 did not find; compression, which
+  // nothing waits on, waits with them and leaves the second round trip's slots to 1.3's groups.
+  let openSideWork = () => {};
+  const sideWorkMayStart = versions.includes('TLSv1.3')
+    ? new Promise<void>((resolve) => {
+        openSideWork = resolve;
+      })
+    : Promise.resolve();
   const early = new Map<string, { scan: VersionScan; done: Promise<unknown> }>();
   const startEarly = (name: string, scan: VersionScan, done: Promise<unknown>) => {
     // Awaited at the end; marked handled now in case a version's probe throws first.
@@ -439,24 +606,33 @@ export async function probeTls(connect: Connector, opts: ProbeTlsOptions): Promi
         session,
         v,
         batchSize,
-        chains,
         v === 'TLSv1.3'
           ? (first) => {
               for (const g of first.groups) if (!known.includes(g)) known.push(g);
-              return enumerateGroups13(session, first, known);
+              return enumerateGroups13(session, first, known, openSideWork);
             }
           : v === 'TLSv1.2'
             ? async (first) => {
+                for (const g of first.groups) if (!known.includes(g)) known.push(g);
                 // Any accepted suite serves to ask about compression, any ECDHE one to list groups.
-                startEarly('compression', first, detectCompression(session, first));
+                startEarly(
+                  'compression',
+                  first,
+                  sideWorkMayStart.then(() => detectCompression(session, first)),
+                );
                 if (legacyGroupScan([first]))
-                  startEarly('legacy-groups', first, enumerateLegacyGroups(session, first, known));
+                  startEarly(
+                    'legacy-groups',
+                    first,
+                    sideWorkMayStart.then(() => enumerateLegacyGroups(session, first, known)),
+                  );
               }
             : undefined,
       );
+      if (v === 'TLSv1.3') openSideWork();
       if (v === 'TLSv1.2' && scan.picks.length > 0 && !early.has('legacy-groups') && legacyGroupScan([scan]))
         startEarly('legacy-groups', scan, enumerateLegacyGroups(session, scan, known));
-      if (v === 'TLSv1.3' && scan.picks.length >= 2 && scan.clientOrder !== true)
+      if (v === 'TLSv1.3' && scan.picks.length >= 2 && scan.order === null)
         startEarly('preference', scan, detectServerPreference(session, scan));
       return scan;
     }),
@@ -486,13 +662,15 @@ export async function probeTls(connect: Connector, opts: ProbeTlsOptions): Promi
   }
 
   const preferenceScan = scans.filter((s) => s.picks.length >= 2).at(-1);
-  // A reversed offer that got another suite already showed the client's order: no need to ask again.
-  const knownClientOrder = scans.some((s) => s.clientOrder === true);
+  // A reversed offer already showed whose order the server follows, unless it could not tell.
+  const knownClientOrder = scans.some((s) => s.order === 'client');
   const legacy = legacyGroupScan(scans);
   const [preference, compression] = await Promise.all([
     knownClientOrder || !preferenceScan
       ? Promise.resolve(null)
-      : reuse('preference', preferenceScan, () => detectServerPreference(session, preferenceScan)),
+      : preferenceScan.order === 'server'
+        ? Promise.resolve(true)
+        : reuse('preference', preferenceScan, () => detectServerPreference(session, preferenceScan)),
     reuse('compression', compressionScan(scans), () => detectCompression(session, compressionScan(scans))),
     reuse('legacy-groups', legacy, () => enumerateLegacyGroups(session, legacy, known)),
   ]);
