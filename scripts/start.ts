@@ -2,7 +2,7 @@
 // database under ./data/. Extra arguments go to `serve` (e.g. `npm start -- --port 9000`).
 import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { SERVE_V8_FLAGS } from '../src/observatory/commands/serve-flags.ts';
+import { SERVE_V8_FLAGS, serveEnvironment } from '../src/observatory/commands/serve-flags.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const build = spawnSync(process.execPath, [resolve(root, 'scripts/build-extension.ts')], {
@@ -21,7 +21,7 @@ console.log(
 const serve = spawn(
   process.execPath,
   [...SERVE_V8_FLAGS, resolve(root, 'bin/hoplight-observatory.js'), 'serve', ...process.argv.slice(2)],
-  { cwd: root, stdio: 'inherit' },
+  { cwd: root, stdio: 'inherit', env: serveEnvironment(process.env) },
 );
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => serve.kill(signal));
 serve.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

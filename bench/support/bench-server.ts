@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { serveEnvironment } from '../../src/observatory/commands/serve-flags.ts';
 
 export interface AutocannonResult {
   requests: { average: number; total: number };
@@ -54,7 +55,11 @@ export async function startServer(
       db,
       ...serveArgs,
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_OPTIONS: serverNodeOptions } },
+    // The environment `npm start` gives `serve` (serve-flags.ts), with the V8 flags under test.
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...serveEnvironment(process.env), NODE_OPTIONS: serverNodeOptions },
+    },
   );
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const [banner] = (await Promise.race([

@@ -49,6 +49,42 @@ function jsonBodyOf(response: string): unknown {
   return JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4));
 }
 
+describe('the pace of one client', () => {
+  it('spreads a burst out: a lookup costs one more per 20 names, an empty bucket is 429 with when to come back', async () => {
+    const { url } = await serve({
+      rateLimit: { max: 1_000, timeWindowMs: 60_000 },
+      pace: { burst: 30, perSecond: 1 },
+    });
+    const lookup = (names: number) =>
+      fetch(`${url}/api/v1/lookup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ domains: Array.from({ length: names }, (_, i) => `d${i}.example`) }),
+      });
+    // 500 names: 26 of the 30; another costs 26 again and is refused, a small one still passes.
+    expect((await lookup(500)).status).toBe(200);
+    const refused = await lookup(500);
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toEqual({ error: 'rate_limited', message: expect.any(String) });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(22);
+    expect((await lookup(20)).status).toBe(200);
+    // The style sheet is never paced (a page asks for it beside itself).
+    for (let i = 0; i < 5; i++) expect((await fetch(`${url}/assets/site.css`)).status).toBe(200);
+  });
+
+  it('holds each 429 for its time when asked to (serve does, 1 s), at most until its Retry-After', async () => {
+    const { url } = await serve({
+      rateLimit: { max: 1, timeWindowMs: 60_000 },
+      refusalHold: { ms: 400, maxHeld: 10 },
+    });
+    expect((await fetch(`${url}/api/v1/stats`)).status).toBe(200);
+    const started = performance.now();
+    const refused = await fetch(`${url}/api/v1/stats`);
+    expect(refused.status).toBe(429);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(350);
+  });
+});
+
 describe('timeouts', () => {
   it('answers 408 and closes a connection whose body never arrives', async () => {
     const { port } = await serve({ timeouts: { headersMs: 200, requestMs: 400, idleMs: 5_000 } });

@@ -8,6 +8,7 @@ import { errorText } from '../../core/error-text.ts';
 import { backfillDomainFacts } from '../domain-facts-backfill.ts';
 import { buildServer, DEFAULT_SNAPSHOT_BYTES_PER_HOUR } from '../http/server.ts';
 import { parseTrustProxy, type TrustProxy } from '../http/trust-proxy.ts';
+import { warmUp } from '../http/warm-up.ts';
 import { createQueue } from '../queue/create-queue.ts';
 import { DEFAULT_SCAN_LIMITS } from '../queue/request-scan.ts';
 import { type RescanScheduler, startRescans } from '../queue/rescan-scheduler.ts';
@@ -186,7 +187,9 @@ export async function startService(args: ServiceArgs): Promise<RunningService> {
         rateLimit: { max: args.rateLimit, timeWindowMs: 60_000 },
         snapshotBytesPerHour: args.snapshotBytesPerHour,
         trustProxy: args.trustProxy,
+        refusalHold: { ms: 1_000, maxHeld: 512 },
       });
+      await warmUp(app, (message) => process.stderr.write(`serve: ${message}\n`));
       url = await app.listen({ port: args.port, host: args.host });
     }
     return { store, queue, app, worker, url, stop };

@@ -15,12 +15,14 @@ import { DEFAULT_SCAN_LIMITS, type ScanLimits } from '../queue/request-scan.ts';
 import type { ScanQueue } from '../queue/types.ts';
 import type { Store } from '../store/store.ts';
 import { webRoutes } from '../web/routes.ts';
+import { TokenBucketPerClient } from './client-bucket.ts';
 import { InFlightPerClient } from './client-in-flight.ts';
 import { clientKey } from './client-key.ts';
 import { CountPerClientWindow } from './client-window.ts';
 import type { HttpContext } from './context.ts';
 import { ApiError, handleClientError, handleError } from './errors.ts';
 import { isExtensionOrigin } from './extension-origin.ts';
+import { RefusalHold } from './refusal-hold.ts';
 import type { TrustProxy } from './trust-proxy.ts';
 
 /** How long a connection may take over each part of a request before it is answered 408 or closed. */
@@ -44,6 +46,12 @@ export interface BuildServerOptions {
   freshForMs?: number;
   /** Requests per client (IP) per window (default 300 per minute). */
   rateLimit?: { max: number; timeWindowMs: number };
+  /**
+   * The pace within that limit: a bucket of `burst` requests refilled at `perSecond` per client
+   * (default: the rate limit spread over its window, with 60 or a fifth of it at once: 60 and 5 a
+   * second for 300 a minute); a lookup also costs one more per 20 names it asks about.
+   */
+  pace?: { burst: number; perSecond: number };
   /** Largest request body in bytes (default 256 KiB: 500 long domain names fit). */
   bodyLimit?: number;
   /** Passed to fastify (default false). */
@@ -58,6 +66,12 @@ export interface BuildServerOptions {
    * stalled every other client, and the rate limit counts each minute-long download only once.
    */
   snapshotDownloadsPerClient?: number;
+  /**
+   * How long each 429 waits before it is sent, and how many may wait at once (default none; `serve`
+   * holds them 1 s, at most 512): a client that asks again the moment it is refused then costs a
+   * request a second per connection.
+   */
+  refusalHold?: { ms: number; maxHeld: number };
   /** Snapshot body bytes (not 304s) one client may have per hour (default 1 GiB). */
   snapshotBytesPerHour?: number;
   /** Serve the pages for people too (default true). */
@@ -109,10 +123,11 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
     exposedHeaders: ['etag', 'retry-after', 'location'],
     maxAge: 86_400,
   });
+  const limit = opts.rateLimit ?? { max: 300, timeWindowMs: 60_000 };
   await app.register(rateLimit, {
     keyGenerator: (request) => clientKey(request.ip),
-    max: opts.rateLimit?.max ?? 300,
-    timeWindow: opts.rateLimit?.timeWindowMs ?? 60_000,
+    max: limit.max,
+    timeWindow: limit.timeWindowMs,
     errorResponseBuilder: (_request, context) =>
       new ApiError(
         429,
@@ -129,9 +144,57 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
     ctx.now,
   );
 
+  // A small limit (tests, a private instance) is its own burst; a large one allows a fifth of it at once.
+  const pace = opts.pace ?? {
+    burst: Math.max(Math.min(limit.max, 60), limit.max / 5),
+    perSecond: limit.max / (limit.timeWindowMs / 1000),
+  };
+  paceClients(app, new TokenBucketPerClient(pace.burst, pace.perSecond), ctx.now);
+  if (opts.refusalHold) holdRefusals(app, new RefusalHold(opts.refusalHold.ms, opts.refusalHold.maxHeld));
+
   apiRoutes(app, ctx);
   if (opts.pages ?? true) await webRoutes(app, ctx);
   return app;
+}
+
+/** Names a lookup asks about per extra token: a lookup of 500 costs 26 requests' worth, one of 20 costs 2. */
+const LOOKUP_NAMES_PER_TOKEN = 20;
+
+/**
+ * Takes each request's cost from its client's bucket (after the body is read: a lookup's cost is its
+ * length); an empty bucket is 429 rate_limited with when to come back, like the rate limit's own.
+ */
+function paceClients(app: FastifyInstance, bucket: TokenBucketPerClient, now: () => Date): void {
+  app.addHook('preHandler', async (request) => {
+    // The style sheet and icons: cached by browsers, and a page asks for them beside itself.
+    const url = request.routeOptions.url ?? '';
+    if (url.startsWith('/assets/') || url === '/favicon.ico') return;
+    const body = request.body as { domains?: unknown } | undefined;
+    const names =
+      request.routeOptions.url === '/api/v1/lookup' && Array.isArray(body?.domains) ? body.domains.length : 0;
+    const answer = bucket.tryTake(
+      clientKey(request.ip),
+      now().getTime(),
+      1 + Math.floor(names / LOOKUP_NAMES_PER_TOKEN),
+    );
+    if (!answer.ok)
+      throw new ApiError(
+        429,
+        'rate_limited',
+        `Too many requests from this client at once; try again in ${Math.ceil(answer.retryAfterMs / 1000)} s.`,
+        answer.retryAfterMs,
+      );
+  });
+}
+
+/** Every 429 (request rate, scan share, snapshot allowance) waits its hold, at most until its Retry-After. */
+function holdRefusals(app: FastifyInstance, hold: RefusalHold): void {
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (reply.statusCode !== 429) return payload;
+    const retryAfter = Number(reply.getHeader('retry-after'));
+    await hold.hold(Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined);
+    return payload;
+  });
 }
 
 /**

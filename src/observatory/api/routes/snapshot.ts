@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { createGunzip, createGzip, gzip as gzipCallback } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { RUBRIC_VERSION } from '../../../core/rubric.ts';
 import type { DomainSummary } from '../../../core/summary.ts';
@@ -103,8 +104,11 @@ export function snapshotRoutes(app: FastifyInstance, ctx: HttpContext): void {
         return reply.header('content-encoding', 'gzip').send(body.gzip);
       const plain = await body.plain();
       if (Buffer.isBuffer(plain)) return reply.send(plain);
-      // A file written once per revision, streamed: no re-encoding, and no 100 MB in memory.
-      return reply.header('content-length', plain.size).send(createReadStream(plain.path));
+      // A file written once per revision, streamed: no re-encoding, and no 100 MB in memory. Read in
+      // 16 KiB pieces: with the default 64 KiB, a few downloads at once held tens of MB of buffers.
+      return reply
+        .header('content-length', plain.size)
+        .send(createReadStream(plain.path, { highWaterMark: 16 * 1024 }));
     },
   );
 }
@@ -137,7 +141,9 @@ function plainFile(gzip: Buffer, revision: number, previous: () => string | null
     written ??= (async () => {
       const path = join(tmpdir(), `hoplight-snapshot-${process.pid}-${revision}-${randomUUID()}.json`);
       plainFiles.add(path);
-      await pipeline(Readable.from([gzip]), createGunzip(), createWriteStream(path));
+      // Fed in slices: zlib inflates a whole written chunk before it heeds backpressure, so the body in
+      // one piece (a few MB) would sit inflated (100+ MB) in memory while the file catches up.
+      await pipeline(Readable.from(slices(gzip, 64 * 1024)), createGunzip(), createWriteStream(path));
       const old = previous();
       if (old !== null && old !== path) {
         plainFiles.delete(old);
@@ -151,6 +157,10 @@ function plainFile(gzip: Buffer, revision: number, previous: () => string | null
 }
 
 let lastPlainFile: string | null = null;
+
+function* slices(buffer: Buffer, size: number): Generator<Buffer> {
+  for (let at = 0; at < buffer.length; at += size) yield buffer.subarray(at, at + size);
+}
 
 /** `{"rubricVersion":N,"domains":[…]}` from the stored summary texts, gzipped as it is written. */
 async function buildFull(store: Store, revision: number): Promise<Built> {
@@ -182,13 +192,16 @@ async function buildFull(store: Store, revision: number): Promise<Built> {
   };
 }
 
+const gzipAsync = promisify(gzipCallback);
+
 async function buildCompact(store: Store, revision: number): Promise<Built> {
   const builder = new CompactSnapshotBuilder(RUBRIC_VERSION);
   for await (const page of store.snapshotPages()) {
     for (const row of page) builder.add(JSON.parse(row.summary) as DomainSummary);
   }
   const plain = Buffer.from(JSON.stringify(builder.finish()));
-  const gzip = gzipSync(plain);
+  // On zlib's thread pool: compressing several MB on the event loop held every request ~100 ms.
+  const gzip = await gzipAsync(plain);
   const tag = contentTag('compact', createHash('sha256').update(plain).digest('base64url'));
   return { revision, tag, gzip, plain: plainBuffer(plain) };
 }
