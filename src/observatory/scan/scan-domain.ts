@@ -32,6 +32,7 @@ import {
   poshProbe,
   streamProbe,
   type TargetContext,
+  type TlsaOutcome,
   tlsaProbe,
   tlsProbe,
 } from './probes.ts';
@@ -296,20 +297,28 @@ async function scanTarget(
   if (address === null) return done({}, `${target.host} has no address`, { failure: 'no-address' });
   const ctx: TargetContext = { domain, target, address, options };
 
-  // The TLS prober starts as soon as the stream probe has seen TLS on offer instead of after it: on a
-  // real network that saves most of the stream's round trips. It is cancelled if the stream then fails.
+  // The TLS prober and the TLSA lookup start as soon as the stream probe has seen TLS on offer instead
+  // of after it: on a real network that saves most of the stream's round trips. The prober is
+  // cancelled if the stream then fails.
   const speculative = new AbortController();
-  let tlsPending: Promise<Attempt<TlsResult>> | null = null;
+  let tlsProbes: Promise<[Attempt<TlsResult>, Attempt<TlsaOutcome>]> | null = null;
   const startTls = () => {
-    tlsPending ??= attempt(tlsProbe, { ...ctx, signal: speculative.signal });
-    return tlsPending;
+    tlsProbes ??= Promise.all([
+      attempt(tlsProbe, { ...ctx, signal: speculative.signal }),
+      attempt(tlsaProbe, ctx),
+    ]);
+    return tlsProbes;
   };
-  const tlsaPending = attempt(tlsaProbe, ctx);
   const stopSpeculation = async () => {
     speculative.abort(new Error('the stream probe ended the TLS probe'));
-    await Promise.all([tlsPending, tlsaPending]);
+    await tlsProbes;
   };
-  const streamAttempt = await attempt(streamProbe, { ...ctx, onTlsOffered: startTls });
+  const streamAttempt = await attempt(streamProbe, {
+    ...ctx,
+    onTlsOffered: () => {
+      void startTls();
+    },
+  });
   if (streamAttempt.status !== 'ok') {
     await stopSpeculation();
     return done({}, streamAttempt.error, { failure: ATTEMPT_FAILURE[streamAttempt.status] });
@@ -330,7 +339,7 @@ async function scanTarget(
     findings.push(clientCertificateDemanded(domain, target, where, probe.peerChain !== null));
   else if (probe.tlsError) findings.push(tlsFailed(domain, where, probe.tlsError));
 
-  const [tlsAttempt, tlsaAttempt] = await Promise.all([startTls(), tlsaPending]);
+  const [tlsAttempt, tlsaAttempt] = await startTls();
   if (tlsAttempt.status !== 'ok') findings.push(tlsFailed(domain, where, tlsAttempt.error));
   if (tlsaAttempt.status !== 'ok') findings.push(tlsaFailed(domain, where, tlsaAttempt.error));
   const tlsa = tlsaAttempt.status === 'ok' ? tlsaAttempt.result : null;
