@@ -103,7 +103,6 @@ export function snapshotRoutes(app: FastifyInstance, ctx: HttpContext): void {
       if (acceptsGzip(request.headers['accept-encoding']))
         return reply.header('content-encoding', 'gzip').send(body.gzip);
       const plain = await body.plain();
-      if (Buffer.isBuffer(plain)) return reply.send(plain);
       // A file written once per revision, streamed: no re-encoding, and no 100 MB in memory. Read in
       // 16 KiB pieces: with the default 64 KiB, a few downloads at once held tens of MB of buffers.
       return reply
@@ -118,12 +117,7 @@ function contentTag(format: Format, digest: string): string {
   return `"${RUBRIC_VERSION}-${digest.slice(0, 27)}${format === 'compact' ? '-compact' : ''}"`;
 }
 
-type PlainBody = Buffer | { path: string; size: number };
-
-/** The plain body as it is (small bodies). */
-function plainBuffer(plain: Buffer): () => Promise<PlainBody> {
-  return () => Promise.resolve(plain);
-}
+type PlainBody = { path: string; size: number };
 
 /** Files of plain bodies this process wrote; removed when superseded and at exit. */
 const plainFiles = new Set<string>();
@@ -132,31 +126,34 @@ process.once('exit', () => {
 });
 
 /**
- * The plain body inflated from `gzip` into a temporary file on first call only; `previous` (the file
- * of the revision this one replaces) is removed then.
+ * The plain body inflated from `gzip` into a temporary file on first call only; the file of the
+ * revision this one replaces, in the same format, is removed then.
  */
-function plainFile(gzip: Buffer, revision: number, previous: () => string | null): () => Promise<PlainBody> {
+function plainFile(gzip: Buffer, revision: number, format: Format): () => Promise<PlainBody> {
   let written: Promise<PlainBody> | null = null;
   return () => {
     written ??= (async () => {
-      const path = join(tmpdir(), `hoplight-snapshot-${process.pid}-${revision}-${randomUUID()}.json`);
+      const path = join(
+        tmpdir(),
+        `hoplight-snapshot-${process.pid}-${format}-${revision}-${randomUUID()}.json`,
+      );
       plainFiles.add(path);
       // Fed in slices: zlib inflates a whole written chunk before it heeds backpressure, so the body in
       // one piece (a few MB) would sit inflated (100+ MB) in memory while the file catches up.
       await pipeline(Readable.from(slices(gzip, 64 * 1024)), createGunzip(), createWriteStream(path));
-      const old = previous();
-      if (old !== null && old !== path) {
+      const old = lastPlainFiles.get(format);
+      if (old !== undefined && old !== path) {
         plainFiles.delete(old);
         await rm(old, { force: true });
       }
-      lastPlainFile = path;
+      lastPlainFiles.set(format, path);
       return { path, size: (await stat(path)).size };
     })();
     return written;
   };
 }
 
-let lastPlainFile: string | null = null;
+const lastPlainFiles = new Map<Format, string>();
 
 function* slices(buffer: Buffer, size: number): Generator<Buffer> {
   for (let at = 0; at < buffer.length; at += size) yield buffer.subarray(at, at + size);
@@ -188,7 +185,7 @@ async function buildFull(store: Store, revision: number): Promise<Built> {
     revision,
     tag: contentTag('full', digest.digest('base64url')),
     gzip: body,
-    plain: plainFile(body, revision, () => lastPlainFile),
+    plain: plainFile(body, revision, 'full'),
   };
 }
 
@@ -203,7 +200,8 @@ async function buildCompact(store: Store, revision: number): Promise<Built> {
   // On zlib's thread pool: compressing several MB on the event loop held every request ~100 ms.
   const gzip = await gzipAsync(plain);
   const tag = contentTag('compact', createHash('sha256').update(plain).digest('base64url'));
-  return { revision, tag, gzip, plain: plainBuffer(plain) };
+  // Plain, it is asked for rarely (extensions send Accept-Encoding: gzip): a file on first demand too.
+  return { revision, tag, gzip, plain: plainFile(gzip, revision, 'compact') };
 }
 
 function acceptsGzip(header: string | undefined): boolean {
