@@ -163,7 +163,7 @@ export async function benchApi(opts: {
   seconds: number;
   soakSeconds: number;
   abuseSeconds: number;
-  /** NODE_OPTIONS of the server process only (the CLI default: the flags `npm start` gives `serve`). */
+  /** V8 flags of the server process only, on its command line (the CLI default: the flags `npm start` gives `serve`). */
   serverNodeOptions: string;
 }): Promise<Row[]> {
   const dir = mkdtempSync(join(tmpdir(), 'hoplight-bench-'));

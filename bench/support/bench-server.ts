@@ -45,6 +45,8 @@ export async function startServer(
   const child = spawn(
     process.execPath,
     [
+      // On the command line, as `npm start` gives them: NODE_OPTIONS refuses most V8 flags.
+      ...serverNodeOptions.split(/\s+/).filter(Boolean),
       join(import.meta.dirname, '../../bin/hoplight-observatory.js'),
       'serve',
       '--workers',
@@ -55,10 +57,10 @@ export async function startServer(
       db,
       ...serveArgs,
     ],
-    // The environment `npm start` gives `serve` (serve-flags.ts), with the V8 flags under test.
+    // The environment `npm start` gives `serve` (serve-flags.ts); an inherited NODE_OPTIONS would add flags.
     {
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...serveEnvironment(process.env), NODE_OPTIONS: serverNodeOptions },
+      env: { ...serveEnvironment(process.env), NODE_OPTIONS: '' },
     },
   );
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });

@@ -8,16 +8,14 @@ import type { ScanRow, ScanStatus } from './schema.ts';
 export async function selectScan(db: Db, id: string): Promise<ScanView | null> {
   const row = await db.selectFrom('scans').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) return null;
-  let report: DomainReport | null = null;
-  if (row.report_id !== null) {
-    const stored = await db
-      .selectFrom('reports')
-      .select('report')
-      .where('id', '=', row.report_id)
-      .executeTakeFirst();
-    if (stored) report = JSON.parse(stored.report) as DomainReport;
-  }
+  const report = row.report_id === null ? null : await selectReport(db, row.report_id);
   return { ...toScanInfo(row), report };
+}
+
+/** A stored report by its id (a domain's `report_id`), without the scan around it. */
+export async function selectReport(db: Db, id: string): Promise<DomainReport | null> {
+  const stored = await db.selectFrom('reports').select('report').where('id', '=', id).executeTakeFirst();
+  return stored ? (JSON.parse(stored.report) as DomainReport) : null;
 }
 
 /** The domain's scans, newest first, with each finished scan's grades (for the history on its page). */

@@ -35,6 +35,7 @@ import {
   failScan,
   insertScan,
   replaceReport,
+  selectReport,
   selectReportsGradedBefore,
   selectScan,
   selectScanHistory,
@@ -110,6 +111,11 @@ export class Store {
   /** A scan with its full report. */
   getScan(id: string): Promise<ScanView | null> {
     return selectScan(this.db, id);
+  }
+
+  /** A report by its id (a domain's `reportId`). */
+  getReport(id: string): Promise<DomainReport | null> {
+    return selectReport(this.db, id);
   }
 
   /** The domain's scans, newest first, with each finished scan's grades. */

@@ -91,7 +91,7 @@ export async function webRoutes(app: FastifyInstance, ctx: HttpContext): Promise
           reportId === null
             ? null
             : await reportSections.get(`${reportId}:${state?.summary?.rubricVersion}`, async () => {
-                const report = (await ctx.store.getScan(reportId))?.report;
+                const report = await ctx.store.getReport(reportId);
                 return report ? renderFragment(reportSection(parsed.domain, report) as VNode) : null;
               });
         const notice = NOTICES[request.query.notice ?? ''] ?? null;
@@ -146,8 +146,8 @@ export async function webRoutes(app: FastifyInstance, ctx: HttpContext): Promise
     pages.get<{ Params: { domain: string } }>('/domain/:domain/report.json', async (request, reply) => {
       const parsed = normalizeDomain(request.params.domain);
       const state = parsed.ok ? await ctx.store.getDomain(parsed.domain) : null;
-      const scan = state?.reportId ? await ctx.store.getScan(state.reportId) : null;
-      if (!parsed.ok || !scan?.report)
+      const report = state?.reportId ? await ctx.store.getReport(state.reportId) : null;
+      if (!parsed.ok || !report)
         return send(
           reply,
           404,
@@ -157,7 +157,7 @@ export async function webRoutes(app: FastifyInstance, ctx: HttpContext): Promise
       return reply
         .type('application/json; charset=utf-8')
         .header('content-disposition', `attachment; filename="${parsed.domain}.json"`)
-        .send(JSON.stringify(scan.report, null, 2));
+        .send(JSON.stringify(report, null, 2));
     });
 
     pages.get<{ Querystring: Record<string, string | undefined> }>('/directory', async (request, reply) => {
