@@ -1,7 +1,7 @@
 // A token bucket per client: the pace of its requests, with room for a burst. The request rate limit
 // (300 a minute, a fixed window) lets a client spend all 300 in its first second, and some requests
 // cost far more than others (a lookup of 500 names is 25 of 20); a bucket refilled at 5 a second
-// with room for 30 spreads that cost out, so one client's burst never takes the CPU from everyone
+// with room for 60 spreads that cost out, so one client's burst never takes the CPU from everyone
 // else. Pure: the caller gives the time. (No maintained package keeps per-client buckets with
 // weighted takes in memory without a store of its own; this is a few lines.)
 export type BucketAnswer = { ok: true } | { ok: false; retryAfterMs: number };

@@ -170,8 +170,7 @@ function paceClients(app: FastifyInstance, bucket: TokenBucketPerClient, now: ()
     const url = request.routeOptions.url ?? '';
     if (url.startsWith('/assets/') || url === '/favicon.ico') return;
     const body = request.body as { domains?: unknown } | undefined;
-    const names =
-      request.routeOptions.url === '/api/v1/lookup' && Array.isArray(body?.domains) ? body.domains.length : 0;
+    const names = url === '/api/v1/lookup' && Array.isArray(body?.domains) ? body.domains.length : 0;
     const answer = bucket.tryTake(
       clientKey(request.ip),
       now().getTime(),

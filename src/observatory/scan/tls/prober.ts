@@ -301,7 +301,7 @@ async function enumerateVersion(
   const batches = chunk(candidates, batchSize);
   // TLS 1.2 and 1.3, which nearly every server has, are also offered reversed at once: the first round
   // trip has slots to spare, and the answer (whose order the server follows) decides how to go on.
-  const reverseAtOnce = versionRank(version as TlsVersion) >= versionRank('TLSv1.2');
+  const reverseAtOnce = version === 'TLSv1.2' || version === 'TLSv1.3';
   // The first batch that the server takes a suite from; protocol_version before any pick: version out.
   let first = 0;
   let reversed: Promise<Offered> | null = null;
@@ -364,19 +364,22 @@ async function eliminateRest(
         return o.step === 'picked' && o.suite !== firstPick;
       })
     : Promise.resolve(false);
-  // A client-order server's remaining candidates: one chain that forks as it finds suites.
-  const forking = async (left: readonly number[]) => {
-    await chain(session, scan, left, { fork: true });
-  };
   const later = batches.slice(first + 1).map((batch) => chain(session, scan, batch));
   // Asked with the first pick: the answer is (about) in, so the chains start the right way at once.
   const firstChain = reversed
     ? clientOrder.then(async (client) => {
-        if (client) await forking(firstBatch.filter((c) => !scan.picks.includes(c)));
+        // A client-order server's remaining candidates: one chain that forks as it finds suites.
+        if (client)
+          await chain(
+            session,
+            scan,
+            firstBatch.filter((c) => !scan.picks.includes(c)),
+            { fork: true },
+          );
         else await chain(session, scan, firstBatch, { depth: 1 });
       })
     : chain(session, scan, firstBatch, { split: clientOrder, depth: 1 }).then(async (result) => {
-        if (result.end === 'split') await forking(result.left);
+        if (result.end === 'split') await chain(session, scan, result.left, { fork: true });
       });
   const [client] = await Promise.all([clientOrder, firstChain, ...later]);
   const inFirst = new Set(firstBatch);
@@ -429,20 +432,27 @@ async function serverOrder(session: ProbeSession, scan: VersionScan): Promise<nu
 const GROUP_CHAINS_13 = 3;
 const GROUP_CHAINS_LEGACY = 2;
 
+/** How one group elimination asks: the ClientHello for a list of groups, and the group a reply chose. */
+interface GroupAsk {
+  hello: (groups: number[]) => Omit<ClientHelloSpec, 'serverName'>;
+  /** The group the server chose from `offered`; null when it chose none (which ends that chain). */
+  chosen: (outcome: HelloOutcome, offered: readonly number[]) => number | null;
+}
+
 /**
- * Groups of `candidates` the server accepts, added to `known`, in `chains` parallel chains. `ask` offers
- * a list and returns the group the server chose, or null when it chose none (which ends that chain).
+ * Groups of `candidates` the server accepts, added to `known`, in `chains` parallel chains.
  * The report lists the groups of all versions together, so a group `known` from elsewhere (the other
- * enumeration, running beside) need not be found again: each offer leaves out what is known by then.
+ * enumeration, running beside) need not be found again: each offer is made when its slot comes up and
+ * leaves out what is known by then.
  */
 async function eliminateGroups(
+  session: ProbeSession,
   candidates: readonly number[],
   known: number[],
   chains: number,
   /** The first offers' priority; a chain that has found a group goes up one with each. */
   priority: number,
-  /** Offers the list `current()` gives when the slot comes up; null when it was empty or nothing was chosen. */
-  ask: (current: () => number[], priority: number) => Promise<{ offered: number[]; group: number } | null>,
+  ask: GroupAsk,
   /** Called once every chain's first offer has been answered. */
   onFirstRound?: () => void,
 ): Promise<void> {
@@ -454,14 +464,17 @@ async function eliminateGroups(
       let remaining = part;
       let step = priority;
       for (;;) {
-        const answer = await ask(() => {
+        let offered: number[] = [];
+        const sent = await session.helloWhenDue(() => {
           remaining = remaining.filter((g) => !known.includes(g));
-          return remaining;
+          offered = remaining;
+          return offered.length > 0 ? ask.hello(offered) : null;
         }, step++);
         if (step === priority + 1 && --firstRound === 0) onFirstRound?.();
+        const group = sent === null ? null : ask.chosen(sent.outcome, offered);
         // A server that ignores the list would repeat itself forever: stop at the first group not offered.
-        if (answer === null || !answer.offered.includes(answer.group)) return;
-        if (!known.includes(answer.group)) known.push(answer.group);
+        if (group === null || !offered.includes(group)) return;
+        if (!known.includes(group)) known.push(group);
       }
     }),
   );
@@ -477,28 +490,25 @@ async function enumerateGroups13(
   if (tls13.picks.length === 0) return onFirstRound();
   const suites = [...tls13.picks];
   await eliminateGroups(
+    session,
     ALL_GROUPS.filter((g) => !known.includes(g)),
     known,
     GROUP_CHAINS_13,
     GROUPS_13,
-    async (current, priority) => {
-      // No key share at all: a server accepting one of `offered` must name it in a HelloRetryRequest.
-      const sent = await session.helloWhenDue(() => {
-        const groups = current();
-        return groups.length > 0
-          ? { version: 'TLSv1.3' as const, suites, groups, keyShare: 'none' as const }
-          : null;
-      }, priority);
-      if (sent === null || sent.outcome.kind !== 'server-hello') return null;
-      const offered = sent.spec.groups;
-      const group = sent.outcome.hello.keyShareGroup;
-      if (group === null || !offered.includes(group)) {
-        session.fail(
-          `TLSv1.3 group probe: server selected ${group === null ? 'no group' : groupName(group)}, not offered`,
-        );
-        return null;
-      }
-      return { offered, group };
+    {
+      // No key share at all: a server accepting one of the groups must name it in a HelloRetryRequest.
+      hello: (groups) => ({ version: 'TLSv1.3', suites, groups, keyShare: 'none' }),
+      chosen: (outcome, offered) => {
+        if (outcome.kind !== 'server-hello') return null;
+        const group = outcome.hello.keyShareGroup;
+        if (group === null || !offered.includes(group)) {
+          session.fail(
+            `TLSv1.3 group probe: server selected ${group === null ? 'no group' : groupName(group)}, not offered`,
+          );
+          return null;
+        }
+        return group;
+      },
     },
     onFirstRound,
   );
@@ -520,18 +530,17 @@ async function enumerateLegacyGroups(
   if (!legacy) return;
   const suites = legacy.picks.filter((c) => keyExchangeFor(c) === 'ecdh');
   await eliminateGroups(
+    session,
     EC_GROUPS.filter((g) => !known.includes(g)),
     known,
     GROUP_CHAINS_LEGACY,
     LEGACY_SIDE_WORK,
-    async (current, priority) => {
-      const sent = await session.helloWhenDue(() => {
-        const groups = current();
-        return groups.length > 0 ? { version: legacy.version, suites, groups } : null;
-      }, priority);
-      return sent?.outcome.kind === 'server-hello' && sent.outcome.keyExchange?.kind === 'ecdh'
-        ? { offered: sent.spec.groups, group: sent.outcome.keyExchange.group }
-        : null;
+    {
+      hello: (groups) => ({ version: legacy.version, suites, groups }),
+      chosen: (outcome) =>
+        outcome.kind === 'server-hello' && outcome.keyExchange?.kind === 'ecdh'
+          ? outcome.keyExchange.group
+          : null,
     },
   );
 }
