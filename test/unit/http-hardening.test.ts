@@ -215,6 +215,57 @@ describe('the per-client share of the scan queue', () => {
   });
 });
 
+describe('a lookup of 500 names', () => {
+  it('answers every name in input order, whole, with or without gzip (the body is made in pieces)', async () => {
+    const { url, store } = await serve();
+    const known = Array.from({ length: 200 }, (_, i) => syntheticSummary(i));
+    await store.db
+      .insertInto('domains')
+      .values(
+        known.map((s) => ({
+          domain: s.domain,
+          report_id: null,
+          scanned_at: s.scannedAt,
+          rubric_version: s.rubricVersion,
+          c2s_grade: s.services.c2s.grade,
+          s2s_grade: s.services.s2s.grade,
+          summary: JSON.stringify(s),
+          last_scan_id: null,
+          last_requested_at: s.scannedAt,
+          reachable_at: s.scannedAt,
+        })),
+      )
+      .execute();
+    // Known names (some twice, far apart), unknown ones and invalid ones, interleaved.
+    const inputs = Array.from({ length: 500 }, (_, i) =>
+      i % 50 === 7 ? `10.0.0.${i % 250}` : i % 3 === 0 ? `unknown${i}.example` : known[(i * 7) % 200]!.domain,
+    );
+    const expected = inputs.map((input) =>
+      input.startsWith('10.')
+        ? { input, domain: null, status: 'invalid' }
+        : input.startsWith('unknown')
+          ? { input, domain: input, status: 'unknown' }
+          : { input, domain: input, summary: known.find((s) => s.domain === input) },
+    );
+    for (const encoding of ['identity', 'gzip']) {
+      const res = await fetch(`${url}/api/v1/lookup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'accept-encoding': encoding },
+        body: JSON.stringify({ domains: inputs }),
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-encoding')).toBe(encoding === 'gzip' ? 'gzip' : null);
+      const text = await res.text();
+      if (encoding === 'identity')
+        expect(res.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+      const body = JSON.parse(text) as { results: unknown[]; queued: number; queueFull: boolean };
+      expect(body).toMatchObject({ queued: 0, queueFull: false });
+      expect(body.results).toHaveLength(500);
+      for (const [i, result] of body.results.entries()) expect(result).toMatchObject(expected[i]!);
+    }
+  });
+});
+
 describe('snapshot downloads per client', () => {
   it('refuses a third download by one client while two are still being received, not others’', {
     timeout: 60_000,

@@ -7,7 +7,11 @@ import type { HttpContext } from '../../http/context.ts';
 import { domainViewJson } from '../../http/domain-view.ts';
 import { errorBodySchema } from '../../http/errors.ts';
 import { requestScan } from '../../queue/request-scan.ts';
+import type { StoredDomainState } from '../../store/records.ts';
 import { domainInputSchema, domainViewSchema, MAX_LOOKUP_DOMAINS } from '../schemas.ts';
+
+/** Names per piece of the answer: a summary is ~1.8 KB of JSON. */
+const RESULTS_PER_CHUNK = 32;
 
 export function lookupRoutes(app: FastifyInstance, ctx: HttpContext): void {
   app.post<{ Body: LookupRequest }>(
@@ -64,20 +68,17 @@ export function lookupRoutes(app: FastifyInstance, ctx: HttpContext): void {
     },
     async (request, reply) => {
       const parsed = request.body.domains.map((input) => ({ input, result: normalizeDomain(input) }));
-      const valid = [...new Set(parsed.flatMap((p) => (p.result.ok ? [p.result.domain] : [])))];
-      const states = await ctx.store.getDomainRows(valid);
       const now = ctx.now();
+      const client = clientKey(request.ip);
       let queued = 0;
       let queueFull = false;
-      if (request.body.scanUnknown) {
-        // Unknown: never scanned and no scan asked for (a row may exist from a refused request).
-        const unknown = valid.filter((d) => {
-          const state = states.get(d);
-          return !state || (state.scannedAt === null && state.lastScan === null);
-        });
+      // Queues scans of `valid`'s unknown domains (never scanned, no scan asked for: a row may exist from
+      // a refused request) until the queue or this client's share is full; their states are read again.
+      const queueUnknown = async (valid: string[], states: Map<string, StoredDomainState>) => {
         const touched: string[] = [];
-        const client = clientKey(request.ip);
-        for (const domain of unknown) {
+        for (const domain of valid) {
+          const state = states.get(domain);
+          if (state && (state.scannedAt !== null || state.lastScan !== null)) continue;
           const outcome = await requestScan(ctx.store, ctx.queue, domain, ctx.limits, now, client);
           if (outcome.kind === 'queue-full' || outcome.kind === 'client-limit') {
             queueFull = true;
@@ -87,22 +88,33 @@ export function lookupRoutes(app: FastifyInstance, ctx: HttpContext): void {
           if (outcome.kind === 'queued' || outcome.kind === 'existing') touched.push(domain);
         }
         for (const [domain, state] of await ctx.store.getDomainRows(touched)) states.set(domain, state);
+      };
+      // A lookup of 500 is ~900 KB of JSON. Read and encoded a few dozen names at a time, it is never
+      // one string of that size to flatten and transcode (twice the time of making the results), and
+      // no summary stays on the heap long: each piece is bytes outside it once made.
+      const pieces: Buffer[] = [];
+      for (let i = 0; i < parsed.length; i += RESULTS_PER_CHUNK) {
+        const chunk = parsed.slice(i, i + RESULTS_PER_CHUNK);
+        const valid = [...new Set(chunk.flatMap((p) => (p.result.ok ? [p.result.domain] : [])))];
+        const states = await ctx.store.getDomainRows(valid);
+        if (request.body.scanUnknown && !queueFull) await queueUnknown(valid, states);
+        // Built as text around each stored summary (domainViewJson): no per-request re-serialisation.
+        const results = chunk.map(({ input, result }) =>
+          result.ok
+            ? domainViewJson(
+                result.domain,
+                states.get(result.domain) ?? null,
+                now,
+                ctx.freshForMs,
+                `"input":${JSON.stringify(input)},`,
+              )
+            : JSON.stringify({ input, domain: null, status: 'invalid', error: result.error }),
+        );
+        pieces.push(Buffer.from(`${i === 0 ? '{"results":[' : ','}${results.join(',')}`));
       }
-      // Built as text around each stored summary (domainViewJson): no per-request re-serialisation.
-      const results = parsed.map(({ input, result }) =>
-        result.ok
-          ? domainViewJson(
-              result.domain,
-              states.get(result.domain) ?? null,
-              now,
-              ctx.freshForMs,
-              `"input":${JSON.stringify(input)},`,
-            )
-          : JSON.stringify({ input, domain: null, status: 'invalid', error: result.error }),
-      );
-      return reply
-        .type('application/json; charset=utf-8')
-        .send(`{"results":[${results.join(',')}],"queued":${queued},"queueFull":${queueFull}}`);
+      pieces.push(Buffer.from(`],"queued":${queued},"queueFull":${queueFull}}`));
+      reply.type('application/json; charset=utf-8');
+      return reply.send(Buffer.concat(pieces));
     },
   );
 }
