@@ -20,7 +20,7 @@ import { errorText } from '../src/core/error-text.ts';
 import { SERVE_V8_FLAGS } from '../src/observatory/commands/serve-flags.ts';
 import { openStore } from '../src/observatory/store/open-store.ts';
 import { fiveXxOf, HONEST_REQUESTS_PER_SECOND, responses, runAbuse } from './api-abuse.ts';
-import { syntheticSummary } from './api-synthetic.ts';
+import { syntheticDomainRow, syntheticSummary } from './api-synthetic.ts';
 import { benchPages } from './pages-at-scale.ts';
 import { autocannon, RATE_LIMIT, type Row, row, startServer, stopServer } from './support/bench-server.ts';
 
@@ -62,26 +62,7 @@ async function seed(path: string, count: number): Promise<string[]> {
         const idOf = new Map(ids.map((r) => [r.domain, r.id]));
         await trx
           .insertInto('domains')
-          .values(
-            batch.map((s) => ({
-              domain: s.domain,
-              // Full reports are not stored (100,000 of them are gigabytes): the benchmarked routes read
-              // only the domain rows and the scan history.
-              report_id: null,
-              scanned_at: s.scannedAt,
-              rubric_version: s.rubricVersion,
-              c2s_grade: s.services.c2s.grade,
-              s2s_grade: s.services.s2s.grade,
-              summary: JSON.stringify(s),
-              last_scan_id: idOf.get(s.domain) ?? null,
-              last_requested_at: s.scannedAt,
-              // As migration 0003 fills it: retention keeps domains that ever had a server.
-              reachable_at:
-                s.services.c2s.availability === 'served' || s.services.s2s.availability === 'served'
-                  ? s.scannedAt
-                  : null,
-            })),
-          )
+          .values(batch.map((s) => syntheticDomainRow(s, idOf.get(s.domain) ?? null)))
           .execute();
       });
       names.push(...batch.map((s) => s.domain));

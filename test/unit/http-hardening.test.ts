@@ -3,7 +3,7 @@
 import { connect, type Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { syntheticSummary } from '../../bench/api-synthetic.ts';
+import { syntheticDomainRow, syntheticSummary } from '../../bench/api-synthetic.ts';
 import { resolveServiceArgs } from '../../src/observatory/commands/service.ts';
 import { type BuildServerOptions, buildServer } from '../../src/observatory/http/server.ts';
 import { SqliteScanQueue } from '../../src/observatory/queue/sqlite-queue.ts';
@@ -221,20 +221,7 @@ describe('a lookup of 500 names', () => {
     const known = Array.from({ length: 200 }, (_, i) => syntheticSummary(i));
     await store.db
       .insertInto('domains')
-      .values(
-        known.map((s) => ({
-          domain: s.domain,
-          report_id: null,
-          scanned_at: s.scannedAt,
-          rubric_version: s.rubricVersion,
-          c2s_grade: s.services.c2s.grade,
-          s2s_grade: s.services.s2s.grade,
-          summary: JSON.stringify(s),
-          last_scan_id: null,
-          last_requested_at: s.scannedAt,
-          reachable_at: s.scannedAt,
-        })),
-      )
+      .values(known.map((s) => syntheticDomainRow(s)))
       .execute();
     // Known names (some twice, far apart), unknown ones and invalid ones, interleaved.
     const inputs = Array.from({ length: 500 }, (_, i) =>
@@ -276,23 +263,7 @@ describe('snapshot downloads per client', () => {
       for (let start = 0; start < 6_000; start += 1000)
         await trx
           .insertInto('domains')
-          .values(
-            Array.from({ length: 1000 }, (_, j) => {
-              const s = syntheticSummary(start + j);
-              return {
-                domain: s.domain,
-                report_id: null,
-                scanned_at: s.scannedAt,
-                rubric_version: s.rubricVersion,
-                c2s_grade: s.services.c2s.grade,
-                s2s_grade: s.services.s2s.grade,
-                summary: JSON.stringify(s),
-                last_scan_id: null,
-                last_requested_at: s.scannedAt,
-                reachable_at: s.scannedAt,
-              };
-            }),
-          )
+          .values(Array.from({ length: 1000 }, (_, j) => syntheticDomainRow(syntheticSummary(start + j))))
           .execute();
     });
     await store.bumpSnapshotCounter();

@@ -4,7 +4,7 @@
 // with room for 60 spreads that cost out, so one client's burst never takes the CPU from everyone
 // else. Pure: the caller gives the time. (No maintained package keeps per-client buckets with
 // weighted takes in memory without a store of its own; this is a few lines.)
-export type BucketAnswer = { ok: true } | { ok: false; retryAfterMs: number };
+import type { LimitAnswer } from './client-window.ts';
 
 export class TokenBucketPerClient {
   readonly capacity: number;
@@ -23,7 +23,7 @@ export class TokenBucketPerClient {
   }
 
   /** Takes `cost` tokens from `client` at `nowMs`, or says how long until it has them (cost is capped at the capacity). */
-  tryTake(client: string, nowMs: number, cost = 1): BucketAnswer {
+  tryTake(client: string, nowMs: number, cost = 1): LimitAnswer {
     // NaN would make every comparison false: a bucket that never refuses.
     if (!(Number.isFinite(cost) && cost >= 0))
       throw new RangeError(`the cost must be a finite number ≥ 0, got ${cost}`);

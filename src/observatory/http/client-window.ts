@@ -2,7 +2,8 @@
 // for responses whose cost is their size, not their count (a full snapshot body is 100+ MB without
 // gzip, the compact one 1 MB with it; the request rate limit lets one client take hundreds a minute).
 // Counted in any unit (bytes here). Pure: the caller gives the time.
-export type WindowAnswer = { ok: true } | { ok: false; retryAfterMs: number };
+/** A per-client limit's answer: go ahead, or how long until the client may. */
+export type LimitAnswer = { ok: true } | { ok: false; retryAfterMs: number };
 
 export class CountPerClientWindow {
   readonly max: number;
@@ -23,7 +24,7 @@ export class CountPerClientWindow {
    * Counts `amount` for `client` at `nowMs` while it is under the cap (the last take may go past it:
    * a body is sent whole or not at all), or says how long until its window lets it take more.
    */
-  tryTake(client: string, nowMs: number, amount = 1): WindowAnswer {
+  tryTake(client: string, nowMs: number, amount = 1): LimitAnswer {
     // NaN would make every later comparison false: a cap that never refuses.
     if (!(Number.isFinite(amount) && amount >= 0))
       throw new RangeError(`the amount must be a finite number ≥ 0, got ${amount}`);

@@ -1,10 +1,8 @@
 // A counting semaphore for connections open at once, whose waiters go by priority. A few dozen lines:
 // not worth a dependency.
 
-export interface Limiter {
-  /** Runs `task` when a slot is free; waiting tasks of higher `priority` go first, equal ones in order. */
-  <T>(task: () => Promise<T>, priority?: number): Promise<T>;
-}
+/** Runs `task` when a slot is free; waiting tasks of higher `priority` go first, equal ones in order. */
+export type Limiter = <T>(task: () => Promise<T>, priority?: number) => Promise<T>;
 
 export function createLimiter(concurrency: number): Limiter {
   if (!Number.isInteger(concurrency) || concurrency < 1) {
